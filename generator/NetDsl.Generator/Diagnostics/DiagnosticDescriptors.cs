@@ -1,0 +1,90 @@
+using Microsoft.CodeAnalysis;
+
+namespace NetDsl.Generator.Diagnostics;
+
+/// <summary>
+/// Every diagnostic NetDsl reports, declared once. Ids are stable API: they are tracked in
+/// AnalyzerReleases.Shipped.md / Unshipped.md and documented in README.md#diagnostics.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "NetDsl";
+
+    public static readonly DiagnosticDescriptor NetworkNotPartial = Error(
+        "NDSL0001",
+        "Network class must be partial",
+        "The network class '{0}' must be declared partial so NetDsl can generate its members");
+
+    public static readonly DiagnosticDescriptor NetworkGeneric = Error(
+        "NDSL0002",
+        "Network class cannot be generic",
+        "The network class '{0}' cannot be generic or nested in a generic type: its sizes must be known at build time");
+
+    public static readonly DiagnosticDescriptor ContainingTypeNotPartial = Error(
+        "NDSL0003",
+        "Type containing a network must be partial",
+        "'{0}' contains the network class '{1}' and must be declared partial");
+
+    public static readonly DiagnosticDescriptor LayersSplitAcrossDeclarations = Error(
+        "NDSL0004",
+        "Layers are split over several partial declarations",
+        "The layer '{0}' is on another partial declaration of '{1}'; put every layer attribute on the declaration that has [Network], in order");
+
+    public static readonly DiagnosticDescriptor MissingInput = Error(
+        "NDSL0005",
+        "Network has no Input layer",
+        "The network '{0}' has no Input layer; start it with [Input(height, width, channels)]");
+
+    public static readonly DiagnosticDescriptor DuplicateInput = Error(
+        "NDSL0006",
+        "Network has more than one Input layer",
+        "The network '{0}' already has the input {1}; a network has exactly one Input layer");
+
+    public static readonly DiagnosticDescriptor InputNotFirst = Error(
+        "NDSL0007",
+        "Input must be the first layer",
+        "Input must be the first layer of '{0}', but {1} comes before it");
+
+    public static readonly DiagnosticDescriptor NonPositiveValue = Error(
+        "NDSL0008",
+        "Size must be positive",
+        "The {0} of {1} must be at least 1, but is {2}");
+
+    public static readonly DiagnosticDescriptor WindowLargerThanInput = Error(
+        "NDSL0009",
+        "Window does not fit the input",
+        "{0}: the {1} window {2} does not fit its {3} input with Padding.Valid; use a window of at most {4}, or Padding.Same");
+
+    public static readonly DiagnosticDescriptor DenseNeedsVector = Error(
+        "NDSL0010",
+        "Dense needs a vector input",
+        "{0} is fed the 3-D feature map {1}; add [Flatten] (or a global pooling layer) before it");
+
+    public static readonly DiagnosticDescriptor SpatialLayerNeedsFeatureMap = Error(
+        "NDSL0011",
+        "Spatial layer after Flatten",
+        "{0} needs a height x width x channels feature map but is fed the vector {1}; move it before [Flatten]");
+
+    public static readonly DiagnosticDescriptor InvalidEnumValue = Error(
+        "NDSL0012",
+        "Unknown option value",
+        "{0} is not a valid {1} for {2}");
+
+    public static readonly DiagnosticDescriptor NetworkTooLarge = Error(
+        "NDSL0013",
+        "Network is too large",
+        "{0} would need {1} {2}, more than the {3} NetDsl supports");
+
+    public static readonly DiagnosticDescriptor NetworkStatic = Error(
+        "NDSL0014",
+        "Network class cannot be static",
+        "The network class '{0}' cannot be static: a network is an object that holds its parameters");
+
+    public static readonly DiagnosticDescriptor InternalError = Error(
+        "NDSL0015",
+        "NetDsl generator error",
+        "NetDsl could not generate '{0}': {1}; please report this with the network that caused it");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+}

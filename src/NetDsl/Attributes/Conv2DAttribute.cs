@@ -1,0 +1,53 @@
+using System;
+
+namespace NetDsl;
+
+/// <summary>
+/// 2-D convolution (Keras <c>Conv2D</c>): <see cref="Filters"/> kernels of
+/// <see cref="KernelHeight"/> x <see cref="KernelWidth"/> slide over a channels-last feature map.
+/// The kernel is stored as <c>[kernelHeight, kernelWidth, inputChannels, filters]</c>, as in Keras.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class Conv2DAttribute : LayerAttribute
+{
+    /// <summary>A square kernel: <c>[Conv2D(32, 3)]</c> is 32 filters of 3x3.</summary>
+    public Conv2DAttribute(int filters, int kernelSize)
+        : this(filters, kernelSize, kernelSize)
+    {
+    }
+
+    /// <summary>A rectangular kernel of <paramref name="kernelHeight"/> x <paramref name="kernelWidth"/>.</summary>
+    public Conv2DAttribute(int filters, int kernelHeight, int kernelWidth)
+    {
+        Filters = filters;
+        KernelHeight = kernelHeight;
+        KernelWidth = kernelWidth;
+    }
+
+    /// <summary>Number of output channels.</summary>
+    public int Filters { get; }
+
+    /// <summary>Kernel rows.</summary>
+    public int KernelHeight { get; }
+
+    /// <summary>Kernel columns.</summary>
+    public int KernelWidth { get; }
+
+    /// <summary>Step of the window in both directions (default 1).</summary>
+    public int Strides { get; set; } = 1;
+
+    /// <summary>Vertical step of the window; overrides <see cref="Strides"/> when set.</summary>
+    public int StrideHeight { get; set; }
+
+    /// <summary>Horizontal step of the window; overrides <see cref="Strides"/> when set.</summary>
+    public int StrideWidth { get; set; }
+
+    /// <summary><see cref="NetDsl.Padding.Valid"/> (default) or <see cref="NetDsl.Padding.Same"/>.</summary>
+    public Padding Padding { get; set; }
+
+    /// <summary>Activation applied to the output (default: linear).</summary>
+    public Activation Activation { get; set; }
+
+    /// <summary>Whether the layer adds a bias per filter (default true).</summary>
+    public bool UseBias { get; set; } = true;
+}

@@ -1,0 +1,174 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NetDsl.Kernels;
+
+/// <summary>
+/// Activation functions applied in place, and their backward passes written in terms of the activation's
+/// output <c>y</c> (which is what the forward pass keeps): <c>dy</c> is turned into <c>dx</c> in place.
+/// </summary>
+/// <remarks>For generated code; the signatures may change between versions.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ActivationKernels
+{
+    /// <summary><c>x = max(x, 0)</c>.</summary>
+    public static void ReLU(Span<float> values)
+    {
+        ref float r = ref MemoryMarshal.GetReference(values);
+        int i = 0;
+        i = ReLUCore<Simd512, Vector512<float>>(ref r, i, values.Length);
+        i = ReLUCore<Simd256, Vector256<float>>(ref r, i, values.Length);
+        i = ReLUCore<Simd128, Vector128<float>>(ref r, i, values.Length);
+        for (; i < values.Length; i++)
+        {
+            ref float v = ref Unsafe.Add(ref r, i);
+            v = MathF.Max(v, 0f); // NaN stays NaN, as in the vector paths
+        }
+    }
+
+    /// <summary><c>x = 1 / (1 + exp(-x))</c>.</summary>
+    public static void Sigmoid(Span<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = Sigmoid(values[i]);
+        }
+    }
+
+    /// <summary><c>x = tanh(x)</c>.</summary>
+    public static void Tanh(Span<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = MathF.Tanh(values[i]);
+        }
+    }
+
+    /// <summary>Numerically stable softmax over each consecutive group of <paramref name="groupLength"/>
+    /// values (the channels of each pixel, or the whole vector).</summary>
+    public static void Softmax(Span<float> values, int groupLength)
+    {
+        CheckGroups(values.Length, groupLength);
+        for (int start = 0; start < values.Length; start += groupLength)
+        {
+            Span<float> group = values.Slice(start, groupLength);
+            float max = float.NegativeInfinity;
+            foreach (float v in group)
+            {
+                max = MathF.Max(max, v);
+            }
+
+            float sum = 0f;
+            for (int i = 0; i < group.Length; i++)
+            {
+                float e = MathF.Exp(group[i] - max);
+                group[i] = e;
+                sum += e;
+            }
+
+            VectorOps.Scale(group, 1f / sum);
+        }
+    }
+
+    /// <summary>ReLU backward: <c>dy *= (y &gt; 0)</c>.</summary>
+    public static void ReLUBackward(ReadOnlySpan<float> output, Span<float> gradient)
+    {
+        CheckSameLength(output.Length, gradient.Length);
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            if (!(output[i] > 0f))
+            {
+                gradient[i] = 0f;
+            }
+        }
+    }
+
+    /// <summary>Sigmoid backward: <c>dy *= y * (1 - y)</c>.</summary>
+    public static void SigmoidBackward(ReadOnlySpan<float> output, Span<float> gradient)
+    {
+        CheckSameLength(output.Length, gradient.Length);
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            float y = output[i];
+            gradient[i] *= y * (1f - y);
+        }
+    }
+
+    /// <summary>Tanh backward: <c>dy *= 1 - y^2</c>.</summary>
+    public static void TanhBackward(ReadOnlySpan<float> output, Span<float> gradient)
+    {
+        CheckSameLength(output.Length, gradient.Length);
+        for (int i = 0; i < gradient.Length; i++)
+        {
+            float y = output[i];
+            gradient[i] *= 1f - (y * y);
+        }
+    }
+
+    /// <summary>Softmax backward per group: <c>dx = y * (dy - sum(dy * y))</c>.</summary>
+    public static void SoftmaxBackward(ReadOnlySpan<float> output, Span<float> gradient, int groupLength)
+    {
+        CheckSameLength(output.Length, gradient.Length);
+        CheckGroups(output.Length, groupLength);
+        for (int start = 0; start < gradient.Length; start += groupLength)
+        {
+            ReadOnlySpan<float> y = output.Slice(start, groupLength);
+            Span<float> g = gradient.Slice(start, groupLength);
+            float dot = VectorOps.Dot(y, g);
+            for (int i = 0; i < g.Length; i++)
+            {
+                g[i] = y[i] * (g[i] - dot);
+            }
+        }
+    }
+
+    /// <summary>The logistic function, without overflow for large |x|.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sigmoid(float x)
+    {
+        if (x >= 0f)
+        {
+            return 1f / (1f + MathF.Exp(-x));
+        }
+
+        float e = MathF.Exp(x);
+        return e / (1f + e);
+    }
+
+    private static int ReLUCore<TS, TV>(ref float r, int i, int n)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return i;
+        }
+
+        TV zero = TS.Zero;
+        for (; i + TS.Count <= n; i += TS.Count)
+        {
+            TS.Store(TS.Max(TS.Load(ref r, i), zero), ref r, i);
+        }
+
+        return i;
+    }
+
+    private static void CheckSameLength(int a, int b)
+    {
+        if (a != b)
+        {
+            throw new ArgumentException($"Spans differ in length: {a} and {b}.");
+        }
+    }
+
+    private static void CheckGroups(int length, int groupLength)
+    {
+        if (groupLength <= 0 || length % groupLength != 0)
+        {
+            throw new ArgumentException($"{length} values do not split into groups of {groupLength}.");
+        }
+    }
+}

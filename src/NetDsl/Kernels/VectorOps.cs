@@ -1,0 +1,317 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace NetDsl.Kernels;
+
+/// <summary>
+/// Span-based SIMD building blocks called by generated layer code. Each operation runs the widest vector
+/// width the machine accelerates (512, 256, then 128 bits) and finishes the tail with narrower widths and
+/// scalar code, so every width gives the same result up to float rounding. Lengths are checked on entry.
+/// </summary>
+/// <remarks>For generated code; the signatures may change between versions.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class VectorOps
+{
+    /// <summary>
+    /// Vector-matrix product accumulated into <paramref name="accumulator"/>:
+    /// <c>acc[j] += sum_r x[r] * matrix[r * n + j]</c> with <c>n = acc.Length</c> and <c>x.Length</c> rows.
+    /// </summary>
+    public static void MultiplyAccumulate(ReadOnlySpan<float> x, ReadOnlySpan<float> matrix, Span<float> accumulator)
+    {
+        CheckMatrix(matrix.Length, x.Length, accumulator.Length);
+        int j = 0;
+        j = MultiplyAccumulateColumns<Simd512, Vector512<float>>(x, matrix, accumulator, j);
+        j = MultiplyAccumulateColumns<Simd256, Vector256<float>>(x, matrix, accumulator, j);
+        j = MultiplyAccumulateColumns<Simd128, Vector128<float>>(x, matrix, accumulator, j);
+        int n = accumulator.Length;
+        for (; j < n; j++)
+        {
+            float sum = accumulator[j];
+            for (int r = 0; r < x.Length; r++)
+            {
+                sum += x[r] * matrix[(r * n) + j];
+            }
+
+            accumulator[j] = sum;
+        }
+    }
+
+    /// <summary>
+    /// Rank-1 update: <c>matrix[r * n + j] += x[r] * d[j]</c> with <c>n = d.Length</c> and <c>x.Length</c> rows.
+    /// </summary>
+    public static void AccumulateOuterProduct(ReadOnlySpan<float> x, ReadOnlySpan<float> d, Span<float> matrix)
+    {
+        CheckMatrix(matrix.Length, x.Length, d.Length);
+        int n = d.Length;
+        for (int r = 0; r < x.Length; r++)
+        {
+            float xr = x[r];
+            if (xr != 0f)
+            {
+                MultiplyAdd(xr, d, matrix.Slice(r * n, n));
+            }
+        }
+    }
+
+    /// <summary>
+    /// Transposed product accumulated into <paramref name="accumulator"/>:
+    /// <c>acc[r] += sum_j matrix[r * n + j] * d[j]</c> with <c>n = d.Length</c> and <c>acc.Length</c> rows.
+    /// </summary>
+    public static void MultiplyAccumulateTransposed(ReadOnlySpan<float> matrix, ReadOnlySpan<float> d, Span<float> accumulator)
+    {
+        CheckMatrix(matrix.Length, accumulator.Length, d.Length);
+        int n = d.Length;
+        for (int r = 0; r < accumulator.Length; r++)
+        {
+            accumulator[r] += Dot(matrix.Slice(r * n, n), d);
+        }
+    }
+
+    /// <summary><c>y[i] += a * x[i]</c>.</summary>
+    public static void MultiplyAdd(float a, ReadOnlySpan<float> x, Span<float> y)
+    {
+        CheckSameLength(x.Length, y.Length);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        i = MultiplyAddCore<Simd512, Vector512<float>>(a, ref xr, ref yr, i, y.Length);
+        i = MultiplyAddCore<Simd256, Vector256<float>>(a, ref xr, ref yr, i, y.Length);
+        i = MultiplyAddCore<Simd128, Vector128<float>>(a, ref xr, ref yr, i, y.Length);
+        for (; i < y.Length; i++)
+        {
+            Unsafe.Add(ref yr, i) += a * Unsafe.Add(ref xr, i);
+        }
+    }
+
+    /// <summary><c>sum_i x[i] * y[i]</c>.</summary>
+    public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        CheckSameLength(x.Length, y.Length);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        float sum = 0f;
+        sum += DotCore<Simd512, Vector512<float>>(ref xr, ref yr, ref i, x.Length);
+        sum += DotCore<Simd256, Vector256<float>>(ref xr, ref yr, ref i, x.Length);
+        sum += DotCore<Simd128, Vector128<float>>(ref xr, ref yr, ref i, x.Length);
+        for (; i < x.Length; i++)
+        {
+            sum += Unsafe.Add(ref xr, i) * Unsafe.Add(ref yr, i);
+        }
+
+        return sum;
+    }
+
+    /// <summary><c>y[i] += x[i]</c>.</summary>
+    public static void Add(ReadOnlySpan<float> x, Span<float> y) => MultiplyAdd(1f, x, y);
+
+    /// <summary><c>y[i] = max(y[i], x[i])</c>.</summary>
+    public static void Max(ReadOnlySpan<float> x, Span<float> y)
+    {
+        CheckSameLength(x.Length, y.Length);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        i = MaxCore<Simd512, Vector512<float>>(ref xr, ref yr, i, y.Length);
+        i = MaxCore<Simd256, Vector256<float>>(ref xr, ref yr, i, y.Length);
+        i = MaxCore<Simd128, Vector128<float>>(ref xr, ref yr, i, y.Length);
+        for (; i < y.Length; i++)
+        {
+            ref float yi = ref Unsafe.Add(ref yr, i);
+            yi = MathF.Max(yi, Unsafe.Add(ref xr, i));
+        }
+    }
+
+    /// <summary><c>y[i] *= s</c>.</summary>
+    public static void Scale(Span<float> y, float s)
+    {
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        i = ScaleCore<Simd512, Vector512<float>>(s, ref yr, i, y.Length);
+        i = ScaleCore<Simd256, Vector256<float>>(s, ref yr, i, y.Length);
+        i = ScaleCore<Simd128, Vector128<float>>(s, ref yr, i, y.Length);
+        for (; i < y.Length; i++)
+        {
+            Unsafe.Add(ref yr, i) *= s;
+        }
+    }
+
+    /// <summary>Index of the largest value (the first one on ties); -1 for an empty span.</summary>
+    public static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = values.IsEmpty ? -1 : 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    private static int MultiplyAccumulateColumns<TS, TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> matrix, Span<float> accumulator, int j)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return j;
+        }
+
+        int n = accumulator.Length;
+        int rows = x.Length;
+        int c = TS.Count;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float wr = ref MemoryMarshal.GetReference(matrix);
+        ref float ar = ref MemoryMarshal.GetReference(accumulator);
+        for (; j + (4 * c) <= n; j += 4 * c)
+        {
+            TV a0 = TS.Load(ref ar, j), a1 = TS.Load(ref ar, j + c), a2 = TS.Load(ref ar, j + (2 * c)), a3 = TS.Load(ref ar, j + (3 * c));
+            nint o = j;
+            for (int r = 0; r < rows; r++, o += n)
+            {
+                TV xv = TS.Broadcast(Unsafe.Add(ref xr, r));
+                a0 = TS.MultiplyAdd(xv, TS.Load(ref wr, o), a0);
+                a1 = TS.MultiplyAdd(xv, TS.Load(ref wr, o + c), a1);
+                a2 = TS.MultiplyAdd(xv, TS.Load(ref wr, o + (2 * c)), a2);
+                a3 = TS.MultiplyAdd(xv, TS.Load(ref wr, o + (3 * c)), a3);
+            }
+
+            TS.Store(a0, ref ar, j);
+            TS.Store(a1, ref ar, j + c);
+            TS.Store(a2, ref ar, j + (2 * c));
+            TS.Store(a3, ref ar, j + (3 * c));
+        }
+
+        if (j + (2 * c) <= n)
+        {
+            TV a0 = TS.Load(ref ar, j), a1 = TS.Load(ref ar, j + c);
+            nint o = j;
+            for (int r = 0; r < rows; r++, o += n)
+            {
+                TV xv = TS.Broadcast(Unsafe.Add(ref xr, r));
+                a0 = TS.MultiplyAdd(xv, TS.Load(ref wr, o), a0);
+                a1 = TS.MultiplyAdd(xv, TS.Load(ref wr, o + c), a1);
+            }
+
+            TS.Store(a0, ref ar, j);
+            TS.Store(a1, ref ar, j + c);
+            j += 2 * c;
+        }
+
+        if (j + c <= n)
+        {
+            TV a0 = TS.Load(ref ar, j);
+            nint o = j;
+            for (int r = 0; r < rows; r++, o += n)
+            {
+                a0 = TS.MultiplyAdd(TS.Broadcast(Unsafe.Add(ref xr, r)), TS.Load(ref wr, o), a0);
+            }
+
+            TS.Store(a0, ref ar, j);
+            j += c;
+        }
+
+        return j;
+    }
+
+    private static int MultiplyAddCore<TS, TV>(float a, ref float xr, ref float yr, int i, int n)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return i;
+        }
+
+        TV av = TS.Broadcast(a);
+        for (; i + TS.Count <= n; i += TS.Count)
+        {
+            TS.Store(TS.MultiplyAdd(av, TS.Load(ref xr, i), TS.Load(ref yr, i)), ref yr, i);
+        }
+
+        return i;
+    }
+
+    private static float DotCore<TS, TV>(ref float xr, ref float yr, ref int i, int n)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported || i + TS.Count > n)
+        {
+            return 0f;
+        }
+
+        TV s0 = TS.Zero, s1 = TS.Zero;
+        int c = TS.Count;
+        for (; i + (2 * c) <= n; i += 2 * c)
+        {
+            s0 = TS.MultiplyAdd(TS.Load(ref xr, i), TS.Load(ref yr, i), s0);
+            s1 = TS.MultiplyAdd(TS.Load(ref xr, i + c), TS.Load(ref yr, i + c), s1);
+        }
+
+        if (i + c <= n)
+        {
+            s0 = TS.MultiplyAdd(TS.Load(ref xr, i), TS.Load(ref yr, i), s0);
+            i += c;
+        }
+
+        return TS.Sum(TS.Add(s0, s1));
+    }
+
+    private static int MaxCore<TS, TV>(ref float xr, ref float yr, int i, int n)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return i;
+        }
+
+        for (; i + TS.Count <= n; i += TS.Count)
+        {
+            TS.Store(TS.Max(TS.Load(ref yr, i), TS.Load(ref xr, i)), ref yr, i);
+        }
+
+        return i;
+    }
+
+    private static int ScaleCore<TS, TV>(float s, ref float yr, int i, int n)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return i;
+        }
+
+        TV sv = TS.Broadcast(s);
+        for (; i + TS.Count <= n; i += TS.Count)
+        {
+            TS.Store(TS.Multiply(TS.Load(ref yr, i), sv), ref yr, i);
+        }
+
+        return i;
+    }
+
+    private static void CheckMatrix(int matrixLength, int rows, int columns)
+    {
+        if ((long)rows * columns != matrixLength)
+        {
+            throw new ArgumentException($"A {rows} x {columns} matrix needs {(long)rows * columns} values, got {matrixLength}.");
+        }
+    }
+
+    private static void CheckSameLength(int xLength, int yLength)
+    {
+        if (xLength != yLength)
+        {
+            throw new ArgumentException($"Spans differ in length: {xLength} and {yLength}.");
+        }
+    }
+}
