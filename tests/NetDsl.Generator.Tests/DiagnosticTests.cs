@@ -1,0 +1,288 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using NetDsl.Generator.Tests.Infrastructure;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>
+/// Every diagnostic id, at its exact location, with its message; and the promise that one mistake gives one
+/// diagnostic: code that uses the broken network still compiles without follow-up errors.
+/// </summary>
+public sealed class DiagnosticTests
+{
+    /// <summary>Code that uses every generated member; must compile even when the architecture is wrong.</summary>
+    private const string Usage = """
+
+        static class Use
+        {
+            static void Run()
+            {
+                var net = new Net(1);
+                var x = new float[Net.InputLength];
+                var y = new float[Net.OutputLength];
+                net.Predict(x, y);
+                net.Predict(x, y, 1);
+                System.Console.WriteLine(Net.Summary + Net.ParameterCount + Net.InputShape + Net.OutputShape + Net.ParameterLayout.Count + net.Classify(x));
+                net.Parameters.Clear();
+            }
+        }
+        """;
+
+    public static IEnumerable<object[]> Cases() => new[]
+    {
+        Case("NDSL0005", "The network 'Net' has no Input layer; start it with [Input(height, width, channels)]", """
+            [{|NDSL0005:Network|}]
+            [Conv2D(8, 3)]
+            partial class Net;
+            """),
+        Case("NDSL0006", "The network 'Net' already has the input Input(28, 28, 1); a network has exactly one Input layer", """
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D(8, 3)]
+            [{|NDSL0006:Input(28, 28, 1)|}]
+            partial class Net;
+            """),
+        Case("NDSL0007", "Input must be the first layer of 'Net', but Conv2D 'conv2d' comes before it", """
+            [Network]
+            [Conv2D(8, 3)]
+            [{|NDSL0007:Input(28, 28, 1)|}]
+            partial class Net;
+            """),
+        Case("NDSL0008", "The filters of Conv2D 'conv2d' must be at least 1, but is 0", """
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D({|NDSL0008:0|}, 3)]
+            partial class Net;
+            """),
+        Case("NDSL0008", "The vertical stride of MaxPooling2D 'max_pooling2d' must be at least 1, but is -1", """
+            [Network]
+            [Input(28, 28, 1)]
+            [MaxPooling2D(2, {|NDSL0008:StrideHeight = -1|})]
+            partial class Net;
+            """),
+        Case("NDSL0008", "The units of Dense 'dense' must be at least 1, but is 0", """
+            [Network]
+            [Input(784)]
+            [Dense({|NDSL0008:units: 0|})]
+            partial class Net;
+            """),
+        Case("NDSL0008", "The channels of Input(28, 28, 0) must be at least 1, but is 0", """
+            [Network]
+            [Input(28, 28, {|NDSL0008:0|})]
+            [Flatten]
+            partial class Net;
+            """),
+        Case("NDSL0009", "Conv2D 'conv2d_2': the kernel window 7x7 does not fit its 5x5x64 input with Padding.Valid; use a window of at most 5x5, or Padding.Same", """
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D(32, 3, Activation = Activation.ReLU)]
+            [MaxPooling2D(2)]
+            [Conv2D(64, 3, Activation = Activation.ReLU)]
+            [MaxPooling2D(2)]
+            [{|NDSL0009:Conv2D(64, 7, Activation = Activation.ReLU)|}]
+            [Flatten]
+            [Dense(64, Activation = Activation.ReLU)]
+            [Dense(10, Activation = Activation.Softmax)]
+            partial class Net;
+            """),
+        Case("NDSL0009", "MaxPooling2D 'max_pooling2d': the pool window 2x3 does not fit its 4x2x1 input with Padding.Valid; use a window of at most 2x2, or Padding.Same", """
+            [Network]
+            [Input(4, 2, 1)]
+            [{|NDSL0009:MaxPooling2D(2, 3)|}]
+            partial class Net;
+            """),
+        Case("NDSL0010", "Dense 'dense' is fed the 3-D feature map 26x26x8; add [Flatten] (or a global pooling layer) before it", """
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D(8, 3)]
+            [{|NDSL0010:Dense(10)|}]
+            partial class Net;
+            """),
+        Case("NDSL0011", "Conv2D 'conv2d_1' needs a height x width x channels feature map but is fed the vector 1352; move it before [Flatten]", """
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D(8, 3)]
+            [MaxPooling2D]
+            [Flatten]
+            [{|NDSL0011:Conv2D(8, 3)|}]
+            partial class Net;
+            """),
+        Case("NDSL0011", "GlobalAveragePooling2D 'global_average_pooling2d' needs a height x width x channels feature map but is fed the vector 784; move it before [Flatten]", """
+            [Network]
+            [Input(784)]
+            [{|NDSL0011:GlobalAveragePooling2D|}]
+            partial class Net;
+            """),
+        Case("NDSL0012", "7 is not a valid Padding for Conv2D 'conv2d'", """
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D(8, 3, {|NDSL0012:Padding = (Padding)7|})]
+            partial class Net;
+            """),
+        Case("NDSL0012", "-1 is not a valid Activation for Activation 'activation'", """
+            [Network]
+            [Input(10)]
+            [Activation({|NDSL0012:(Activation)(-1)|})]
+            partial class Net;
+            """),
+        Case("NDSL0013", "Input 100000x100000x3 would need 30,000,000,000 values, more than the 2,147,483,647 NetDsl supports", """
+            [Network]
+            [{|NDSL0013:Input(100000, 100000, 3)|}]
+            [Flatten]
+            partial class Net;
+            """),
+        Case("NDSL0013", "Dense 'dense' would need 1,683,627,179,248 parameters, more than the 2,147,483,647 NetDsl supports", """
+            [Network]
+            [Input(784)]
+            [{|NDSL0013:Dense(2147483647)|}]
+            partial class Net;
+            """),
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void ReportsOneDiagnosticAtItsLocation(string id, string message, string markup)
+    {
+        var parsed = Markup.Parse("using NetDsl;\n\n" + markup + Usage);
+        GeneratorResult result = GeneratorHarness.Run(parsed.Source);
+
+        (string expectedId, Microsoft.CodeAnalysis.Text.TextSpan expectedSpan) = Assert.Single(parsed.Expected);
+        Diagnostic diagnostic = Assert.Single(result.AllDiagnostics);
+        Assert.Equal(id, expectedId);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(expectedSpan, diagnostic.Location.SourceSpan);
+        Assert.Equal("/src/File0.cs", diagnostic.Location.GetLineSpan().Path);
+        Assert.Equal(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+    }
+
+    [Fact]
+    public void SevenBySevenKernelIsReportedOnItsAttributeLineAndColumn()
+    {
+        GeneratorResult result = GeneratorHarness.Run("""
+            using NetDsl;
+
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D(32, 3, Activation = Activation.ReLU)]
+            [MaxPooling2D(2)]
+            [Conv2D(64, 3, Activation = Activation.ReLU)]
+            [MaxPooling2D(2)]
+            [Conv2D(64, 7, Activation = Activation.ReLU)]
+            [Flatten]
+            [Dense(64, Activation = Activation.ReLU)]
+            [Dense(10, Activation = Activation.Softmax)]
+            public partial class MnistNet;
+            """);
+
+        Diagnostic diagnostic = Assert.Single(result.AllDiagnostics);
+        FileLinePositionSpan span = diagnostic.Location.GetLineSpan();
+        Assert.Equal("NDSL0009", diagnostic.Id);
+        Assert.Equal(8, span.StartLinePosition.Line); // zero-based: the 9th line, "[Conv2D(64, 7, ...)]"
+        Assert.Equal(1, span.StartLinePosition.Character); // just after '['
+        Assert.Equal(8, span.EndLinePosition.Line);
+    }
+
+    public static IEnumerable<object[]> DeclarationCases() => new[]
+    {
+        Case("NDSL0001", "The network class 'Net' must be declared partial so NetDsl can generate its members", """
+            [Network]
+            [Input(28, 28, 1)]
+            class {|NDSL0001:Net|} { }
+            """),
+        Case("NDSL0002", "The network class 'Net' cannot be generic or nested in a generic type: its sizes must be known at build time", """
+            [Network]
+            [Input(28, 28, 1)]
+            partial class {|NDSL0002:Net|}<T> { }
+            """),
+        Case("NDSL0002", "The network class 'Net' cannot be generic or nested in a generic type: its sizes must be known at build time", """
+            partial class Outer<T>
+            {
+                [Network]
+                [Input(28, 28, 1)]
+                partial class {|NDSL0002:Net|} { }
+            }
+            """),
+        Case("NDSL0003", "'Outer' contains the network class 'Net' and must be declared partial", """
+            class {|NDSL0003:Outer|}
+            {
+                [Network]
+                [Input(28, 28, 1)]
+                partial class Net { }
+            }
+            """),
+        Case("NDSL0014", "The network class 'Net' cannot be static: a network is an object that holds its parameters", """
+            [Network]
+            [Input(28, 28, 1)]
+            static partial class {|NDSL0014:Net|} { }
+            """),
+    };
+
+    [Theory]
+    [MemberData(nameof(DeclarationCases))]
+    public void DeclarationErrorsAreReportedOnTheTypeAndNothingIsGenerated(string id, string message, string markup)
+    {
+        var parsed = Markup.Parse("using NetDsl;\n\n" + markup);
+        GeneratorResult result = GeneratorHarness.Run(parsed.Source);
+
+        (string expectedId, Microsoft.CodeAnalysis.Text.TextSpan expectedSpan) = Assert.Single(parsed.Expected);
+        Diagnostic diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Equal(id, expectedId);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(expectedSpan, diagnostic.Location.SourceSpan);
+        Assert.Equal(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Empty(result.Sources);
+        Assert.Empty(result.CompilerDiagnostics);
+    }
+
+    [Fact]
+    public void LayersOnAnotherPartialDeclarationAreReportedThere()
+    {
+        var first = Markup.Parse("""
+            using NetDsl;
+
+            [Network]
+            [Input(28, 28, 1)]
+            [Flatten]
+            partial class Net;
+            """);
+        var second = Markup.Parse("""
+            using NetDsl;
+
+            [{|NDSL0004:Dense(10)|}]
+            partial class Net;
+            """ + Usage);
+        GeneratorResult result = GeneratorHarness.Run(first.Source, second.Source);
+
+        Diagnostic diagnostic = Assert.Single(result.AllDiagnostics);
+        Assert.Equal("NDSL0004", diagnostic.Id);
+        Assert.Equal("/src/File1.cs", diagnostic.Location.GetLineSpan().Path);
+        Assert.Equal(second.Expected.Single().Span, diagnostic.Location.SourceSpan);
+        Assert.Equal(
+            "The layer 'Dense' is on another partial declaration of 'Net'; put every layer attribute on the declaration that has [Network], in order",
+            diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void IndependentArgumentErrorsAreAllReported()
+    {
+        var parsed = Markup.Parse("""
+            using NetDsl;
+
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D({|NDSL0008:0|}, 3)]
+            [Flatten]
+            [Dense({|NDSL0008:-3|})]
+            partial class Net;
+            """);
+        GeneratorResult result = GeneratorHarness.Run(parsed.Source);
+
+        Assert.Equal(
+            parsed.Expected.Select(e => (e.Id, e.Span)).OrderBy(e => e.Span.Start),
+            result.AllDiagnostics.Select(d => (d.Id, d.Location.SourceSpan)).OrderBy(e => e.SourceSpan.Start));
+    }
+
+    private static object[] Case(string id, string message, string markup) => new object[] { id, message, markup };
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using NetDsl.Generator;
+
+namespace NetDsl.Generator.Tests.Infrastructure;
+
+/// <summary>Compiles C# source in memory against the runtime, runs the generator, and reports what came out.</summary>
+internal static class GeneratorHarness
+{
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    {
+        string trusted = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
+        return trusted.Split(Path.PathSeparator)
+            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+            .Append(MetadataReference.CreateFromFile(typeof(NetworkAttribute).Assembly.Location))
+            .ToImmutableArray();
+    });
+
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    public static CSharpCompilation CreateCompilation(params string[] sources) =>
+        CSharpCompilation.Create(
+            "UserAssembly",
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"/src/File{i}.cs")),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static CSharpGeneratorDriver CreateDriver(bool trackSteps = false) =>
+        CSharpGeneratorDriver.Create(
+            new[] { new NetworkGenerator().AsSourceGenerator() },
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    /// <summary>Runs the generator over <paramref name="sources"/>.</summary>
+    public static GeneratorResult Run(params string[] sources)
+    {
+        CSharpCompilation compilation = CreateCompilation(sources);
+        GeneratorDriver driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+        GeneratorRunResult run = driver.GetRunResult().Results.Single();
+        if (run.Exception is not null)
+        {
+            throw new InvalidOperationException("The generator threw.", run.Exception);
+        }
+
+        return new GeneratorResult(
+            output,
+            generatorDiagnostics,
+            run.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString()));
+    }
+}
+
+/// <summary>What one generator run produced.</summary>
+/// <param name="Compilation">The user's compilation with the generated files added.</param>
+/// <param name="GeneratorDiagnostics">Diagnostics the generator reported.</param>
+/// <param name="Sources">Generated files by hint name.</param>
+internal sealed record GeneratorResult(Compilation Compilation, ImmutableArray<Diagnostic> GeneratorDiagnostics, Dictionary<string, string> Sources)
+{
+    /// <summary>Every error and warning: the generator's and the compiler's on the final compilation.</summary>
+    public IReadOnlyList<Diagnostic> AllDiagnostics =>
+        GeneratorDiagnostics.Concat(Compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning)).ToList();
+
+    /// <summary>Compiler errors and warnings on the final compilation only.</summary>
+    public IReadOnlyList<Diagnostic> CompilerDiagnostics =>
+        Compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+
+    public string SingleSource => Sources.Values.Single();
+}

@@ -1,0 +1,111 @@
+using NetDsl.Generator.Tests.Infrastructure;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>The generated source for a few representative networks, compared with approved snapshots.</summary>
+public sealed class SnapshotTests
+{
+    [Fact]
+    public void SeedMnistModel()
+    {
+        GeneratorResult result = GeneratorHarness.Run("""
+            using NetDsl;
+
+            namespace Samples;
+
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D(32, 3, Activation = Activation.ReLU)]
+            [MaxPooling2D(2)]
+            [Conv2D(64, 3, Activation = Activation.ReLU)]
+            [MaxPooling2D(2)]
+            [Conv2D(64, 3, Activation = Activation.ReLU)]
+            [Flatten]
+            [Dense(64, Activation = Activation.ReLU)]
+            [Dense(10, Activation = Activation.Softmax)]
+            public partial class MnistNet;
+            """);
+
+        Assert.Empty(result.AllDiagnostics);
+        Snapshot.Verify(result.SingleSource, "SeedMnistModel");
+    }
+
+    [Fact]
+    public void PaddingStridesAndEveryLayerKind()
+    {
+        GeneratorResult result = GeneratorHarness.Run("""
+            using NetDsl;
+
+            namespace Samples.Vision
+            {
+                [Network]
+                [Input(32, 30, 3)]
+                [Conv2D(8, 5, 3, StrideHeight = 2, Padding = Padding.Same, Activation = Activation.Tanh)]
+                [AveragePooling2D(3, Strides = 2, Padding = Padding.Same)]
+                [MaxPooling2D(2, 1, Padding = Padding.Valid)]
+                [Conv2D(16, 1, UseBias = false)]
+                [Activation(Activation.Sigmoid)]
+                [GlobalAveragePooling2D]
+                [Dense(5, UseBias = false)]
+                [Activation(Activation.Softmax)]
+                internal sealed partial class TinyRgbNet
+                {
+                }
+            }
+            """);
+
+        Assert.Empty(result.AllDiagnostics);
+        Snapshot.Verify(result.SingleSource, "PaddingStridesAndEveryLayerKind");
+    }
+
+    [Fact]
+    public void NestedNetworkWithVectorInput()
+    {
+        GeneratorResult result = GeneratorHarness.Run("""
+            using NetDsl;
+
+            public static partial class Models
+            {
+                [Network]
+                [Input(6, 6, 2)]
+                [GlobalMaxPooling2D]
+                [Flatten]
+                [Dense(3, Activation = Activation.ReLU)]
+                private partial class Probe;
+            }
+
+            [Network]
+            [Input(784)]
+            [Dense(10)]
+            partial class Logistic;
+            """);
+
+        Assert.Empty(result.AllDiagnostics);
+        Assert.Equal(2, result.Sources.Count);
+        Snapshot.Verify(result.Sources["Models.Probe.g.cs"], "NestedNetwork");
+        Snapshot.Verify(result.Sources["Logistic.g.cs"], "VectorInputNetwork");
+    }
+
+    [Fact]
+    public void InvalidNetworkEmitsOnlyTheSurface()
+    {
+        GeneratorResult result = GeneratorHarness.Run("""
+            using NetDsl;
+
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D(32, 3, Activation = Activation.ReLU)]
+            [MaxPooling2D(2)]
+            [Conv2D(64, 3, Activation = Activation.ReLU)]
+            [MaxPooling2D(2)]
+            [Conv2D(64, 7, Activation = Activation.ReLU)]
+            [Flatten]
+            [Dense(64, Activation = Activation.ReLU)]
+            [Dense(10, Activation = Activation.Softmax)]
+            public partial class BrokenNet;
+            """);
+
+        Assert.Equal("NDSL0009", Assert.Single(result.AllDiagnostics).Id);
+        Snapshot.Verify(result.SingleSource, "InvalidNetworkSurface");
+    }
+}
