@@ -42,4 +42,41 @@ public interface INetwork
 
     /// <summary>The index of the largest output for one sample.</summary>
     int Classify(ReadOnlySpan<float> input);
+
+    /// <summary>The architecture in NetDsl's text form, one layer per line.</summary>
+    string Architecture { get; }
+
+    /// <summary>How many threads batch operations may use (default: one per processor; 1 makes training
+    /// bit-for-bit repeatable).</summary>
+    int MaxDegreeOfParallelism { get; set; }
+
+    /// <summary>
+    /// Training-mode forward and backward pass of a batch (<c>labels.Length</c> samples) with sparse categorical
+    /// cross-entropy: returns the mean loss and writes the mean gradient of every parameter, in the layout of
+    /// <see cref="Parameters"/>.
+    /// </summary>
+    float ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradients);
+
+    /// <summary>Like <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{int}, Span{float})"/>, and
+    /// also returns the batch accuracy and, unless <paramref name="inputGradients"/> is empty, the gradient of
+    /// the mean loss with respect to each input value (what a gradient tape over the batch mean gives).</summary>
+    BatchStatistics ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradients, Span<float> inputGradients);
+
+    /// <summary>
+    /// Backpropagates given gradients of the outputs (for a custom loss): training-mode forward pass of each
+    /// sample in <paramref name="inputs"/>, then the backward pass of its <paramref name="outputGradients"/>.
+    /// Writes the sum over the batch of the parameter gradients and, unless empty, each sample's input gradient.
+    /// </summary>
+    void Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, Span<float> gradients, Span<float> inputGradients);
+
+    /// <summary>Mean loss and accuracy of a batch in inference mode (Keras's <c>evaluate</c>).</summary>
+    BatchStatistics Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels);
+
+    /// <summary>Saves the parameters as a safetensors file (Keras names and layouts, architecture in the
+    /// metadata), replacing <paramref name="path"/> only once the new file is complete.</summary>
+    void Save(string path);
+
+    /// <summary>Loads parameters saved by <see cref="Save"/> (or any safetensors file with the same tensor
+    /// names and shapes). Checks the whole file first: on any error the parameters are unchanged.</summary>
+    void Load(string path);
 }

@@ -39,11 +39,38 @@ internal static class LayerEmitter
                 EmitDenseForward(w, layer);
                 break;
             case LayerKind.Activation:
+                // The activation itself is applied by the wiring, like every layer's.
                 w.Block("private static void " + ForwardName(layer) + "(" + ReadOnlySpan + " input, " + Span + " output)", () =>
-                {
-                    w.Line("input.CopyTo(output);");
-                    EmitActivation(w, layer.Activation, "output", layer.Output.Channels);
-                });
+                    w.Line("input.CopyTo(output);"));
+                break;
+        }
+    }
+
+    public static string BackwardName(LayerPlan layer) => Pascal(layer.Name) + "Backward";
+
+    /// <summary>
+    /// The backward pass of a layer's linear part (the wiring has already turned the output gradient into the
+    /// gradient before the activation): adds to the parameter gradients and writes the input gradient, which
+    /// parameterised layers skip when it is empty (the first layer).
+    /// </summary>
+    public static void EmitBackward(SourceWriter w, LayerPlan layer)
+    {
+        w.Line("/// <summary>" + layer.Name + " backward: " + Title(layer) + "; " + Describe(layer.Output) + " -> " + Describe(layer.Input) + ".</summary>");
+        switch (layer.Kind)
+        {
+            case LayerKind.Conv2D:
+                EmitConv2DBackward(w, layer);
+                break;
+            case LayerKind.MaxPooling2D:
+            case LayerKind.AveragePooling2D:
+                EmitPoolingBackward(w, layer);
+                break;
+            case LayerKind.GlobalAveragePooling2D:
+            case LayerKind.GlobalMaxPooling2D:
+                EmitGlobalPoolingBackward(w, layer);
+                break;
+            case LayerKind.Dense:
+                EmitDenseBackward(w, layer);
                 break;
         }
     }
@@ -104,7 +131,6 @@ internal static class LayerEmitter
                             w.Line(VectorOps + ".MultiplyAccumulate(input.Slice(((iy + ky) * InW + ix) * InC, KW * InC), kernel.Slice(ky * KW * InC * OutC, KW * InC * OutC), acc);"));
                     }
 
-                    EmitActivation(w, layer.Activation, "acc", layer.Output.Channels);
                 });
             });
         });
@@ -203,7 +229,156 @@ internal static class LayerEmitter
         {
             w.Line(layer.UseBias ? "bias.CopyTo(output);" : "output.Clear();");
             w.Line(VectorOps + ".MultiplyAccumulate(input.Slice(0, In), kernel.Slice(0, In * Out), output.Slice(0, Out));");
-            EmitActivation(w, layer.Activation, "output", layer.Output.Channels);
+        });
+    }
+
+    private static void EmitConv2DBackward(SourceWriter w, LayerPlan layer)
+    {
+        Window k = layer.Window;
+        string bias = layer.UseBias ? ", " + Span + " biasGradient" : string.Empty;
+        string header = "private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " kernel, " + ReadOnlySpan + " outputGradient, " + Span + " kernelGradient" + bias + ", " + Span + " inputGradient)";
+        EmitMethod(w, header, Geometry(layer, "KH", "KW"), w =>
+        {
+            w.Line("bool inputWanted = !inputGradient.IsEmpty;");
+            w.Block("if (inputWanted)", () => w.Line("inputGradient.Clear();"));
+            w.Block("for (int oy = 0; oy < OutH; oy++)", () =>
+            {
+                w.Line(k.IsPadded ? "int iy = oy * SH - PadTop;" : "int iy = oy * SH;");
+                if (k.IsPadded)
+                {
+                    w.Line("int ky0 = global::System.Math.Max(0, -iy), ky1 = global::System.Math.Min(KH, InH - iy);");
+                }
+
+                w.Block("for (int ox = 0; ox < OutW; ox++)", () =>
+                {
+                    w.Line(k.IsPadded ? "int ix = ox * SW - PadLeft;" : "int ix = ox * SW;");
+                    w.Line(ReadOnlySpan + " d = outputGradient.Slice((oy * OutW + ox) * OutC, OutC);");
+                    if (layer.UseBias)
+                    {
+                        w.Line(VectorOps + ".Add(d, biasGradient);");
+                    }
+
+                    if (k.IsPadded)
+                    {
+                        w.Line("int kx0 = global::System.Math.Max(0, -ix), kx1 = global::System.Math.Min(KW, InW - ix);");
+                        w.Line("int taps = (kx1 - kx0) * InC;");
+                    }
+
+                    // Each kernel row: the kernel gradient gets the outer product of the inputs under it and d;
+                    // the inputs under it get the kernel row times d.
+                    w.Block(k.IsPadded ? "for (int ky = ky0; ky < ky1; ky++)" : "for (int ky = 0; ky < KH; ky++)", () =>
+                    {
+                        w.Line(k.IsPadded ? "int row = ((iy + ky) * InW + ix + kx0) * InC, k = (ky * KW + kx0) * InC * OutC;" : "int row = ((iy + ky) * InW + ix) * InC, k = ky * KW * InC * OutC;");
+                        string taps = k.IsPadded ? "taps" : "KW * InC";
+                        w.Line(VectorOps + ".AccumulateOuterProduct(input.Slice(row, " + taps + "), d, kernelGradient.Slice(k, " + taps + " * OutC));");
+                        w.Block("if (inputWanted)", () =>
+                            w.Line(VectorOps + ".MultiplyAccumulateTransposed(kernel.Slice(k, " + taps + " * OutC), d, inputGradient.Slice(row, " + taps + "));"));
+                    });
+                });
+            });
+        });
+    }
+
+    private static void EmitPoolingBackward(SourceWriter w, LayerPlan layer)
+    {
+        Window k = layer.Window;
+        bool max = layer.Kind == LayerKind.MaxPooling2D;
+        string header = "private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " output, " + ReadOnlySpan + " outputGradient, " + Span + " inputGradient)";
+        EmitMethod(w, header, Geometry(layer, "PH", "PW"), w =>
+        {
+            w.Line("inputGradient.Clear();");
+            w.Block("for (int oy = 0; oy < OutH; oy++)", () =>
+            {
+                w.Line(k.IsPadded ? "int iy = oy * SH - PadTop;" : "int iy = oy * SH;");
+                w.Line(k.IsPadded
+                    ? "int ky0 = global::System.Math.Max(0, -iy), ky1 = global::System.Math.Min(PH, InH - iy);"
+                    : "const int ky0 = 0, ky1 = PH;");
+                w.Block("for (int ox = 0; ox < OutW; ox++)", () =>
+                {
+                    w.Line(k.IsPadded ? "int ix = ox * SW - PadLeft;" : "int ix = ox * SW;");
+                    w.Line(k.IsPadded
+                        ? "int kx0 = global::System.Math.Max(0, -ix), kx1 = global::System.Math.Min(PW, InW - ix);"
+                        : "const int kx0 = 0, kx1 = PW;");
+                    w.Line("int o = (oy * OutW + ox) * C;");
+                    if (max)
+                    {
+                        // The gradient goes to the first cell (row-major) holding the maximum, as in TensorFlow.
+                        w.Block("for (int c = 0; c < C; c++)", () =>
+                        {
+                            w.Line("float max = output[o + c];");
+                            w.Line("bool found = false;");
+                            w.Block("for (int ky = ky0; ky < ky1 && !found; ky++)", () =>
+                                w.Block("for (int kx = kx0; kx < kx1; kx++)", () =>
+                                {
+                                    w.Line("int i = ((iy + ky) * InW + ix + kx) * C + c;");
+                                    w.Block("if (input[i] == max)", () =>
+                                    {
+                                        w.Line("inputGradient[i] += outputGradient[o + c];");
+                                        w.Line("found = true;");
+                                        w.Line("break;");
+                                    });
+                                }));
+                        });
+                    }
+                    else
+                    {
+                        // Each real cell of the window gets an equal share.
+                        w.Line(ReadOnlySpan + " d = outputGradient.Slice(o, C);");
+                        w.Line("float share = 1f / ((ky1 - ky0) * (kx1 - kx0));");
+                        w.Block("for (int ky = ky0; ky < ky1; ky++)", () =>
+                            w.Block("for (int kx = kx0; kx < kx1; kx++)", () =>
+                                w.Line(VectorOps + ".MultiplyAdd(share, d, inputGradient.Slice(((iy + ky) * InW + ix + kx) * C, C));")));
+                    }
+                });
+            });
+        });
+    }
+
+    private static void EmitGlobalPoolingBackward(SourceWriter w, LayerPlan layer)
+    {
+        bool max = layer.Kind == LayerKind.GlobalMaxPooling2D;
+        var constants = new[] { new[] { ("Pixels", layer.Input.Height * layer.Input.Width), ("C", layer.Input.Channels) } };
+        string header = "private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " output, " + ReadOnlySpan + " outputGradient, " + Span + " inputGradient)";
+        EmitMethod(w, header, constants, w =>
+        {
+            w.Line("inputGradient.Clear();");
+            if (max)
+            {
+                w.Block("for (int c = 0; c < C; c++)", () =>
+                    w.Block("for (int i = c; i < Pixels * C; i += C)", () =>
+                        w.Block("if (input[i] == output[c])", () =>
+                        {
+                            w.Line("inputGradient[i] = outputGradient[c];");
+                            w.Line("break;");
+                        })));
+            }
+            else
+            {
+                w.Block("for (int i = 0; i < Pixels; i++)", () =>
+                    w.Line(VectorOps + ".MultiplyAdd(1f / Pixels, outputGradient.Slice(0, C), inputGradient.Slice(i * C, C));"));
+            }
+        });
+    }
+
+    private static void EmitDenseBackward(SourceWriter w, LayerPlan layer)
+    {
+        string bias = layer.UseBias ? ", " + Span + " biasGradient" : string.Empty;
+        var constants = new[] { new[] { ("In", layer.Input.Length), ("Out", layer.Units) } };
+        string header = "private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " kernel, " + ReadOnlySpan + " outputGradient, " + Span + " kernelGradient" + bias + ", " + Span + " inputGradient)";
+        EmitMethod(w, header, constants, w =>
+        {
+            w.Line(ReadOnlySpan + " d = outputGradient.Slice(0, Out);");
+            if (layer.UseBias)
+            {
+                w.Line(VectorOps + ".Add(d, biasGradient);");
+            }
+
+            w.Line(VectorOps + ".AccumulateOuterProduct(input.Slice(0, In), d, kernelGradient.Slice(0, In * Out));");
+            w.Block("if (!inputGradient.IsEmpty)", () =>
+            {
+                w.Line("inputGradient.Clear();");
+                w.Line(VectorOps + ".MultiplyAccumulateTransposed(kernel.Slice(0, In * Out), d, inputGradient.Slice(0, In));");
+            });
         });
     }
 
@@ -249,24 +424,25 @@ internal static class LayerEmitter
         };
     }
 
-    /// <summary>Applies an activation in place to <paramref name="target"/>; softmax runs over groups of
-    /// <paramref name="groupLength"/> (the channels).</summary>
-    public static void EmitActivation(SourceWriter w, ActivationKind activation, string target, int groupLength)
+    /// <summary>The call that applies an activation in place to <paramref name="target"/> (softmax over groups
+    /// of <paramref name="groupLength"/>, the channels), or null for a linear layer.</summary>
+    public static string? ActivationCall(ActivationKind activation, string target, int groupLength) => activation switch
     {
-        switch (activation)
-        {
-            case ActivationKind.ReLU:
-                w.Line(Activations + ".ReLU(" + target + ");");
-                break;
-            case ActivationKind.Sigmoid:
-                w.Line(Activations + ".Sigmoid(" + target + ");");
-                break;
-            case ActivationKind.Tanh:
-                w.Line(Activations + ".Tanh(" + target + ");");
-                break;
-            case ActivationKind.Softmax:
-                w.Line(Activations + ".Softmax(" + target + ", " + Int(groupLength) + ");");
-                break;
-        }
-    }
+        ActivationKind.ReLU => Activations + ".ReLU(" + target + ");",
+        ActivationKind.Sigmoid => Activations + ".Sigmoid(" + target + ");",
+        ActivationKind.Tanh => Activations + ".Tanh(" + target + ");",
+        ActivationKind.Softmax => Activations + ".Softmax(" + target + ", " + Int(groupLength) + ");",
+        _ => null,
+    };
+
+    /// <summary>The call that turns the gradient of an activation's output into the gradient of its input,
+    /// in place, from the activation's output <paramref name="output"/>; null for a linear layer.</summary>
+    public static string? ActivationBackwardCall(ActivationKind activation, string output, string gradient, int groupLength) => activation switch
+    {
+        ActivationKind.ReLU => Activations + ".ReLUBackward(" + output + ", " + gradient + ");",
+        ActivationKind.Sigmoid => Activations + ".SigmoidBackward(" + output + ", " + gradient + ");",
+        ActivationKind.Tanh => Activations + ".TanhBackward(" + output + ", " + gradient + ");",
+        ActivationKind.Softmax => Activations + ".SoftmaxBackward(" + output + ", " + gradient + ", " + Int(groupLength) + ");",
+        _ => null,
+    };
 }

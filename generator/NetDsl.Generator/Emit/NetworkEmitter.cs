@@ -21,6 +21,7 @@ internal static partial class NetworkEmitter
     private const string Guard = "global::NetDsl.NetworkGuard";
     private const string TensorShape = "global::NetDsl.TensorShape";
     private const string ParameterTensor = "global::NetDsl.ParameterTensor";
+    private const string Statistics = "global::NetDsl.BatchStatistics";
 
     public static string Emit(NetworkModel model)
     {
@@ -73,12 +74,14 @@ internal static partial class NetworkEmitter
     private static void EmitValid(SourceWriter w, NetworkModel model)
     {
         var buffers = new BufferPlan(model);
+        var plan = new TrainingPlan(model);
         EmitConstants(w, model.Input.Length, model.Output.Length, model.ParameterCount, model.Input, model.Output);
         EmitSummaryAndLayout(w, model);
         EmitParameterOffsets(w, model);
 
         w.Line("private readonly float[] _parameters = new float[ParameterCount];");
         w.Line("private readonly Workspace _workspace = new Workspace();");
+        w.Line("private readonly global::NetDsl.Engine.BatchEngine<Workspace> _engine = new global::NetDsl.Engine.BatchEngine<Workspace>(Kernel.Instance);");
         w.Line();
         w.Line("/// <summary>Creates the network with Keras's default initialisation (Glorot-uniform kernels, zero biases) from a random seed.</summary>");
         w.Line("public " + model.Target.Name + "()");
@@ -89,20 +92,27 @@ internal static partial class NetworkEmitter
         w.Block("public " + model.Target.Name + "(int seed)", () =>
             w.Line("global::NetDsl.NetworkInitializer.Initialize(_parameters, ParameterLayout, seed);"));
         w.Line();
-        EmitParametersProperty(w);
-        EmitPredict(w, valid: true);
+        EmitInstanceMembers(w, model, valid: true);
         EmitInterfaceMembers(w);
-        EmitForward(w, model, buffers);
+        EmitForward(w, model, buffers, plan);
+        EmitBackward(w, model, buffers, plan);
+        EmitLoss(w, plan);
+        EmitKernel(w, model);
         EmitWorkspace(w, model, buffers);
         foreach (LayerPlan layer in model.Layers)
         {
-            if (layer.Kind == LayerKind.Flatten)
+            if (layer.Kind is LayerKind.Flatten)
             {
                 continue;
             }
 
             w.Line();
             LayerEmitter.EmitForward(w, layer);
+            if (layer.Kind is not LayerKind.Activation)
+            {
+                w.Line();
+                LayerEmitter.EmitBackward(w, layer);
+            }
         }
     }
 
@@ -112,22 +122,21 @@ internal static partial class NetworkEmitter
         w.Line("// network compiles without follow-up errors; none of them works.");
         int inputLength = model.Input.Rank == 0 ? 0 : model.Input.Length;
         EmitConstants(w, inputLength, 0, 0, model.Input.Rank == 0 ? (Shape?)null : model.Input, null);
-        w.Line("/// <summary>Not available: the network has errors.</summary>");
-        w.Line("public static string Summary => throw NotBuilt();");
-        w.Line();
-        w.Line("/// <summary>Not available: the network has errors.</summary>");
-        w.Line("public static global::System.Collections.Generic.IReadOnlyList<" + ParameterTensor + "> ParameterLayout => throw NotBuilt();");
-        w.Line();
-        w.Line("/// <summary>Not available: the network has errors.</summary>");
-        w.Line("public " + model.Target.Name + "() => throw NotBuilt();");
-        w.Line();
-        w.Line("/// <summary>Not available: the network has errors.</summary>");
-        w.Line("public " + model.Target.Name + "(int seed) => throw NotBuilt();");
-        w.Line();
-        w.Line("/// <summary>Not available: the network has errors.</summary>");
-        w.Line("public " + Span + " Parameters => throw NotBuilt();");
-        w.Line();
-        EmitPredict(w, valid: false);
+        foreach (string member in new[]
+        {
+            "public static string Summary => throw NotBuilt();",
+            "public static string Architecture => throw NotBuilt();",
+            "public static global::System.Collections.Generic.IReadOnlyList<" + ParameterTensor + "> ParameterLayout => throw NotBuilt();",
+            "public " + model.Target.Name + "() => throw NotBuilt();",
+            "public " + model.Target.Name + "(int seed) => throw NotBuilt();",
+        })
+        {
+            w.Line("/// <summary>Not available: the network has errors.</summary>");
+            w.Line(member);
+            w.Line();
+        }
+
+        EmitInstanceMembers(w, model, valid: false);
         EmitInterfaceMembers(w);
         w.Line();
         w.Line("private static global::System.InvalidOperationException NotBuilt() =>");
@@ -165,13 +174,20 @@ internal static partial class NetworkEmitter
 
         w.Line("/// </code></summary>");
         w.Line("public static string Summary { get; } =");
-        string[] lines = summary.Split('\n');
-        for (int i = 0; i < lines.Length; i++)
+        EmitMultilineLiteral(w, summary);
+        w.Line();
+
+        string architecture = ArchitectureWriter.Write(model.Input, model.Layers);
+        w.Line("/// <summary>The architecture in NetDsl's text form:");
+        w.Line("/// <code>");
+        foreach (string line in architecture.Split('\n'))
         {
-            bool last = i == lines.Length - 1;
-            w.Line("    " + Literal(last ? lines[i] : lines[i] + "\n") + (last ? ";" : " +"));
+            w.Line("/// " + EscapeXml(line));
         }
 
+        w.Line("/// </code></summary>");
+        w.Line("public static string Architecture { get; } =");
+        EmitMultilineLiteral(w, architecture);
         w.Line();
         w.Line("/// <summary>Where each named tensor lives in <see cref=\"Parameters\"/> (Keras names and layouts).</summary>");
         w.Line("public static global::System.Collections.Generic.IReadOnlyList<" + ParameterTensor + "> ParameterLayout { get; } = global::System.Array.AsReadOnly(new " + ParameterTensor + "[]");
@@ -188,6 +204,16 @@ internal static partial class NetworkEmitter
 
         w.CloseBrace(");");
         w.Line();
+    }
+
+    private static void EmitMultilineLiteral(SourceWriter w, string text)
+    {
+        string[] lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            bool last = i == lines.Length - 1;
+            w.Line("    " + Literal(last ? lines[i] : lines[i] + "\n") + (last ? ";" : " +"));
+        }
     }
 
     private static void EmitParameterOffsets(SourceWriter w, NetworkModel model)
@@ -208,77 +234,110 @@ internal static partial class NetworkEmitter
         }
     }
 
-    private static void EmitParametersProperty(SourceWriter w)
+    /// <summary>The instance API. For a broken network every body throws.</summary>
+    private static void EmitInstanceMembers(SourceWriter w, NetworkModel model, bool valid)
     {
-        w.Line("/// <summary>All parameters in one flat buffer: layers in order, kernel then bias, Keras layouts (see <see cref=\"ParameterLayout\"/>).</summary>");
-        w.Line("public " + Span + " Parameters => _parameters;");
-        w.Line();
-    }
+        string notBuilt = "throw NotBuilt();";
+        void Body(string header, params string[] lines)
+        {
+            w.Block(header, () =>
+            {
+                foreach (string line in valid ? lines : new[] { notBuilt })
+                {
+                    w.Line(line);
+                }
+            });
+            w.Line();
+        }
 
-    private static void EmitPredict(SourceWriter w, bool valid)
-    {
+        w.Line("/// <summary>All parameters in one flat buffer: layers in order, kernel then bias, Keras layouts (see <see cref=\"ParameterLayout\"/>).</summary>");
+        w.Line("public " + Span + " Parameters => " + (valid ? "_parameters;" : notBuilt));
+        w.Line();
+        w.Line("/// <summary>How many threads batch operations may use (default: one per processor; 1 makes training bit-for-bit repeatable).</summary>");
+        w.Line("public int MaxDegreeOfParallelism");
+        w.OpenBrace();
+        w.Line(valid ? "get => _engine.MaxDegreeOfParallelism;" : "get => " + notBuilt);
+        w.Line(valid ? "set => _engine.MaxDegreeOfParallelism = value;" : "set => " + notBuilt);
+        w.CloseBrace();
+        w.Line();
+
         w.Line("/// <summary>Runs one sample (<see cref=\"InputLength\"/> floats, channels-last) and writes <see cref=\"OutputLength\"/> floats.</summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not have the expected length.</exception>");
-        w.Block("public void Predict(" + ReadOnlySpan + " input, " + Span + " output)", () =>
-        {
-            if (!valid)
-            {
-                w.Line("throw NotBuilt();");
-                return;
-            }
+        Body(
+            "public void Predict(" + ReadOnlySpan + " input, " + Span + " output)",
+            Guard + ".CheckLength(input.Length, InputLength, nameof(input));",
+            Guard + ".CheckLength(output.Length, OutputLength, nameof(output));",
+            "Forward(_parameters, input, _workspace, output, training: false, logits: false);");
 
-            w.Line(Guard + ".CheckLength(input.Length, InputLength, nameof(input));");
-            w.Line(Guard + ".CheckLength(output.Length, OutputLength, nameof(output));");
-            w.Line("Forward(_parameters, input, _workspace, output);");
-        });
-        w.Line();
-        w.Line("/// <summary>Runs <paramref name=\"batchSize\"/> samples stored one after another in <paramref name=\"inputs\"/>.</summary>");
+        w.Line("/// <summary>Runs <paramref name=\"batchSize\"/> samples stored one after another in <paramref name=\"inputs\"/>, on all cores.</summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not hold exactly <paramref name=\"batchSize\"/> samples.</exception>");
-        w.Block("public void Predict(" + ReadOnlySpan + " inputs, " + Span + " outputs, int batchSize)", () =>
-        {
-            if (!valid)
-            {
-                w.Line("throw NotBuilt();");
-                return;
-            }
+        Body(
+            "public void Predict(" + ReadOnlySpan + " inputs, " + Span + " outputs, int batchSize)",
+            "_engine.Predict(_parameters, inputs, outputs, batchSize);");
 
-            w.Line(Guard + ".CheckBatch(inputs.Length, batchSize, InputLength, nameof(inputs));");
-            w.Line(Guard + ".CheckBatch(outputs.Length, batchSize, OutputLength, nameof(outputs));");
-            w.Block("for (int n = 0; n < batchSize; n++)", () =>
-                w.Line("Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, outputs.Slice(n * OutputLength, OutputLength));"));
-        });
-        w.Line();
         w.Line("/// <summary>The index of the largest output for one sample (the predicted class).</summary>");
-        w.Block("public int Classify(" + ReadOnlySpan + " input)", () =>
-        {
-            if (!valid)
-            {
-                w.Line("throw NotBuilt();");
-                return;
-            }
+        Body(
+            "public int Classify(" + ReadOnlySpan + " input)",
+            Guard + ".CheckLength(input.Length, InputLength, nameof(input));",
+            "Forward(_parameters, input, _workspace, _workspace.Output, training: false, logits: false);",
+            "return " + VectorOps + ".ArgMax(_workspace.Output);");
 
-            w.Line(Guard + ".CheckLength(input.Length, InputLength, nameof(input));");
-            w.Line("Forward(_parameters, input, _workspace, _workspace.Output);");
-            w.Line("return " + VectorOps + ".ArgMax(_workspace.Output);");
-        });
-        w.Line();
         w.Line("/// <summary>The predicted class of each of <c>classes.Length</c> samples stored one after another.</summary>");
         w.Block("public void Classify(" + ReadOnlySpan + " inputs, global::System.Span<int> classes)", () =>
         {
             if (!valid)
             {
-                w.Line("throw NotBuilt();");
+                w.Line(notBuilt);
                 return;
             }
 
             w.Line(Guard + ".CheckBatch(inputs.Length, classes.Length, InputLength, nameof(inputs));");
             w.Block("for (int n = 0; n < classes.Length; n++)", () =>
             {
-                w.Line("Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output);");
+                w.Line("Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output, training: false, logits: false);");
                 w.Line("classes[n] = " + VectorOps + ".ArgMax(_workspace.Output);");
             });
         });
         w.Line();
+
+        w.Line("/// <summary>");
+        w.Line("/// Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical");
+        w.Line("/// cross-entropy (" + DescribeLoss(model) + "): returns the mean loss and writes the mean gradient");
+        w.Line("/// of every parameter into <paramref name=\"gradients\"/>, in the layout of <see cref=\"Parameters\"/>. Data-parallel on all cores.");
+        w.Line("/// </summary>");
+        Body(
+            "public float ComputeGradients(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, " + Span + " gradients)",
+            "return _engine.ComputeGradients(_parameters, inputs, labels, gradients, default).Loss;");
+
+        w.Line("/// <summary>Like <see cref=\"ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, global::System.Span{float})\"/>; also returns the batch accuracy and, unless <paramref name=\"inputGradients\"/> is empty, writes each sample's input gradient.</summary>");
+        Body(
+            "public " + Statistics + " ComputeGradients(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, " + Span + " gradients, " + Span + " inputGradients)",
+            "return _engine.ComputeGradients(_parameters, inputs, labels, gradients, inputGradients);");
+
+        w.Line("/// <summary>Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the parameter gradients and, unless empty, each sample's input gradient.</summary>");
+        Body(
+            "public void Backpropagate(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " outputGradients, " + Span + " gradients, " + Span + " inputGradients)",
+            "_engine.Backpropagate(_parameters, inputs, outputGradients, gradients, inputGradients);");
+
+        w.Line("/// <summary>Mean loss and accuracy of a batch in inference mode (Keras's <c>evaluate</c>).</summary>");
+        Body(
+            "public " + Statistics + " Evaluate(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels)",
+            "return _engine.Evaluate(_parameters, inputs, labels);");
+
+        w.Line("/// <summary>Saves the parameters as a safetensors file (Keras names and layouts, the architecture in the metadata); the file is replaced only once the new one is complete.</summary>");
+        Body(
+            "public void Save(string path)",
+            "global::NetDsl.Serialization.Safetensors.Save(path, ParameterLayout, _parameters, new global::System.Collections.Generic.Dictionary<string, string>",
+            "{",
+            "    [\"format\"] = \"netdsl\",",
+            "    [\"network\"] = \"" + model.Target.Name + "\",",
+            "    [\"architecture\"] = Architecture,",
+            "});");
+
+        w.Line("/// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error the parameters are unchanged.</summary>");
+        Body(
+            "public void Load(string path)",
+            "global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters);");
     }
 
     private static void EmitInterfaceMembers(SourceWriter w)
@@ -290,13 +349,14 @@ internal static partial class NetworkEmitter
         w.Line("int global::NetDsl.INetwork.ParameterCount => ParameterCount;");
         w.Line("global::System.Collections.Generic.IReadOnlyList<" + ParameterTensor + "> global::NetDsl.INetwork.ParameterLayout => ParameterLayout;");
         w.Line("string global::NetDsl.INetwork.Summary => Summary;");
+        w.Line("string global::NetDsl.INetwork.Architecture => Architecture;");
     }
 
-    private static void EmitForward(SourceWriter w, NetworkModel model, BufferPlan buffers)
+    private static void EmitForward(SourceWriter w, NetworkModel model, BufferPlan buffers, TrainingPlan plan)
     {
         w.Line();
-        w.Line("/// <summary>The forward pass of one sample, layer by layer.</summary>");
-        w.Block("private static void Forward(" + ReadOnlySpan + " p, " + ReadOnlySpan + " input, Workspace ws, " + Span + " output)", () =>
+        w.Line("/// <summary>The forward pass of one sample, layer by layer. With <paramref name=\"logits\"/>, a final softmax that is fused with the loss is left out.</summary>");
+        w.Block("private static void Forward(" + ReadOnlySpan + " p, " + ReadOnlySpan + " input, Workspace ws, " + Span + " output, bool training, bool logits)", () =>
         {
             foreach (LayerPlan layer in model.Layers)
             {
@@ -308,11 +368,16 @@ internal static partial class NetworkEmitter
                 var arguments = new List<string> { buffers.InputOf(layer) };
                 foreach (ParameterPlan parameter in layer.Parameters)
                 {
-                    arguments.Add("p.Slice(" + OffsetName(layer, parameter) + ", " + Int(parameter.Length) + ")");
+                    arguments.Add(ParameterSlice("p", layer, parameter));
                 }
 
                 arguments.Add(buffers.OutputOf(layer));
                 w.Line(LayerEmitter.ForwardName(layer) + "(" + string.Join(", ", arguments) + ");");
+                string? activation = LayerEmitter.ActivationCall(layer.Activation, buffers.OutputOf(layer), layer.Output.Channels);
+                if (activation is not null)
+                {
+                    w.Line(layer.Index == plan.FusedSoftmaxLayer ? "if (!logits) " + activation : activation);
+                }
             }
 
             if (buffers.NeedsFinalCopy)
@@ -322,10 +387,135 @@ internal static partial class NetworkEmitter
         });
     }
 
-    private static void EmitWorkspace(SourceWriter w, NetworkModel model, BufferPlan buffers)
+    /// <summary>The backward pass: from the gradient of the output in <c>ws.GradA</c>, layer by layer down to the
+    /// input, adding each parameter's gradient into <c>g</c>. Gradient buffers alternate between GradA and GradB.</summary>
+    private static void EmitBackward(SourceWriter w, NetworkModel model, BufferPlan buffers, TrainingPlan plan)
     {
         w.Line();
-        w.Line("/// <summary>Buffers for one sample's activations, allocated once, each of its exact size.</summary>");
+        w.Line("/// <summary>The backward pass of one sample after <see cref=\"Forward\"/> in training mode: the output gradient is in <c>ws.GradA</c>; parameter gradients are added to <paramref name=\"g\"/>; the input gradient is written unless <paramref name=\"inputGradient\"/> is empty.</summary>");
+        w.Block("private static void Backward(" + ReadOnlySpan + " p, " + ReadOnlySpan + " input, Workspace ws, " + Span + " g, " + Span + " inputGradient, bool logits)", () =>
+        {
+            string current = "ws.GradA", other = "ws.GradB";
+            for (int i = model.Layers.Count - 1; i >= 0; i--)
+            {
+                LayerPlan layer = model.Layers[i];
+                if (layer.Kind == LayerKind.Flatten)
+                {
+                    continue;
+                }
+
+                w.Line("// " + layer.Name + ": " + LayerEmitter.Title(layer));
+                string y = buffers.TrainingOutputOf(layer);
+                string dOut = current + "(" + Int(layer.Output.Length) + ")";
+                string? activation = LayerEmitter.ActivationBackwardCall(layer.Activation, y, dOut, layer.Output.Channels);
+                if (activation is not null)
+                {
+                    w.Line(layer.Index == plan.FusedSoftmaxLayer ? "if (!logits) " + activation : activation);
+                }
+
+                bool first = layer.Index == plan.FirstComputingLayer;
+                string dIn = first ? "inputGradient" : other + "(" + Int(layer.Input.Length) + ")";
+                string x = buffers.InputOf(layer);
+                switch (layer.Kind)
+                {
+                    case LayerKind.Activation:
+                        if (first)
+                        {
+                            w.Line("if (!inputGradient.IsEmpty) " + dOut + ".CopyTo(inputGradient);");
+                        }
+
+                        continue; // the gradient stays in the same buffer
+                    case LayerKind.Conv2D:
+                    case LayerKind.Dense:
+                        var arguments = new List<string> { x };
+                        arguments.Add(ParameterSlice("p", layer, layer.Find("kernel")!));
+                        arguments.Add(dOut);
+                        foreach (ParameterPlan parameter in layer.Parameters)
+                        {
+                            arguments.Add(ParameterSlice("g", layer, parameter));
+                        }
+
+                        arguments.Add(dIn);
+                        w.Line(LayerEmitter.BackwardName(layer) + "(" + string.Join(", ", arguments) + ");");
+                        break;
+                    default:
+                        w.Line((first ? "if (!inputGradient.IsEmpty) " : string.Empty) + LayerEmitter.BackwardName(layer) + "(" + x + ", " + y + ", " + dOut + ", " + dIn + ");");
+                        break;
+                }
+
+                (current, other) = (other, current);
+            }
+
+            if (plan.FirstComputingLayer < 0)
+            {
+                w.Line("if (!inputGradient.IsEmpty) ws.GradA(InputLength).CopyTo(inputGradient);");
+            }
+        });
+    }
+
+    private static void EmitLoss(SourceWriter w, TrainingPlan plan)
+    {
+        w.Line();
+        w.Line("/// <summary>Sparse categorical cross-entropy of one sample " + (plan.FromLogits ? "from logits" : "from probabilities") + "; writes the output gradient unless <paramref name=\"gradient\"/> is empty.</summary>");
+        w.Line("private static float Loss(" + ReadOnlySpan + " output, int label, " + Span + " gradient) =>");
+        w.Line(plan.FromLogits
+            ? "    global::NetDsl.Kernels.LossKernels.SoftmaxCrossEntropy(output, label, gradient);"
+            : "    global::NetDsl.Kernels.LossKernels.CrossEntropyFromProbabilities(output, label, gradient);");
+    }
+
+    private static void EmitKernel(SourceWriter w, NetworkModel model)
+    {
+        w.Line();
+        w.Line("/// <summary>The per-sample passes, for the batch engine.</summary>");
+        w.Block("private sealed class Kernel : global::NetDsl.Engine.NetworkKernel<Workspace>", () =>
+        {
+            w.Line("public static readonly Kernel Instance = new Kernel();");
+            w.Line();
+            w.Line("private Kernel()");
+            string outer = model.Target.Name;
+            w.Line("    : base(\"" + outer + "\", " + outer + ".InputLength, " + outer + ".OutputLength, " + outer + ".ParameterCount)");
+            w.OpenBrace().CloseBrace();
+            w.Line();
+            w.Line("public override Workspace CreateWorkspace() => new Workspace();");
+            w.Line();
+            w.Line("public override void Predict(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " input, Workspace workspace, " + Span + " output) =>");
+            w.Line("    Forward(parameters, input, workspace, output, training: false, logits: false);");
+            w.Line();
+            w.Block("public override float AccumulateGradients(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " input, int label, Workspace workspace, " + Span + " gradients, " + Span + " inputGradient, out int predicted)", () =>
+            {
+                w.Line("Forward(parameters, input, workspace, workspace.Output, training: true, logits: true);");
+                w.Line("predicted = " + VectorOps + ".ArgMax(workspace.Output);");
+                w.Line("float loss = Loss(workspace.Output, label, workspace.GradA(" + Int(model.Output.Length) + "));");
+                w.Line("Backward(parameters, input, workspace, gradients, inputGradient, logits: true);");
+                w.Line("return loss;");
+            });
+            w.Line();
+            w.Block("public override void Backpropagate(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " input, " + ReadOnlySpan + " outputGradient, Workspace workspace, " + Span + " gradients, " + Span + " inputGradient)", () =>
+            {
+                w.Line("Forward(parameters, input, workspace, workspace.Output, training: true, logits: false);");
+                w.Line("outputGradient.CopyTo(workspace.GradA(" + Int(model.Output.Length) + "));");
+                w.Line("Backward(parameters, input, workspace, gradients, inputGradient, logits: false);");
+            });
+            w.Line();
+            w.Block("public override float Evaluate(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " input, int label, Workspace workspace, out int predicted)", () =>
+            {
+                w.Line("Forward(parameters, input, workspace, workspace.Output, training: false, logits: true);");
+                w.Line("predicted = " + VectorOps + ".ArgMax(workspace.Output);");
+                w.Line("return Loss(workspace.Output, label, default);");
+            });
+        });
+    }
+
+    private static void EmitWorkspace(SourceWriter w, NetworkModel model, BufferPlan buffers)
+    {
+        int gradientLength = model.Input.Length;
+        foreach (LayerPlan layer in model.Layers)
+        {
+            gradientLength = System.Math.Max(gradientLength, layer.Output.Length);
+        }
+
+        w.Line();
+        w.Line("/// <summary>One worker's buffers, allocated once, each of its exact size: every layer's output and two gradient buffers.</summary>");
         w.Block("private sealed class Workspace", () =>
         {
             foreach (LayerPlan layer in model.Layers)
@@ -337,9 +527,61 @@ internal static partial class NetworkEmitter
                 }
             }
 
-            w.Line("/// <summary>The network's output.</summary>");
+            w.Line("/// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>");
             w.Line("public readonly float[] Output = new float[OutputLength];");
+            w.Line("private readonly float[] _gradA = new float[" + Int(gradientLength) + "], _gradB = new float[" + Int(gradientLength) + "];");
+            w.Line();
+            w.Line("/// <summary>The first <paramref name=\"length\"/> values of one of the two buffers gradients alternate between on the way back.</summary>");
+            w.Line("public " + Span + " GradA(int length) => new " + Span + "(_gradA, 0, length);");
+            w.Line();
+            w.Line("/// <summary>The first <paramref name=\"length\"/> values of the other gradient buffer.</summary>");
+            w.Line("public " + Span + " GradB(int length) => new " + Span + "(_gradB, 0, length);");
         });
+    }
+
+    private static string ParameterSlice(string buffer, LayerPlan layer, ParameterPlan parameter) =>
+        buffer + ".Slice(" + OffsetName(layer, parameter) + ", " + Int(parameter.Length) + ")";
+
+    private static string DescribeLoss(NetworkModel model)
+    {
+        var plan = new TrainingPlan(model);
+        return plan.FusedSoftmaxLayer >= 0 ? "the final softmax fused with the loss, from logits"
+            : plan.FromLogits ? "the outputs taken as logits"
+            : "the outputs taken as probabilities";
+    }
+
+    /// <summary>How the loss attaches to the network: a final softmax over the whole output is fused with it
+    /// (computed from logits, like Keras); a linear output is taken as logits; anything else as probabilities.</summary>
+    private sealed class TrainingPlan
+    {
+        public TrainingPlan(NetworkModel model)
+        {
+            LayerPlan? last = null;
+            foreach (LayerPlan layer in model.Layers)
+            {
+                if (layer.Kind != LayerKind.Flatten)
+                {
+                    FirstComputingLayer = FirstComputingLayer < 0 ? layer.Index : FirstComputingLayer;
+                    last = layer;
+                }
+            }
+
+            if (last is null || last.Activation == ActivationKind.None)
+            {
+                FromLogits = true;
+            }
+            else if (last.Activation == ActivationKind.Softmax && last.Output.Channels == model.Output.Length)
+            {
+                FromLogits = true;
+                FusedSoftmaxLayer = last.Index;
+            }
+        }
+
+        public int FirstComputingLayer { get; } = -1;
+
+        public int FusedSoftmaxLayer { get; } = -1;
+
+        public bool FromLogits { get; }
     }
 
     /// <summary>Which buffer each layer reads and writes in <c>Forward</c>: layer outputs live in the
@@ -386,6 +628,9 @@ internal static partial class NetworkEmitter
         public string OutputOf(LayerPlan layer) => _outputs[layer.Index];
 
         public bool HasWorkspaceBuffer(LayerPlan layer) => layer.Kind != LayerKind.Flatten && layer.Index != _lastComputing;
+
+        /// <summary>Where a layer's output is during training, when the caller's output is <c>ws.Output</c>.</summary>
+        public string TrainingOutputOf(LayerPlan layer) => _outputs[layer.Index] == "output" ? "ws.Output" : _outputs[layer.Index];
     }
 
     internal static string BufferName(LayerPlan layer) => Pascal(layer.Name);

@@ -26,6 +26,9 @@ partial class BrokenNet : global::NetDsl.INetwork
     public static string Summary => throw NotBuilt();
 
     /// <summary>Not available: the network has errors.</summary>
+    public static string Architecture => throw NotBuilt();
+
+    /// <summary>Not available: the network has errors.</summary>
     public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> ParameterLayout => throw NotBuilt();
 
     /// <summary>Not available: the network has errors.</summary>
@@ -34,8 +37,15 @@ partial class BrokenNet : global::NetDsl.INetwork
     /// <summary>Not available: the network has errors.</summary>
     public BrokenNet(int seed) => throw NotBuilt();
 
-    /// <summary>Not available: the network has errors.</summary>
+    /// <summary>All parameters in one flat buffer: layers in order, kernel then bias, Keras layouts (see <see cref="ParameterLayout"/>).</summary>
     public global::System.Span<float> Parameters => throw NotBuilt();
+
+    /// <summary>How many threads batch operations may use (default: one per processor; 1 makes training bit-for-bit repeatable).</summary>
+    public int MaxDegreeOfParallelism
+    {
+        get => throw NotBuilt();
+        set => throw NotBuilt();
+    }
 
     /// <summary>Runs one sample (<see cref="InputLength"/> floats, channels-last) and writes <see cref="OutputLength"/> floats.</summary>
     /// <exception cref="global::System.ArgumentException">A span does not have the expected length.</exception>
@@ -44,7 +54,7 @@ partial class BrokenNet : global::NetDsl.INetwork
         throw NotBuilt();
     }
 
-    /// <summary>Runs <paramref name="batchSize"/> samples stored one after another in <paramref name="inputs"/>.</summary>
+    /// <summary>Runs <paramref name="batchSize"/> samples stored one after another in <paramref name="inputs"/>, on all cores.</summary>
     /// <exception cref="global::System.ArgumentException">A span does not hold exactly <paramref name="batchSize"/> samples.</exception>
     public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
     {
@@ -63,6 +73,46 @@ partial class BrokenNet : global::NetDsl.INetwork
         throw NotBuilt();
     }
 
+    /// <summary>
+    /// Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical
+    /// cross-entropy (the outputs taken as logits): returns the mean loss and writes the mean gradient
+    /// of every parameter into <paramref name="gradients"/>, in the layout of <see cref="Parameters"/>. Data-parallel on all cores.
+    /// </summary>
+    public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients)
+    {
+        throw NotBuilt();
+    }
+
+    /// <summary>Like <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, global::System.Span{float})"/>; also returns the batch accuracy and, unless <paramref name="inputGradients"/> is empty, writes each sample's input gradient.</summary>
+    public global::NetDsl.BatchStatistics ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
+    {
+        throw NotBuilt();
+    }
+
+    /// <summary>Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the parameter gradients and, unless empty, each sample's input gradient.</summary>
+    public void Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
+    {
+        throw NotBuilt();
+    }
+
+    /// <summary>Mean loss and accuracy of a batch in inference mode (Keras's <c>evaluate</c>).</summary>
+    public global::NetDsl.BatchStatistics Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+    {
+        throw NotBuilt();
+    }
+
+    /// <summary>Saves the parameters as a safetensors file (Keras names and layouts, the architecture in the metadata); the file is replaced only once the new one is complete.</summary>
+    public void Save(string path)
+    {
+        throw NotBuilt();
+    }
+
+    /// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error the parameters are unchanged.</summary>
+    public void Load(string path)
+    {
+        throw NotBuilt();
+    }
+
     global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
     global::NetDsl.TensorShape global::NetDsl.INetwork.OutputShape => OutputShape;
     int global::NetDsl.INetwork.InputLength => InputLength;
@@ -70,6 +120,7 @@ partial class BrokenNet : global::NetDsl.INetwork
     int global::NetDsl.INetwork.ParameterCount => ParameterCount;
     global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout => ParameterLayout;
     string global::NetDsl.INetwork.Summary => Summary;
+    string global::NetDsl.INetwork.Architecture => Architecture;
 
     private static global::System.InvalidOperationException NotBuilt() =>
         new global::System.InvalidOperationException("BrokenNet has architecture errors; see the NDSL diagnostics of the build.");

@@ -55,6 +55,19 @@ partial class Models
             "Non-trainable params: 0\n" +
             "______________________________________________________________________________";
 
+        /// <summary>The architecture in NetDsl's text form:
+        /// <code>
+        /// input 6x6x2
+        /// globalmaxpool
+        /// flatten
+        /// dense 3 relu
+        /// </code></summary>
+        public static string Architecture { get; } =
+            "input 6x6x2\n" +
+            "globalmaxpool\n" +
+            "flatten\n" +
+            "dense 3 relu";
+
         /// <summary>Where each named tensor lives in <see cref="Parameters"/> (Keras names and layouts).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> ParameterLayout { get; } = global::System.Array.AsReadOnly(new global::NetDsl.ParameterTensor[]
         {
@@ -67,6 +80,7 @@ partial class Models
 
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly Workspace _workspace = new Workspace();
+        private readonly global::NetDsl.Engine.BatchEngine<Workspace> _engine = new global::NetDsl.Engine.BatchEngine<Workspace>(Kernel.Instance);
 
         /// <summary>Creates the network with Keras's default initialisation (Glorot-uniform kernels, zero biases) from a random seed.</summary>
         public Probe()
@@ -83,32 +97,34 @@ partial class Models
         /// <summary>All parameters in one flat buffer: layers in order, kernel then bias, Keras layouts (see <see cref="ParameterLayout"/>).</summary>
         public global::System.Span<float> Parameters => _parameters;
 
+        /// <summary>How many threads batch operations may use (default: one per processor; 1 makes training bit-for-bit repeatable).</summary>
+        public int MaxDegreeOfParallelism
+        {
+            get => _engine.MaxDegreeOfParallelism;
+            set => _engine.MaxDegreeOfParallelism = value;
+        }
+
         /// <summary>Runs one sample (<see cref="InputLength"/> floats, channels-last) and writes <see cref="OutputLength"/> floats.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the expected length.</exception>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::NetDsl.NetworkGuard.CheckLength(input.Length, InputLength, nameof(input));
             global::NetDsl.NetworkGuard.CheckLength(output.Length, OutputLength, nameof(output));
-            Forward(_parameters, input, _workspace, output);
+            Forward(_parameters, input, _workspace, output, training: false, logits: false);
         }
 
-        /// <summary>Runs <paramref name="batchSize"/> samples stored one after another in <paramref name="inputs"/>.</summary>
+        /// <summary>Runs <paramref name="batchSize"/> samples stored one after another in <paramref name="inputs"/>, on all cores.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not hold exactly <paramref name="batchSize"/> samples.</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
         {
-            global::NetDsl.NetworkGuard.CheckBatch(inputs.Length, batchSize, InputLength, nameof(inputs));
-            global::NetDsl.NetworkGuard.CheckBatch(outputs.Length, batchSize, OutputLength, nameof(outputs));
-            for (int n = 0; n < batchSize; n++)
-            {
-                Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, outputs.Slice(n * OutputLength, OutputLength));
-            }
+            _engine.Predict(_parameters, inputs, outputs, batchSize);
         }
 
         /// <summary>The index of the largest output for one sample (the predicted class).</summary>
         public int Classify(global::System.ReadOnlySpan<float> input)
         {
             global::NetDsl.NetworkGuard.CheckLength(input.Length, InputLength, nameof(input));
-            Forward(_parameters, input, _workspace, _workspace.Output);
+            Forward(_parameters, input, _workspace, _workspace.Output, training: false, logits: false);
             return global::NetDsl.Kernels.VectorOps.ArgMax(_workspace.Output);
         }
 
@@ -118,9 +134,54 @@ partial class Models
             global::NetDsl.NetworkGuard.CheckBatch(inputs.Length, classes.Length, InputLength, nameof(inputs));
             for (int n = 0; n < classes.Length; n++)
             {
-                Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output);
+                Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output, training: false, logits: false);
                 classes[n] = global::NetDsl.Kernels.VectorOps.ArgMax(_workspace.Output);
             }
+        }
+
+        /// <summary>
+        /// Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical
+        /// cross-entropy (the outputs taken as probabilities): returns the mean loss and writes the mean gradient
+        /// of every parameter into <paramref name="gradients"/>, in the layout of <see cref="Parameters"/>. Data-parallel on all cores.
+        /// </summary>
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients)
+        {
+            return _engine.ComputeGradients(_parameters, inputs, labels, gradients, default).Loss;
+        }
+
+        /// <summary>Like <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, global::System.Span{float})"/>; also returns the batch accuracy and, unless <paramref name="inputGradients"/> is empty, writes each sample's input gradient.</summary>
+        public global::NetDsl.BatchStatistics ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
+        {
+            return _engine.ComputeGradients(_parameters, inputs, labels, gradients, inputGradients);
+        }
+
+        /// <summary>Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the parameter gradients and, unless empty, each sample's input gradient.</summary>
+        public void Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
+        {
+            _engine.Backpropagate(_parameters, inputs, outputGradients, gradients, inputGradients);
+        }
+
+        /// <summary>Mean loss and accuracy of a batch in inference mode (Keras's <c>evaluate</c>).</summary>
+        public global::NetDsl.BatchStatistics Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            return _engine.Evaluate(_parameters, inputs, labels);
+        }
+
+        /// <summary>Saves the parameters as a safetensors file (Keras names and layouts, the architecture in the metadata); the file is replaced only once the new one is complete.</summary>
+        public void Save(string path)
+        {
+            global::NetDsl.Serialization.Safetensors.Save(path, ParameterLayout, _parameters, new global::System.Collections.Generic.Dictionary<string, string>
+            {
+                ["format"] = "netdsl",
+                ["network"] = "Probe",
+                ["architecture"] = Architecture,
+            });
+        }
+
+        /// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error the parameters are unchanged.</summary>
+        public void Load(string path)
+        {
+            global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters);
         }
 
         global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
@@ -130,21 +191,83 @@ partial class Models
         int global::NetDsl.INetwork.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout => ParameterLayout;
         string global::NetDsl.INetwork.Summary => Summary;
+        string global::NetDsl.INetwork.Architecture => Architecture;
 
-        /// <summary>The forward pass of one sample, layer by layer.</summary>
-        private static void Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, Workspace ws, global::System.Span<float> output)
+        /// <summary>The forward pass of one sample, layer by layer. With <paramref name="logits"/>, a final softmax that is fused with the loss is left out.</summary>
+        private static void Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, Workspace ws, global::System.Span<float> output, bool training, bool logits)
         {
             GlobalMaxPooling2dForward(input, ws.GlobalMaxPooling2d);
             DenseForward(ws.GlobalMaxPooling2d, p.Slice(DenseKernelOffset, 6), p.Slice(DenseBiasOffset, 3), output);
+            global::NetDsl.Kernels.ActivationKernels.ReLU(output);
         }
 
-        /// <summary>Buffers for one sample's activations, allocated once, each of its exact size.</summary>
+        /// <summary>The backward pass of one sample after <see cref="Forward"/> in training mode: the output gradient is in <c>ws.GradA</c>; parameter gradients are added to <paramref name="g"/>; the input gradient is written unless <paramref name="inputGradient"/> is empty.</summary>
+        private static void Backward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, Workspace ws, global::System.Span<float> g, global::System.Span<float> inputGradient, bool logits)
+        {
+            // dense: Dense 3, relu
+            global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Output, ws.GradA(3));
+            DenseBackward(ws.GlobalMaxPooling2d, p.Slice(DenseKernelOffset, 6), ws.GradA(3), g.Slice(DenseKernelOffset, 6), g.Slice(DenseBiasOffset, 3), ws.GradB(2));
+            // global_max_pooling2d: GlobalMaxPooling2D
+            if (!inputGradient.IsEmpty) GlobalMaxPooling2dBackward(input, ws.GlobalMaxPooling2d, ws.GradB(2), inputGradient);
+        }
+
+        /// <summary>Sparse categorical cross-entropy of one sample from probabilities; writes the output gradient unless <paramref name="gradient"/> is empty.</summary>
+        private static float Loss(global::System.ReadOnlySpan<float> output, int label, global::System.Span<float> gradient) =>
+            global::NetDsl.Kernels.LossKernels.CrossEntropyFromProbabilities(output, label, gradient);
+
+        /// <summary>The per-sample passes, for the batch engine.</summary>
+        private sealed class Kernel : global::NetDsl.Engine.NetworkKernel<Workspace>
+        {
+            public static readonly Kernel Instance = new Kernel();
+
+            private Kernel()
+                : base("Probe", Probe.InputLength, Probe.OutputLength, Probe.ParameterCount)
+            {
+            }
+
+            public override Workspace CreateWorkspace() => new Workspace();
+
+            public override void Predict(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, Workspace workspace, global::System.Span<float> output) =>
+                Forward(parameters, input, workspace, output, training: false, logits: false);
+
+            public override float AccumulateGradients(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, int label, Workspace workspace, global::System.Span<float> gradients, global::System.Span<float> inputGradient, out int predicted)
+            {
+                Forward(parameters, input, workspace, workspace.Output, training: true, logits: true);
+                predicted = global::NetDsl.Kernels.VectorOps.ArgMax(workspace.Output);
+                float loss = Loss(workspace.Output, label, workspace.GradA(3));
+                Backward(parameters, input, workspace, gradients, inputGradient, logits: true);
+                return loss;
+            }
+
+            public override void Backpropagate(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> outputGradient, Workspace workspace, global::System.Span<float> gradients, global::System.Span<float> inputGradient)
+            {
+                Forward(parameters, input, workspace, workspace.Output, training: true, logits: false);
+                outputGradient.CopyTo(workspace.GradA(3));
+                Backward(parameters, input, workspace, gradients, inputGradient, logits: false);
+            }
+
+            public override float Evaluate(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, int label, Workspace workspace, out int predicted)
+            {
+                Forward(parameters, input, workspace, workspace.Output, training: false, logits: true);
+                predicted = global::NetDsl.Kernels.VectorOps.ArgMax(workspace.Output);
+                return Loss(workspace.Output, label, default);
+            }
+        }
+
+        /// <summary>One worker's buffers, allocated once, each of its exact size: every layer's output and two gradient buffers.</summary>
         private sealed class Workspace
         {
             /// <summary>global_max_pooling2d output, 2.</summary>
             public readonly float[] GlobalMaxPooling2d = new float[2];
-            /// <summary>The network's output.</summary>
+            /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
             public readonly float[] Output = new float[OutputLength];
+            private readonly float[] _gradA = new float[72], _gradB = new float[72];
+
+            /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>
+            public global::System.Span<float> GradA(int length) => new global::System.Span<float>(_gradA, 0, length);
+
+            /// <summary>The first <paramref name="length"/> values of the other gradient buffer.</summary>
+            public global::System.Span<float> GradB(int length) => new global::System.Span<float>(_gradB, 0, length);
         }
 
         /// <summary>global_max_pooling2d: GlobalMaxPooling2D; 6x6x2 -> 2.</summary>
@@ -158,13 +281,44 @@ partial class Models
             }
         }
 
+        /// <summary>global_max_pooling2d backward: GlobalMaxPooling2D; 2 -> 6x6x2.</summary>
+        private static void GlobalMaxPooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            const int Pixels = 36, C = 2;
+            inputGradient.Clear();
+            for (int c = 0; c < C; c++)
+            {
+                for (int i = c; i < Pixels * C; i += C)
+                {
+                    if (input[i] == output[c])
+                    {
+                        inputGradient[i] = outputGradient[c];
+                        break;
+                    }
+                }
+            }
+        }
+
         /// <summary>dense: Dense 3, relu; 2 -> 3.</summary>
         private static void DenseForward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
             const int In = 2, Out = 3;
             bias.CopyTo(output);
             global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(0, In), kernel.Slice(0, In * Out), output.Slice(0, Out));
-            global::NetDsl.Kernels.ActivationKernels.ReLU(output);
+        }
+
+        /// <summary>dense backward: Dense 3, relu; 3 -> 2.</summary>
+        private static void DenseBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+        {
+            const int In = 2, Out = 3;
+            global::System.ReadOnlySpan<float> d = outputGradient.Slice(0, Out);
+            global::NetDsl.Kernels.VectorOps.Add(d, biasGradient);
+            global::NetDsl.Kernels.VectorOps.AccumulateOuterProduct(input.Slice(0, In), d, kernelGradient.Slice(0, In * Out));
+            if (!inputGradient.IsEmpty)
+            {
+                inputGradient.Clear();
+                global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(0, In * Out), d, inputGradient.Slice(0, In));
+            }
         }
     }
 }

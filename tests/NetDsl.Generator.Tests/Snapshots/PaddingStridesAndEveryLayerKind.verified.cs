@@ -75,6 +75,29 @@ namespace Samples.Vision
             "Non-trainable params: 0\n" +
             "______________________________________________________________________________________";
 
+        /// <summary>The architecture in NetDsl's text form:
+        /// <code>
+        /// input 32x30x3
+        /// conv2d 8 5x3 stride 2x1 same tanh
+        /// avgpool 3x3 stride 2 same
+        /// maxpool 2x1
+        /// conv2d 16 1x1 nobias
+        /// activation sigmoid
+        /// globalavgpool
+        /// dense 5 nobias
+        /// activation softmax
+        /// </code></summary>
+        public static string Architecture { get; } =
+            "input 32x30x3\n" +
+            "conv2d 8 5x3 stride 2x1 same tanh\n" +
+            "avgpool 3x3 stride 2 same\n" +
+            "maxpool 2x1\n" +
+            "conv2d 16 1x1 nobias\n" +
+            "activation sigmoid\n" +
+            "globalavgpool\n" +
+            "dense 5 nobias\n" +
+            "activation softmax";
+
         /// <summary>Where each named tensor lives in <see cref="Parameters"/> (Keras names and layouts).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> ParameterLayout { get; } = global::System.Array.AsReadOnly(new global::NetDsl.ParameterTensor[]
         {
@@ -91,6 +114,7 @@ namespace Samples.Vision
 
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly Workspace _workspace = new Workspace();
+        private readonly global::NetDsl.Engine.BatchEngine<Workspace> _engine = new global::NetDsl.Engine.BatchEngine<Workspace>(Kernel.Instance);
 
         /// <summary>Creates the network with Keras's default initialisation (Glorot-uniform kernels, zero biases) from a random seed.</summary>
         public TinyRgbNet()
@@ -107,32 +131,34 @@ namespace Samples.Vision
         /// <summary>All parameters in one flat buffer: layers in order, kernel then bias, Keras layouts (see <see cref="ParameterLayout"/>).</summary>
         public global::System.Span<float> Parameters => _parameters;
 
+        /// <summary>How many threads batch operations may use (default: one per processor; 1 makes training bit-for-bit repeatable).</summary>
+        public int MaxDegreeOfParallelism
+        {
+            get => _engine.MaxDegreeOfParallelism;
+            set => _engine.MaxDegreeOfParallelism = value;
+        }
+
         /// <summary>Runs one sample (<see cref="InputLength"/> floats, channels-last) and writes <see cref="OutputLength"/> floats.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the expected length.</exception>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::NetDsl.NetworkGuard.CheckLength(input.Length, InputLength, nameof(input));
             global::NetDsl.NetworkGuard.CheckLength(output.Length, OutputLength, nameof(output));
-            Forward(_parameters, input, _workspace, output);
+            Forward(_parameters, input, _workspace, output, training: false, logits: false);
         }
 
-        /// <summary>Runs <paramref name="batchSize"/> samples stored one after another in <paramref name="inputs"/>.</summary>
+        /// <summary>Runs <paramref name="batchSize"/> samples stored one after another in <paramref name="inputs"/>, on all cores.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not hold exactly <paramref name="batchSize"/> samples.</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
         {
-            global::NetDsl.NetworkGuard.CheckBatch(inputs.Length, batchSize, InputLength, nameof(inputs));
-            global::NetDsl.NetworkGuard.CheckBatch(outputs.Length, batchSize, OutputLength, nameof(outputs));
-            for (int n = 0; n < batchSize; n++)
-            {
-                Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, outputs.Slice(n * OutputLength, OutputLength));
-            }
+            _engine.Predict(_parameters, inputs, outputs, batchSize);
         }
 
         /// <summary>The index of the largest output for one sample (the predicted class).</summary>
         public int Classify(global::System.ReadOnlySpan<float> input)
         {
             global::NetDsl.NetworkGuard.CheckLength(input.Length, InputLength, nameof(input));
-            Forward(_parameters, input, _workspace, _workspace.Output);
+            Forward(_parameters, input, _workspace, _workspace.Output, training: false, logits: false);
             return global::NetDsl.Kernels.VectorOps.ArgMax(_workspace.Output);
         }
 
@@ -142,9 +168,54 @@ namespace Samples.Vision
             global::NetDsl.NetworkGuard.CheckBatch(inputs.Length, classes.Length, InputLength, nameof(inputs));
             for (int n = 0; n < classes.Length; n++)
             {
-                Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output);
+                Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output, training: false, logits: false);
                 classes[n] = global::NetDsl.Kernels.VectorOps.ArgMax(_workspace.Output);
             }
+        }
+
+        /// <summary>
+        /// Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical
+        /// cross-entropy (the final softmax fused with the loss, from logits): returns the mean loss and writes the mean gradient
+        /// of every parameter into <paramref name="gradients"/>, in the layout of <see cref="Parameters"/>. Data-parallel on all cores.
+        /// </summary>
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients)
+        {
+            return _engine.ComputeGradients(_parameters, inputs, labels, gradients, default).Loss;
+        }
+
+        /// <summary>Like <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, global::System.Span{float})"/>; also returns the batch accuracy and, unless <paramref name="inputGradients"/> is empty, writes each sample's input gradient.</summary>
+        public global::NetDsl.BatchStatistics ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
+        {
+            return _engine.ComputeGradients(_parameters, inputs, labels, gradients, inputGradients);
+        }
+
+        /// <summary>Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the parameter gradients and, unless empty, each sample's input gradient.</summary>
+        public void Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
+        {
+            _engine.Backpropagate(_parameters, inputs, outputGradients, gradients, inputGradients);
+        }
+
+        /// <summary>Mean loss and accuracy of a batch in inference mode (Keras's <c>evaluate</c>).</summary>
+        public global::NetDsl.BatchStatistics Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            return _engine.Evaluate(_parameters, inputs, labels);
+        }
+
+        /// <summary>Saves the parameters as a safetensors file (Keras names and layouts, the architecture in the metadata); the file is replaced only once the new one is complete.</summary>
+        public void Save(string path)
+        {
+            global::NetDsl.Serialization.Safetensors.Save(path, ParameterLayout, _parameters, new global::System.Collections.Generic.Dictionary<string, string>
+            {
+                ["format"] = "netdsl",
+                ["network"] = "TinyRgbNet",
+                ["architecture"] = Architecture,
+            });
+        }
+
+        /// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error the parameters are unchanged.</summary>
+        public void Load(string path)
+        {
+            global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters);
         }
 
         global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
@@ -154,21 +225,90 @@ namespace Samples.Vision
         int global::NetDsl.INetwork.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout => ParameterLayout;
         string global::NetDsl.INetwork.Summary => Summary;
+        string global::NetDsl.INetwork.Architecture => Architecture;
 
-        /// <summary>The forward pass of one sample, layer by layer.</summary>
-        private static void Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, Workspace ws, global::System.Span<float> output)
+        /// <summary>The forward pass of one sample, layer by layer. With <paramref name="logits"/>, a final softmax that is fused with the loss is left out.</summary>
+        private static void Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, Workspace ws, global::System.Span<float> output, bool training, bool logits)
         {
             Conv2dForward(input, p.Slice(Conv2dKernelOffset, 360), p.Slice(Conv2dBiasOffset, 8), ws.Conv2d);
+            global::NetDsl.Kernels.ActivationKernels.Tanh(ws.Conv2d);
             AveragePooling2dForward(ws.Conv2d, ws.AveragePooling2d);
             MaxPooling2dForward(ws.AveragePooling2d, ws.MaxPooling2d);
             Conv2d1Forward(ws.MaxPooling2d, p.Slice(Conv2d1KernelOffset, 128), ws.Conv2d1);
             ActivationForward(ws.Conv2d1, ws.Activation);
+            global::NetDsl.Kernels.ActivationKernels.Sigmoid(ws.Activation);
             GlobalAveragePooling2dForward(ws.Activation, ws.GlobalAveragePooling2d);
             DenseForward(ws.GlobalAveragePooling2d, p.Slice(DenseKernelOffset, 80), ws.Dense);
             Activation1Forward(ws.Dense, output);
+            if (!logits) global::NetDsl.Kernels.ActivationKernels.Softmax(output, 5);
         }
 
-        /// <summary>Buffers for one sample's activations, allocated once, each of its exact size.</summary>
+        /// <summary>The backward pass of one sample after <see cref="Forward"/> in training mode: the output gradient is in <c>ws.GradA</c>; parameter gradients are added to <paramref name="g"/>; the input gradient is written unless <paramref name="inputGradient"/> is empty.</summary>
+        private static void Backward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, Workspace ws, global::System.Span<float> g, global::System.Span<float> inputGradient, bool logits)
+        {
+            // activation_1: Activation softmax
+            if (!logits) global::NetDsl.Kernels.ActivationKernels.SoftmaxBackward(ws.Output, ws.GradA(5), 5);
+            // dense: Dense 5, no bias
+            DenseBackward(ws.GlobalAveragePooling2d, p.Slice(DenseKernelOffset, 80), ws.GradA(5), g.Slice(DenseKernelOffset, 80), ws.GradB(16));
+            // global_average_pooling2d: GlobalAveragePooling2D
+            GlobalAveragePooling2dBackward(ws.Activation, ws.GlobalAveragePooling2d, ws.GradB(16), ws.GradA(960));
+            // activation: Activation sigmoid
+            global::NetDsl.Kernels.ActivationKernels.SigmoidBackward(ws.Activation, ws.GradA(960));
+            // conv2d_1: Conv2D 16 1x1, strides 1x1, valid, no bias
+            Conv2d1Backward(ws.MaxPooling2d, p.Slice(Conv2d1KernelOffset, 128), ws.GradA(960), g.Slice(Conv2d1KernelOffset, 128), ws.GradB(480));
+            // max_pooling2d: MaxPooling2D 2x1, strides 2x1, valid
+            MaxPooling2dBackward(ws.AveragePooling2d, ws.MaxPooling2d, ws.GradB(480), ws.GradA(960));
+            // average_pooling2d: AveragePooling2D 3x3, strides 2x2, same
+            AveragePooling2dBackward(ws.Conv2d, ws.AveragePooling2d, ws.GradA(960), ws.GradB(3840));
+            // conv2d: Conv2D 8 5x3, strides 2x1, same, tanh
+            global::NetDsl.Kernels.ActivationKernels.TanhBackward(ws.Conv2d, ws.GradB(3840));
+            Conv2dBackward(input, p.Slice(Conv2dKernelOffset, 360), ws.GradB(3840), g.Slice(Conv2dKernelOffset, 360), g.Slice(Conv2dBiasOffset, 8), inputGradient);
+        }
+
+        /// <summary>Sparse categorical cross-entropy of one sample from logits; writes the output gradient unless <paramref name="gradient"/> is empty.</summary>
+        private static float Loss(global::System.ReadOnlySpan<float> output, int label, global::System.Span<float> gradient) =>
+            global::NetDsl.Kernels.LossKernels.SoftmaxCrossEntropy(output, label, gradient);
+
+        /// <summary>The per-sample passes, for the batch engine.</summary>
+        private sealed class Kernel : global::NetDsl.Engine.NetworkKernel<Workspace>
+        {
+            public static readonly Kernel Instance = new Kernel();
+
+            private Kernel()
+                : base("TinyRgbNet", TinyRgbNet.InputLength, TinyRgbNet.OutputLength, TinyRgbNet.ParameterCount)
+            {
+            }
+
+            public override Workspace CreateWorkspace() => new Workspace();
+
+            public override void Predict(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, Workspace workspace, global::System.Span<float> output) =>
+                Forward(parameters, input, workspace, output, training: false, logits: false);
+
+            public override float AccumulateGradients(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, int label, Workspace workspace, global::System.Span<float> gradients, global::System.Span<float> inputGradient, out int predicted)
+            {
+                Forward(parameters, input, workspace, workspace.Output, training: true, logits: true);
+                predicted = global::NetDsl.Kernels.VectorOps.ArgMax(workspace.Output);
+                float loss = Loss(workspace.Output, label, workspace.GradA(5));
+                Backward(parameters, input, workspace, gradients, inputGradient, logits: true);
+                return loss;
+            }
+
+            public override void Backpropagate(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> outputGradient, Workspace workspace, global::System.Span<float> gradients, global::System.Span<float> inputGradient)
+            {
+                Forward(parameters, input, workspace, workspace.Output, training: true, logits: false);
+                outputGradient.CopyTo(workspace.GradA(5));
+                Backward(parameters, input, workspace, gradients, inputGradient, logits: false);
+            }
+
+            public override float Evaluate(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, int label, Workspace workspace, out int predicted)
+            {
+                Forward(parameters, input, workspace, workspace.Output, training: false, logits: true);
+                predicted = global::NetDsl.Kernels.VectorOps.ArgMax(workspace.Output);
+                return Loss(workspace.Output, label, default);
+            }
+        }
+
+        /// <summary>One worker's buffers, allocated once, each of its exact size: every layer's output and two gradient buffers.</summary>
         private sealed class Workspace
         {
             /// <summary>conv2d output, 16x30x8.</summary>
@@ -185,8 +325,15 @@ namespace Samples.Vision
             public readonly float[] GlobalAveragePooling2d = new float[16];
             /// <summary>dense output, 5.</summary>
             public readonly float[] Dense = new float[5];
-            /// <summary>The network's output.</summary>
+            /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
             public readonly float[] Output = new float[OutputLength];
+            private readonly float[] _gradA = new float[3840], _gradB = new float[3840];
+
+            /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>
+            public global::System.Span<float> GradA(int length) => new global::System.Span<float>(_gradA, 0, length);
+
+            /// <summary>The first <paramref name="length"/> values of the other gradient buffer.</summary>
+            public global::System.Span<float> GradB(int length) => new global::System.Span<float>(_gradB, 0, length);
         }
 
         /// <summary>conv2d: Conv2D 8 5x3, strides 2x1, same, tanh; 32x30x3 -> 16x30x8.</summary>
@@ -211,7 +358,42 @@ namespace Samples.Vision
                     {
                         global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + ky) * InW + ix + kx0) * InC, taps), kernel.Slice((ky * KW + kx0) * InC * OutC, taps * OutC), acc);
                     }
-                    global::NetDsl.Kernels.ActivationKernels.Tanh(acc);
+                }
+            }
+        }
+
+        /// <summary>conv2d backward: Conv2D 8 5x3, strides 2x1, same, tanh; 16x30x8 -> 32x30x3.</summary>
+        private static void Conv2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+        {
+            const int InH = 32, InW = 30, InC = 3;
+            const int OutH = 16, OutW = 30, OutC = 8;
+            const int KH = 5, KW = 3, SH = 2, SW = 1;
+            const int PadTop = 1, PadLeft = 1;
+            bool inputWanted = !inputGradient.IsEmpty;
+            if (inputWanted)
+            {
+                inputGradient.Clear();
+            }
+            for (int oy = 0; oy < OutH; oy++)
+            {
+                int iy = oy * SH - PadTop;
+                int ky0 = global::System.Math.Max(0, -iy), ky1 = global::System.Math.Min(KH, InH - iy);
+                for (int ox = 0; ox < OutW; ox++)
+                {
+                    int ix = ox * SW - PadLeft;
+                    global::System.ReadOnlySpan<float> d = outputGradient.Slice((oy * OutW + ox) * OutC, OutC);
+                    global::NetDsl.Kernels.VectorOps.Add(d, biasGradient);
+                    int kx0 = global::System.Math.Max(0, -ix), kx1 = global::System.Math.Min(KW, InW - ix);
+                    int taps = (kx1 - kx0) * InC;
+                    for (int ky = ky0; ky < ky1; ky++)
+                    {
+                        int row = ((iy + ky) * InW + ix + kx0) * InC, k = (ky * KW + kx0) * InC * OutC;
+                        global::NetDsl.Kernels.VectorOps.AccumulateOuterProduct(input.Slice(row, taps), d, kernelGradient.Slice(k, taps * OutC));
+                        if (inputWanted)
+                        {
+                            global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(k, taps * OutC), d, inputGradient.Slice(row, taps));
+                        }
+                    }
                 }
             }
         }
@@ -245,6 +427,36 @@ namespace Samples.Vision
             }
         }
 
+        /// <summary>average_pooling2d backward: AveragePooling2D 3x3, strides 2x2, same; 8x15x8 -> 16x30x8.</summary>
+        private static void AveragePooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            const int InH = 16, InW = 30, C = 8;
+            const int OutH = 8, OutW = 15;
+            const int PH = 3, PW = 3, SH = 2, SW = 2;
+            const int PadTop = 0, PadLeft = 0;
+            inputGradient.Clear();
+            for (int oy = 0; oy < OutH; oy++)
+            {
+                int iy = oy * SH - PadTop;
+                int ky0 = global::System.Math.Max(0, -iy), ky1 = global::System.Math.Min(PH, InH - iy);
+                for (int ox = 0; ox < OutW; ox++)
+                {
+                    int ix = ox * SW - PadLeft;
+                    int kx0 = global::System.Math.Max(0, -ix), kx1 = global::System.Math.Min(PW, InW - ix);
+                    int o = (oy * OutW + ox) * C;
+                    global::System.ReadOnlySpan<float> d = outputGradient.Slice(o, C);
+                    float share = 1f / ((ky1 - ky0) * (kx1 - kx0));
+                    for (int ky = ky0; ky < ky1; ky++)
+                    {
+                        for (int kx = kx0; kx < kx1; kx++)
+                        {
+                            global::NetDsl.Kernels.VectorOps.MultiplyAdd(share, d, inputGradient.Slice(((iy + ky) * InW + ix + kx) * C, C));
+                        }
+                    }
+                }
+            }
+        }
+
         /// <summary>max_pooling2d: MaxPooling2D 2x1, strides 2x1, valid; 8x15x8 -> 4x15x8.</summary>
         private static void MaxPooling2dForward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
@@ -260,6 +472,44 @@ namespace Samples.Vision
                     global::System.Span<float> o = output.Slice((oy * OutW + ox) * C, C);
                     input.Slice((iy * InW + ix) * C, C).CopyTo(o);
                     global::NetDsl.Kernels.VectorOps.Max(input.Slice(((iy + 1) * InW + ix + 0) * C, C), o);
+                }
+            }
+        }
+
+        /// <summary>max_pooling2d backward: MaxPooling2D 2x1, strides 2x1, valid; 4x15x8 -> 8x15x8.</summary>
+        private static void MaxPooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            const int InW = 15, C = 8;
+            const int OutH = 4, OutW = 15;
+            const int PH = 2, PW = 1, SH = 2, SW = 1;
+            inputGradient.Clear();
+            for (int oy = 0; oy < OutH; oy++)
+            {
+                int iy = oy * SH;
+                const int ky0 = 0, ky1 = PH;
+                for (int ox = 0; ox < OutW; ox++)
+                {
+                    int ix = ox * SW;
+                    const int kx0 = 0, kx1 = PW;
+                    int o = (oy * OutW + ox) * C;
+                    for (int c = 0; c < C; c++)
+                    {
+                        float max = output[o + c];
+                        bool found = false;
+                        for (int ky = ky0; ky < ky1 && !found; ky++)
+                        {
+                            for (int kx = kx0; kx < kx1; kx++)
+                            {
+                                int i = ((iy + ky) * InW + ix + kx) * C + c;
+                                if (input[i] == max)
+                                {
+                                    inputGradient[i] += outputGradient[o + c];
+                                    found = true;
+                                    break;
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -283,11 +533,41 @@ namespace Samples.Vision
             }
         }
 
+        /// <summary>conv2d_1 backward: Conv2D 16 1x1, strides 1x1, valid, no bias; 4x15x16 -> 4x15x8.</summary>
+        private static void Conv2d1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> inputGradient)
+        {
+            const int InW = 15, InC = 8;
+            const int OutH = 4, OutW = 15, OutC = 16;
+            const int KH = 1, KW = 1, SH = 1, SW = 1;
+            bool inputWanted = !inputGradient.IsEmpty;
+            if (inputWanted)
+            {
+                inputGradient.Clear();
+            }
+            for (int oy = 0; oy < OutH; oy++)
+            {
+                int iy = oy * SH;
+                for (int ox = 0; ox < OutW; ox++)
+                {
+                    int ix = ox * SW;
+                    global::System.ReadOnlySpan<float> d = outputGradient.Slice((oy * OutW + ox) * OutC, OutC);
+                    for (int ky = 0; ky < KH; ky++)
+                    {
+                        int row = ((iy + ky) * InW + ix) * InC, k = ky * KW * InC * OutC;
+                        global::NetDsl.Kernels.VectorOps.AccumulateOuterProduct(input.Slice(row, KW * InC), d, kernelGradient.Slice(k, KW * InC * OutC));
+                        if (inputWanted)
+                        {
+                            global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(k, KW * InC * OutC), d, inputGradient.Slice(row, KW * InC));
+                        }
+                    }
+                }
+            }
+        }
+
         /// <summary>activation: Activation sigmoid; 4x15x16 -> 4x15x16.</summary>
         private static void ActivationForward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             input.CopyTo(output);
-            global::NetDsl.Kernels.ActivationKernels.Sigmoid(output);
         }
 
         /// <summary>global_average_pooling2d: GlobalAveragePooling2D; 4x15x16 -> 16.</summary>
@@ -302,6 +582,17 @@ namespace Samples.Vision
             global::NetDsl.Kernels.VectorOps.Scale(output, 1f / Pixels);
         }
 
+        /// <summary>global_average_pooling2d backward: GlobalAveragePooling2D; 16 -> 4x15x16.</summary>
+        private static void GlobalAveragePooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            const int Pixels = 60, C = 16;
+            inputGradient.Clear();
+            for (int i = 0; i < Pixels; i++)
+            {
+                global::NetDsl.Kernels.VectorOps.MultiplyAdd(1f / Pixels, outputGradient.Slice(0, C), inputGradient.Slice(i * C, C));
+            }
+        }
+
         /// <summary>dense: Dense 5, no bias; 16 -> 5.</summary>
         private static void DenseForward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.Span<float> output)
         {
@@ -310,11 +601,23 @@ namespace Samples.Vision
             global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(0, In), kernel.Slice(0, In * Out), output.Slice(0, Out));
         }
 
+        /// <summary>dense backward: Dense 5, no bias; 5 -> 16.</summary>
+        private static void DenseBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> inputGradient)
+        {
+            const int In = 16, Out = 5;
+            global::System.ReadOnlySpan<float> d = outputGradient.Slice(0, Out);
+            global::NetDsl.Kernels.VectorOps.AccumulateOuterProduct(input.Slice(0, In), d, kernelGradient.Slice(0, In * Out));
+            if (!inputGradient.IsEmpty)
+            {
+                inputGradient.Clear();
+                global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(0, In * Out), d, inputGradient.Slice(0, In));
+            }
+        }
+
         /// <summary>activation_1: Activation softmax; 5 -> 5.</summary>
         private static void Activation1Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             input.CopyTo(output);
-            global::NetDsl.Kernels.ActivationKernels.Softmax(output, 5);
         }
     }
 }

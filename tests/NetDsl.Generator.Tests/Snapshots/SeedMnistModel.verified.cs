@@ -75,6 +75,29 @@ namespace Samples
             "Non-trainable params: 0\n" +
             "___________________________________________________________________";
 
+        /// <summary>The architecture in NetDsl's text form:
+        /// <code>
+        /// input 28x28x1
+        /// conv2d 32 3x3 relu
+        /// maxpool 2x2
+        /// conv2d 64 3x3 relu
+        /// maxpool 2x2
+        /// conv2d 64 3x3 relu
+        /// flatten
+        /// dense 64 relu
+        /// dense 10 softmax
+        /// </code></summary>
+        public static string Architecture { get; } =
+            "input 28x28x1\n" +
+            "conv2d 32 3x3 relu\n" +
+            "maxpool 2x2\n" +
+            "conv2d 64 3x3 relu\n" +
+            "maxpool 2x2\n" +
+            "conv2d 64 3x3 relu\n" +
+            "flatten\n" +
+            "dense 64 relu\n" +
+            "dense 10 softmax";
+
         /// <summary>Where each named tensor lives in <see cref="Parameters"/> (Keras names and layouts).</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> ParameterLayout { get; } = global::System.Array.AsReadOnly(new global::NetDsl.ParameterTensor[]
         {
@@ -103,6 +126,7 @@ namespace Samples
 
         private readonly float[] _parameters = new float[ParameterCount];
         private readonly Workspace _workspace = new Workspace();
+        private readonly global::NetDsl.Engine.BatchEngine<Workspace> _engine = new global::NetDsl.Engine.BatchEngine<Workspace>(Kernel.Instance);
 
         /// <summary>Creates the network with Keras's default initialisation (Glorot-uniform kernels, zero biases) from a random seed.</summary>
         public MnistNet()
@@ -119,32 +143,34 @@ namespace Samples
         /// <summary>All parameters in one flat buffer: layers in order, kernel then bias, Keras layouts (see <see cref="ParameterLayout"/>).</summary>
         public global::System.Span<float> Parameters => _parameters;
 
+        /// <summary>How many threads batch operations may use (default: one per processor; 1 makes training bit-for-bit repeatable).</summary>
+        public int MaxDegreeOfParallelism
+        {
+            get => _engine.MaxDegreeOfParallelism;
+            set => _engine.MaxDegreeOfParallelism = value;
+        }
+
         /// <summary>Runs one sample (<see cref="InputLength"/> floats, channels-last) and writes <see cref="OutputLength"/> floats.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not have the expected length.</exception>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::NetDsl.NetworkGuard.CheckLength(input.Length, InputLength, nameof(input));
             global::NetDsl.NetworkGuard.CheckLength(output.Length, OutputLength, nameof(output));
-            Forward(_parameters, input, _workspace, output);
+            Forward(_parameters, input, _workspace, output, training: false, logits: false);
         }
 
-        /// <summary>Runs <paramref name="batchSize"/> samples stored one after another in <paramref name="inputs"/>.</summary>
+        /// <summary>Runs <paramref name="batchSize"/> samples stored one after another in <paramref name="inputs"/>, on all cores.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not hold exactly <paramref name="batchSize"/> samples.</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
         {
-            global::NetDsl.NetworkGuard.CheckBatch(inputs.Length, batchSize, InputLength, nameof(inputs));
-            global::NetDsl.NetworkGuard.CheckBatch(outputs.Length, batchSize, OutputLength, nameof(outputs));
-            for (int n = 0; n < batchSize; n++)
-            {
-                Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, outputs.Slice(n * OutputLength, OutputLength));
-            }
+            _engine.Predict(_parameters, inputs, outputs, batchSize);
         }
 
         /// <summary>The index of the largest output for one sample (the predicted class).</summary>
         public int Classify(global::System.ReadOnlySpan<float> input)
         {
             global::NetDsl.NetworkGuard.CheckLength(input.Length, InputLength, nameof(input));
-            Forward(_parameters, input, _workspace, _workspace.Output);
+            Forward(_parameters, input, _workspace, _workspace.Output, training: false, logits: false);
             return global::NetDsl.Kernels.VectorOps.ArgMax(_workspace.Output);
         }
 
@@ -154,9 +180,54 @@ namespace Samples
             global::NetDsl.NetworkGuard.CheckBatch(inputs.Length, classes.Length, InputLength, nameof(inputs));
             for (int n = 0; n < classes.Length; n++)
             {
-                Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output);
+                Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output, training: false, logits: false);
                 classes[n] = global::NetDsl.Kernels.VectorOps.ArgMax(_workspace.Output);
             }
+        }
+
+        /// <summary>
+        /// Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical
+        /// cross-entropy (the final softmax fused with the loss, from logits): returns the mean loss and writes the mean gradient
+        /// of every parameter into <paramref name="gradients"/>, in the layout of <see cref="Parameters"/>. Data-parallel on all cores.
+        /// </summary>
+        public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients)
+        {
+            return _engine.ComputeGradients(_parameters, inputs, labels, gradients, default).Loss;
+        }
+
+        /// <summary>Like <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, global::System.Span{float})"/>; also returns the batch accuracy and, unless <paramref name="inputGradients"/> is empty, writes each sample's input gradient.</summary>
+        public global::NetDsl.BatchStatistics ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
+        {
+            return _engine.ComputeGradients(_parameters, inputs, labels, gradients, inputGradients);
+        }
+
+        /// <summary>Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the parameter gradients and, unless empty, each sample's input gradient.</summary>
+        public void Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
+        {
+            _engine.Backpropagate(_parameters, inputs, outputGradients, gradients, inputGradients);
+        }
+
+        /// <summary>Mean loss and accuracy of a batch in inference mode (Keras's <c>evaluate</c>).</summary>
+        public global::NetDsl.BatchStatistics Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
+        {
+            return _engine.Evaluate(_parameters, inputs, labels);
+        }
+
+        /// <summary>Saves the parameters as a safetensors file (Keras names and layouts, the architecture in the metadata); the file is replaced only once the new one is complete.</summary>
+        public void Save(string path)
+        {
+            global::NetDsl.Serialization.Safetensors.Save(path, ParameterLayout, _parameters, new global::System.Collections.Generic.Dictionary<string, string>
+            {
+                ["format"] = "netdsl",
+                ["network"] = "MnistNet",
+                ["architecture"] = Architecture,
+            });
+        }
+
+        /// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error the parameters are unchanged.</summary>
+        public void Load(string path)
+        {
+            global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters);
         }
 
         global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
@@ -166,20 +237,93 @@ namespace Samples
         int global::NetDsl.INetwork.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout => ParameterLayout;
         string global::NetDsl.INetwork.Summary => Summary;
+        string global::NetDsl.INetwork.Architecture => Architecture;
 
-        /// <summary>The forward pass of one sample, layer by layer.</summary>
-        private static void Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, Workspace ws, global::System.Span<float> output)
+        /// <summary>The forward pass of one sample, layer by layer. With <paramref name="logits"/>, a final softmax that is fused with the loss is left out.</summary>
+        private static void Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, Workspace ws, global::System.Span<float> output, bool training, bool logits)
         {
             Conv2dForward(input, p.Slice(Conv2dKernelOffset, 288), p.Slice(Conv2dBiasOffset, 32), ws.Conv2d);
+            global::NetDsl.Kernels.ActivationKernels.ReLU(ws.Conv2d);
             MaxPooling2dForward(ws.Conv2d, ws.MaxPooling2d);
             Conv2d1Forward(ws.MaxPooling2d, p.Slice(Conv2d1KernelOffset, 18432), p.Slice(Conv2d1BiasOffset, 64), ws.Conv2d1);
+            global::NetDsl.Kernels.ActivationKernels.ReLU(ws.Conv2d1);
             MaxPooling2d1Forward(ws.Conv2d1, ws.MaxPooling2d1);
             Conv2d2Forward(ws.MaxPooling2d1, p.Slice(Conv2d2KernelOffset, 36864), p.Slice(Conv2d2BiasOffset, 64), ws.Conv2d2);
+            global::NetDsl.Kernels.ActivationKernels.ReLU(ws.Conv2d2);
             DenseForward(ws.Conv2d2, p.Slice(DenseKernelOffset, 36864), p.Slice(DenseBiasOffset, 64), ws.Dense);
+            global::NetDsl.Kernels.ActivationKernels.ReLU(ws.Dense);
             Dense1Forward(ws.Dense, p.Slice(Dense1KernelOffset, 640), p.Slice(Dense1BiasOffset, 10), output);
+            if (!logits) global::NetDsl.Kernels.ActivationKernels.Softmax(output, 10);
         }
 
-        /// <summary>Buffers for one sample's activations, allocated once, each of its exact size.</summary>
+        /// <summary>The backward pass of one sample after <see cref="Forward"/> in training mode: the output gradient is in <c>ws.GradA</c>; parameter gradients are added to <paramref name="g"/>; the input gradient is written unless <paramref name="inputGradient"/> is empty.</summary>
+        private static void Backward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, Workspace ws, global::System.Span<float> g, global::System.Span<float> inputGradient, bool logits)
+        {
+            // dense_1: Dense 10, softmax
+            if (!logits) global::NetDsl.Kernels.ActivationKernels.SoftmaxBackward(ws.Output, ws.GradA(10), 10);
+            Dense1Backward(ws.Dense, p.Slice(Dense1KernelOffset, 640), ws.GradA(10), g.Slice(Dense1KernelOffset, 640), g.Slice(Dense1BiasOffset, 10), ws.GradB(64));
+            // dense: Dense 64, relu
+            global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Dense, ws.GradB(64));
+            DenseBackward(ws.Conv2d2, p.Slice(DenseKernelOffset, 36864), ws.GradB(64), g.Slice(DenseKernelOffset, 36864), g.Slice(DenseBiasOffset, 64), ws.GradA(576));
+            // conv2d_2: Conv2D 64 3x3, strides 1x1, valid, relu
+            global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Conv2d2, ws.GradA(576));
+            Conv2d2Backward(ws.MaxPooling2d1, p.Slice(Conv2d2KernelOffset, 36864), ws.GradA(576), g.Slice(Conv2d2KernelOffset, 36864), g.Slice(Conv2d2BiasOffset, 64), ws.GradB(1600));
+            // max_pooling2d_1: MaxPooling2D 2x2, strides 2x2, valid
+            MaxPooling2d1Backward(ws.Conv2d1, ws.MaxPooling2d1, ws.GradB(1600), ws.GradA(7744));
+            // conv2d_1: Conv2D 64 3x3, strides 1x1, valid, relu
+            global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Conv2d1, ws.GradA(7744));
+            Conv2d1Backward(ws.MaxPooling2d, p.Slice(Conv2d1KernelOffset, 18432), ws.GradA(7744), g.Slice(Conv2d1KernelOffset, 18432), g.Slice(Conv2d1BiasOffset, 64), ws.GradB(5408));
+            // max_pooling2d: MaxPooling2D 2x2, strides 2x2, valid
+            MaxPooling2dBackward(ws.Conv2d, ws.MaxPooling2d, ws.GradB(5408), ws.GradA(21632));
+            // conv2d: Conv2D 32 3x3, strides 1x1, valid, relu
+            global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Conv2d, ws.GradA(21632));
+            Conv2dBackward(input, p.Slice(Conv2dKernelOffset, 288), ws.GradA(21632), g.Slice(Conv2dKernelOffset, 288), g.Slice(Conv2dBiasOffset, 32), inputGradient);
+        }
+
+        /// <summary>Sparse categorical cross-entropy of one sample from logits; writes the output gradient unless <paramref name="gradient"/> is empty.</summary>
+        private static float Loss(global::System.ReadOnlySpan<float> output, int label, global::System.Span<float> gradient) =>
+            global::NetDsl.Kernels.LossKernels.SoftmaxCrossEntropy(output, label, gradient);
+
+        /// <summary>The per-sample passes, for the batch engine.</summary>
+        private sealed class Kernel : global::NetDsl.Engine.NetworkKernel<Workspace>
+        {
+            public static readonly Kernel Instance = new Kernel();
+
+            private Kernel()
+                : base("MnistNet", MnistNet.InputLength, MnistNet.OutputLength, MnistNet.ParameterCount)
+            {
+            }
+
+            public override Workspace CreateWorkspace() => new Workspace();
+
+            public override void Predict(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, Workspace workspace, global::System.Span<float> output) =>
+                Forward(parameters, input, workspace, output, training: false, logits: false);
+
+            public override float AccumulateGradients(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, int label, Workspace workspace, global::System.Span<float> gradients, global::System.Span<float> inputGradient, out int predicted)
+            {
+                Forward(parameters, input, workspace, workspace.Output, training: true, logits: true);
+                predicted = global::NetDsl.Kernels.VectorOps.ArgMax(workspace.Output);
+                float loss = Loss(workspace.Output, label, workspace.GradA(10));
+                Backward(parameters, input, workspace, gradients, inputGradient, logits: true);
+                return loss;
+            }
+
+            public override void Backpropagate(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> outputGradient, Workspace workspace, global::System.Span<float> gradients, global::System.Span<float> inputGradient)
+            {
+                Forward(parameters, input, workspace, workspace.Output, training: true, logits: false);
+                outputGradient.CopyTo(workspace.GradA(10));
+                Backward(parameters, input, workspace, gradients, inputGradient, logits: false);
+            }
+
+            public override float Evaluate(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, int label, Workspace workspace, out int predicted)
+            {
+                Forward(parameters, input, workspace, workspace.Output, training: false, logits: true);
+                predicted = global::NetDsl.Kernels.VectorOps.ArgMax(workspace.Output);
+                return Loss(workspace.Output, label, default);
+            }
+        }
+
+        /// <summary>One worker's buffers, allocated once, each of its exact size: every layer's output and two gradient buffers.</summary>
         private sealed class Workspace
         {
             /// <summary>conv2d output, 26x26x32.</summary>
@@ -194,8 +338,15 @@ namespace Samples
             public readonly float[] Conv2d2 = new float[576];
             /// <summary>dense output, 64.</summary>
             public readonly float[] Dense = new float[64];
-            /// <summary>The network's output.</summary>
+            /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
             public readonly float[] Output = new float[OutputLength];
+            private readonly float[] _gradA = new float[21632], _gradB = new float[21632];
+
+            /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>
+            public global::System.Span<float> GradA(int length) => new global::System.Span<float>(_gradA, 0, length);
+
+            /// <summary>The first <paramref name="length"/> values of the other gradient buffer.</summary>
+            public global::System.Span<float> GradB(int length) => new global::System.Span<float>(_gradB, 0, length);
         }
 
         /// <summary>conv2d: Conv2D 32 3x3, strides 1x1, valid, relu; 28x28x1 -> 26x26x32.</summary>
@@ -215,7 +366,38 @@ namespace Samples
                     global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 0) * InW + ix) * InC, KW * InC), kernel.Slice(0 * KW * InC * OutC, KW * InC * OutC), acc);
                     global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 1) * InW + ix) * InC, KW * InC), kernel.Slice(1 * KW * InC * OutC, KW * InC * OutC), acc);
                     global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 2) * InW + ix) * InC, KW * InC), kernel.Slice(2 * KW * InC * OutC, KW * InC * OutC), acc);
-                    global::NetDsl.Kernels.ActivationKernels.ReLU(acc);
+                }
+            }
+        }
+
+        /// <summary>conv2d backward: Conv2D 32 3x3, strides 1x1, valid, relu; 26x26x32 -> 28x28x1.</summary>
+        private static void Conv2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+        {
+            const int InW = 28, InC = 1;
+            const int OutH = 26, OutW = 26, OutC = 32;
+            const int KH = 3, KW = 3, SH = 1, SW = 1;
+            bool inputWanted = !inputGradient.IsEmpty;
+            if (inputWanted)
+            {
+                inputGradient.Clear();
+            }
+            for (int oy = 0; oy < OutH; oy++)
+            {
+                int iy = oy * SH;
+                for (int ox = 0; ox < OutW; ox++)
+                {
+                    int ix = ox * SW;
+                    global::System.ReadOnlySpan<float> d = outputGradient.Slice((oy * OutW + ox) * OutC, OutC);
+                    global::NetDsl.Kernels.VectorOps.Add(d, biasGradient);
+                    for (int ky = 0; ky < KH; ky++)
+                    {
+                        int row = ((iy + ky) * InW + ix) * InC, k = ky * KW * InC * OutC;
+                        global::NetDsl.Kernels.VectorOps.AccumulateOuterProduct(input.Slice(row, KW * InC), d, kernelGradient.Slice(k, KW * InC * OutC));
+                        if (inputWanted)
+                        {
+                            global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(k, KW * InC * OutC), d, inputGradient.Slice(row, KW * InC));
+                        }
+                    }
                 }
             }
         }
@@ -241,6 +423,44 @@ namespace Samples
             }
         }
 
+        /// <summary>max_pooling2d backward: MaxPooling2D 2x2, strides 2x2, valid; 13x13x32 -> 26x26x32.</summary>
+        private static void MaxPooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            const int InW = 26, C = 32;
+            const int OutH = 13, OutW = 13;
+            const int PH = 2, PW = 2, SH = 2, SW = 2;
+            inputGradient.Clear();
+            for (int oy = 0; oy < OutH; oy++)
+            {
+                int iy = oy * SH;
+                const int ky0 = 0, ky1 = PH;
+                for (int ox = 0; ox < OutW; ox++)
+                {
+                    int ix = ox * SW;
+                    const int kx0 = 0, kx1 = PW;
+                    int o = (oy * OutW + ox) * C;
+                    for (int c = 0; c < C; c++)
+                    {
+                        float max = output[o + c];
+                        bool found = false;
+                        for (int ky = ky0; ky < ky1 && !found; ky++)
+                        {
+                            for (int kx = kx0; kx < kx1; kx++)
+                            {
+                                int i = ((iy + ky) * InW + ix + kx) * C + c;
+                                if (input[i] == max)
+                                {
+                                    inputGradient[i] += outputGradient[o + c];
+                                    found = true;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
         /// <summary>conv2d_1: Conv2D 64 3x3, strides 1x1, valid, relu; 13x13x32 -> 11x11x64.</summary>
         private static void Conv2d1Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
@@ -258,7 +478,38 @@ namespace Samples
                     global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 0) * InW + ix) * InC, KW * InC), kernel.Slice(0 * KW * InC * OutC, KW * InC * OutC), acc);
                     global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 1) * InW + ix) * InC, KW * InC), kernel.Slice(1 * KW * InC * OutC, KW * InC * OutC), acc);
                     global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 2) * InW + ix) * InC, KW * InC), kernel.Slice(2 * KW * InC * OutC, KW * InC * OutC), acc);
-                    global::NetDsl.Kernels.ActivationKernels.ReLU(acc);
+                }
+            }
+        }
+
+        /// <summary>conv2d_1 backward: Conv2D 64 3x3, strides 1x1, valid, relu; 11x11x64 -> 13x13x32.</summary>
+        private static void Conv2d1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+        {
+            const int InW = 13, InC = 32;
+            const int OutH = 11, OutW = 11, OutC = 64;
+            const int KH = 3, KW = 3, SH = 1, SW = 1;
+            bool inputWanted = !inputGradient.IsEmpty;
+            if (inputWanted)
+            {
+                inputGradient.Clear();
+            }
+            for (int oy = 0; oy < OutH; oy++)
+            {
+                int iy = oy * SH;
+                for (int ox = 0; ox < OutW; ox++)
+                {
+                    int ix = ox * SW;
+                    global::System.ReadOnlySpan<float> d = outputGradient.Slice((oy * OutW + ox) * OutC, OutC);
+                    global::NetDsl.Kernels.VectorOps.Add(d, biasGradient);
+                    for (int ky = 0; ky < KH; ky++)
+                    {
+                        int row = ((iy + ky) * InW + ix) * InC, k = ky * KW * InC * OutC;
+                        global::NetDsl.Kernels.VectorOps.AccumulateOuterProduct(input.Slice(row, KW * InC), d, kernelGradient.Slice(k, KW * InC * OutC));
+                        if (inputWanted)
+                        {
+                            global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(k, KW * InC * OutC), d, inputGradient.Slice(row, KW * InC));
+                        }
+                    }
                 }
             }
         }
@@ -284,6 +535,44 @@ namespace Samples
             }
         }
 
+        /// <summary>max_pooling2d_1 backward: MaxPooling2D 2x2, strides 2x2, valid; 5x5x64 -> 11x11x64.</summary>
+        private static void MaxPooling2d1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        {
+            const int InW = 11, C = 64;
+            const int OutH = 5, OutW = 5;
+            const int PH = 2, PW = 2, SH = 2, SW = 2;
+            inputGradient.Clear();
+            for (int oy = 0; oy < OutH; oy++)
+            {
+                int iy = oy * SH;
+                const int ky0 = 0, ky1 = PH;
+                for (int ox = 0; ox < OutW; ox++)
+                {
+                    int ix = ox * SW;
+                    const int kx0 = 0, kx1 = PW;
+                    int o = (oy * OutW + ox) * C;
+                    for (int c = 0; c < C; c++)
+                    {
+                        float max = output[o + c];
+                        bool found = false;
+                        for (int ky = ky0; ky < ky1 && !found; ky++)
+                        {
+                            for (int kx = kx0; kx < kx1; kx++)
+                            {
+                                int i = ((iy + ky) * InW + ix + kx) * C + c;
+                                if (input[i] == max)
+                                {
+                                    inputGradient[i] += outputGradient[o + c];
+                                    found = true;
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
         /// <summary>conv2d_2: Conv2D 64 3x3, strides 1x1, valid, relu; 5x5x64 -> 3x3x64.</summary>
         private static void Conv2d2Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
@@ -301,7 +590,38 @@ namespace Samples
                     global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 0) * InW + ix) * InC, KW * InC), kernel.Slice(0 * KW * InC * OutC, KW * InC * OutC), acc);
                     global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 1) * InW + ix) * InC, KW * InC), kernel.Slice(1 * KW * InC * OutC, KW * InC * OutC), acc);
                     global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 2) * InW + ix) * InC, KW * InC), kernel.Slice(2 * KW * InC * OutC, KW * InC * OutC), acc);
-                    global::NetDsl.Kernels.ActivationKernels.ReLU(acc);
+                }
+            }
+        }
+
+        /// <summary>conv2d_2 backward: Conv2D 64 3x3, strides 1x1, valid, relu; 3x3x64 -> 5x5x64.</summary>
+        private static void Conv2d2Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+        {
+            const int InW = 5, InC = 64;
+            const int OutH = 3, OutW = 3, OutC = 64;
+            const int KH = 3, KW = 3, SH = 1, SW = 1;
+            bool inputWanted = !inputGradient.IsEmpty;
+            if (inputWanted)
+            {
+                inputGradient.Clear();
+            }
+            for (int oy = 0; oy < OutH; oy++)
+            {
+                int iy = oy * SH;
+                for (int ox = 0; ox < OutW; ox++)
+                {
+                    int ix = ox * SW;
+                    global::System.ReadOnlySpan<float> d = outputGradient.Slice((oy * OutW + ox) * OutC, OutC);
+                    global::NetDsl.Kernels.VectorOps.Add(d, biasGradient);
+                    for (int ky = 0; ky < KH; ky++)
+                    {
+                        int row = ((iy + ky) * InW + ix) * InC, k = ky * KW * InC * OutC;
+                        global::NetDsl.Kernels.VectorOps.AccumulateOuterProduct(input.Slice(row, KW * InC), d, kernelGradient.Slice(k, KW * InC * OutC));
+                        if (inputWanted)
+                        {
+                            global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(k, KW * InC * OutC), d, inputGradient.Slice(row, KW * InC));
+                        }
+                    }
                 }
             }
         }
@@ -312,7 +632,20 @@ namespace Samples
             const int In = 576, Out = 64;
             bias.CopyTo(output);
             global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(0, In), kernel.Slice(0, In * Out), output.Slice(0, Out));
-            global::NetDsl.Kernels.ActivationKernels.ReLU(output);
+        }
+
+        /// <summary>dense backward: Dense 64, relu; 64 -> 576.</summary>
+        private static void DenseBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+        {
+            const int In = 576, Out = 64;
+            global::System.ReadOnlySpan<float> d = outputGradient.Slice(0, Out);
+            global::NetDsl.Kernels.VectorOps.Add(d, biasGradient);
+            global::NetDsl.Kernels.VectorOps.AccumulateOuterProduct(input.Slice(0, In), d, kernelGradient.Slice(0, In * Out));
+            if (!inputGradient.IsEmpty)
+            {
+                inputGradient.Clear();
+                global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(0, In * Out), d, inputGradient.Slice(0, In));
+            }
         }
 
         /// <summary>dense_1: Dense 10, softmax; 64 -> 10.</summary>
@@ -321,7 +654,20 @@ namespace Samples
             const int In = 64, Out = 10;
             bias.CopyTo(output);
             global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(0, In), kernel.Slice(0, In * Out), output.Slice(0, Out));
-            global::NetDsl.Kernels.ActivationKernels.Softmax(output, 10);
+        }
+
+        /// <summary>dense_1 backward: Dense 10, softmax; 10 -> 64.</summary>
+        private static void Dense1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+        {
+            const int In = 64, Out = 10;
+            global::System.ReadOnlySpan<float> d = outputGradient.Slice(0, Out);
+            global::NetDsl.Kernels.VectorOps.Add(d, biasGradient);
+            global::NetDsl.Kernels.VectorOps.AccumulateOuterProduct(input.Slice(0, In), d, kernelGradient.Slice(0, In * Out));
+            if (!inputGradient.IsEmpty)
+            {
+                inputGradient.Clear();
+                global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(0, In * Out), d, inputGradient.Slice(0, In));
+            }
         }
     }
 }

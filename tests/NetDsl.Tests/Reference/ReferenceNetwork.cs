@@ -10,6 +10,18 @@ namespace NetDsl.Tests.Reference;
 /// with the generator: it is the independent reference the generated forward (and backward) passes are
 /// checked against.
 /// </summary>
+internal enum LossMode
+{
+    /// <summary>Final softmax over the whole output, fused with the loss.</summary>
+    Softmax,
+
+    /// <summary>Linear output taken as logits.</summary>
+    Logits,
+
+    /// <summary>Anything else, taken as probabilities (clipped and normalised).</summary>
+    Probabilities,
+}
+
 internal sealed class ReferenceNetwork
 {
     private readonly List<LayerAttribute> _layers;
@@ -41,10 +53,10 @@ internal sealed class ReferenceNetwork
     public static ReferenceNetwork For<T>() => new(typeof(T));
 
     /// <summary>Every layer's output for one sample; the last is the network's output.</summary>
-    public List<double[]> ForwardAll(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input)
+    public List<double[]> ForwardAll(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input)
     {
         var outputs = new List<double[]>();
-        double[] x = input.ToArray().Select(v => (double)v).ToArray();
+        double[] x = input.ToArray();
         int[] shape = InputShape;
         int offset = 0;
         foreach (LayerAttribute layer in _layers)
@@ -56,10 +68,83 @@ internal sealed class ReferenceNetwork
         return outputs;
     }
 
-    public double[] Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input)
+    public double[] Forward(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input)
     {
         List<double[]> all = ForwardAll(parameters, input);
-        return all.Count == 0 ? input.ToArray().Select(v => (double)v).ToArray() : all[^1];
+        return all.Count == 0 ? input.ToArray() : all[^1];
+    }
+
+    public double[] Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input) =>
+        Forward(ToDouble(parameters), ToDouble(input));
+
+    public static double[] ToDouble(ReadOnlySpan<float> values)
+    {
+        var result = new double[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = values[i];
+        }
+
+        return result;
+    }
+
+    /// <summary>How Keras's sparse categorical cross-entropy reads this network's output.</summary>
+    public LossMode Loss
+    {
+        get
+        {
+            LayerAttribute? last = _layers.LastOrDefault(l => l is not FlattenAttribute);
+            Activation activation = last switch
+            {
+                Conv2DAttribute c => c.Activation,
+                DenseAttribute d => d.Activation,
+                ActivationAttribute a => a.Kind,
+                _ => Activation.None,
+            };
+            if (activation == Activation.None)
+            {
+                return LossMode.Logits;
+            }
+
+            // A softmax over the whole output is fused with the loss; per-pixel softmax is not.
+            int[] shapeBeforeFlatten = OutputShapeBefore(_layers.LastIndexOf(last!) + 1);
+            return activation == Activation.Softmax && shapeBeforeFlatten[^1] == OutputShape.Aggregate(1, (a, b) => a * b)
+                ? LossMode.Softmax
+                : LossMode.Probabilities;
+        }
+    }
+
+    /// <summary>Sparse categorical cross-entropy of one output, in double, Keras's way for each mode.</summary>
+    public double SampleLoss(double[] output, int label)
+    {
+        switch (Loss)
+        {
+            case LossMode.Softmax:
+                return -Math.Log(output[label]);
+            case LossMode.Logits:
+            {
+                double max = output.Max();
+                return Math.Log(output.Sum(z => Math.Exp(z - max))) + max - output[label];
+            }
+
+            default:
+            {
+                const double eps = 1e-7f;
+                double[] clipped = output.Select(y => Math.Clamp(y, eps, 1 - eps)).ToArray();
+                return Math.Log(clipped.Sum()) - Math.Log(clipped[label]);
+            }
+        }
+    }
+
+    private int[] OutputShapeBefore(int layerCount)
+    {
+        int[] shape = InputShape;
+        for (int i = 0; i < layerCount; i++)
+        {
+            shape = OutputShapeOf(_layers[i], shape);
+        }
+
+        return shape;
     }
 
     private static int[] OutputShapeOf(LayerAttribute layer, int[] shape) => layer switch
@@ -108,7 +193,7 @@ internal sealed class ReferenceNetwork
 
     private static int StrideW(Pooling2DAttribute p) => p.StrideWidth > 0 ? p.StrideWidth : p.Strides > 0 ? p.Strides : p.PoolWidth;
 
-    private static (double[] Output, int[] Shape) Apply(LayerAttribute layer, double[] x, int[] shape, ReadOnlySpan<float> p, ref int offset)
+    private static (double[] Output, int[] Shape) Apply(LayerAttribute layer, double[] x, int[] shape, ReadOnlySpan<double> p, ref int offset)
     {
         int[] outShape = OutputShapeOf(layer, shape);
         switch (layer)
@@ -118,9 +203,9 @@ internal sealed class ReferenceNetwork
                 int h = shape[0], w = shape[1], cin = shape[2], kh = c.KernelHeight, kw = c.KernelWidth, f = c.Filters;
                 (int oh, int padTop) = Axis(h, kh, StrideH(c), c.Padding);
                 (int ow, int padLeft) = Axis(w, kw, StrideW(c), c.Padding);
-                ReadOnlySpan<float> kernel = p.Slice(offset, kh * kw * cin * f);
+                ReadOnlySpan<double> kernel = p.Slice(offset, kh * kw * cin * f);
                 offset += kernel.Length;
-                ReadOnlySpan<float> bias = c.UseBias ? p.Slice(offset, f) : ReadOnlySpan<float>.Empty;
+                ReadOnlySpan<double> bias = c.UseBias ? p.Slice(offset, f) : ReadOnlySpan<double>.Empty;
                 offset += bias.Length;
                 var y = new double[oh * ow * f];
                 for (int oy = 0; oy < oh; oy++)
@@ -208,9 +293,9 @@ internal sealed class ReferenceNetwork
             case DenseAttribute d:
             {
                 int n = x.Length, u = d.Units;
-                ReadOnlySpan<float> kernel = p.Slice(offset, n * u);
+                ReadOnlySpan<double> kernel = p.Slice(offset, n * u);
                 offset += kernel.Length;
-                ReadOnlySpan<float> bias = d.UseBias ? p.Slice(offset, u) : ReadOnlySpan<float>.Empty;
+                ReadOnlySpan<double> bias = d.UseBias ? p.Slice(offset, u) : ReadOnlySpan<double>.Empty;
                 offset += bias.Length;
                 var y = new double[u];
                 for (int j = 0; j < u; j++)

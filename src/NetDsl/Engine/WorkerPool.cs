@@ -1,0 +1,183 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace NetDsl.Engine;
+
+/// <summary>One unit of parallel work, split into numbered parts that may run on any thread.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface IParallelWork
+{
+    /// <summary>Runs part <paramref name="part"/>. Parts must not depend on which thread runs them.</summary>
+    void Execute(int part);
+}
+
+/// <summary>
+/// A small pool of dedicated background threads for data-parallel batches. <see cref="Run"/> hands out parts
+/// to the pool's threads and the calling thread, and returns when all are done. It allocates nothing per
+/// call, so training steps stay allocation-free. Runs on the same pool are serialised; work must not call
+/// <see cref="Run"/> from inside a part.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class WorkerPool : IDisposable
+{
+    private readonly object _runLock = new();
+    private readonly Signal _done = new();
+    private readonly Signal[] _start;
+    private readonly Thread[] _threads;
+    private IParallelWork? _work;
+    private int _parts;
+    private int _nextPart;
+    private int _pending;
+    private ExceptionDispatchInfo? _error;
+    private volatile bool _disposed;
+
+    /// <summary>A pool using <paramref name="threadCount"/> threads in all (the caller counts as one).</summary>
+    public WorkerPool(int threadCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threadCount);
+        ThreadCount = threadCount;
+        _start = new Signal[threadCount - 1];
+        _threads = new Thread[threadCount - 1];
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            _start[i] = new Signal();
+            int index = i;
+            _threads[i] = new Thread(() => WorkerLoop(index))
+            {
+                IsBackground = true,
+                Name = $"NetDsl worker {i + 1}",
+            };
+            _threads[i].Start();
+        }
+    }
+
+    /// <summary>The process-wide pool, one thread per processor.</summary>
+    public static WorkerPool Shared { get; } = new(Environment.ProcessorCount);
+
+    /// <summary>Threads that can run parts at once, the caller included.</summary>
+    public int ThreadCount { get; }
+
+    /// <summary>Runs <c>work.Execute(part)</c> for every part in [0, <paramref name="parts"/>) and waits for all.
+    /// The first exception a part throws is rethrown here, after every part has finished.</summary>
+    public void Run(IParallelWork work, int parts)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (parts <= 0)
+        {
+            return;
+        }
+
+        lock (_runLock)
+        {
+            int helpers = Math.Min(_threads.Length, parts - 1);
+            _work = work;
+            _parts = parts;
+            _nextPart = 0;
+            _error = null;
+            _pending = helpers;
+            for (int i = 0; i < helpers; i++)
+            {
+                _start[i].Set();
+            }
+
+            ExecuteParts();
+            if (helpers > 0)
+            {
+                _done.WaitAndReset();
+            }
+
+            _work = null;
+            ExceptionDispatchInfo? error = _error;
+            _error = null;
+            error?.Throw();
+        }
+    }
+
+    /// <summary>Stops the pool's threads.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (Signal start in _start)
+        {
+            start.Set();
+        }
+    }
+
+    private void ExecuteParts()
+    {
+        IParallelWork work = _work!;
+        int part;
+        while ((part = Interlocked.Increment(ref _nextPart) - 1) < _parts)
+        {
+            try
+            {
+                work.Execute(part);
+            }
+            catch (Exception exception)
+            {
+                Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(exception), null);
+            }
+        }
+    }
+
+    private void WorkerLoop(int index)
+    {
+        Signal start = _start[index];
+        while (true)
+        {
+            start.WaitAndReset();
+            if (_disposed)
+            {
+                return;
+            }
+
+            ExecuteParts();
+            if (Interlocked.Decrement(ref _pending) == 0)
+            {
+                _done.Set();
+            }
+        }
+    }
+
+    /// <summary>
+    /// An auto-reset signal that spins briefly, then blocks on a monitor. Unlike the BCL's slim events it
+    /// allocates nothing after construction (they create their lock object lazily on the first blocking
+    /// wait), which keeps training steps allocation-free.
+    /// </summary>
+    private sealed class Signal
+    {
+        private readonly object _gate = new();
+        private volatile bool _set;
+
+        public void Set()
+        {
+            lock (_gate)
+            {
+                _set = true;
+                Monitor.Pulse(_gate);
+            }
+        }
+
+        public void WaitAndReset()
+        {
+            var spinner = default(SpinWait);
+            while (!_set && !spinner.NextSpinWillYield)
+            {
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+
+            lock (_gate)
+            {
+                while (!_set)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                _set = false;
+            }
+        }
+    }
+}

@@ -1,0 +1,288 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace NetDsl.Serialization;
+
+/// <summary>
+/// Saves and loads a network's weights in the safetensors format
+/// (<see href="https://github.com/huggingface/safetensors"/>): an 8-byte little-endian header length, a JSON
+/// header naming each tensor's dtype, shape and byte range, then the raw little-endian values. Tensor names are
+/// the network's Keras weight names (<c>conv2d/kernel</c>, <c>dense/bias</c>), so the files open in the
+/// <c>safetensors</c> Python package and other standard readers.
+/// </summary>
+/// <example>
+/// <code>
+/// Safetensors.Save("mnist.safetensors", net.ParameterLayout, net.Parameters,
+///     new Dictionary&lt;string, string&gt; { ["epochs"] = "5" });
+/// Safetensors.Load("mnist.safetensors", net.ParameterLayout, net.Parameters);
+/// </code>
+/// </example>
+public static class Safetensors
+{
+    /// <summary>
+    /// Writes every tensor of <paramref name="layout"/> (in layout order, F32, little-endian) with
+    /// <paramref name="metadata"/> in <c>__metadata__</c>. The file is written to a temporary file in the same
+    /// directory, flushed to disk and then renamed over <paramref name="path"/>, so a failure never leaves a
+    /// half-written file in place of a good one.
+    /// </summary>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="layout">The network's <c>ParameterLayout</c>.</param>
+    /// <param name="parameters">The network's <c>Parameters</c>: exactly the values the layout describes.</param>
+    /// <param name="metadata">Free-form strings stored in the header (training settings, provenance), or null.</param>
+    /// <exception cref="ArgumentException">The layout does not describe <paramref name="parameters"/>, or a
+    /// metadata value is null.</exception>
+    /// <exception cref="IOException">The file cannot be written; any previous file at <paramref name="path"/>
+    /// is left as it was.</exception>
+    public static void Save(string path, IReadOnlyList<ParameterTensor> layout, ReadOnlySpan<float> parameters, IReadOnlyDictionary<string, string>? metadata = null) =>
+        SaveCore(path, layout, parameters, metadata, wrapStream: null);
+
+    /// <summary>
+    /// Writes the same bytes as <see cref="Save"/> to <paramref name="stream"/>, from its current position.
+    /// The stream is neither flushed to disk nor closed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The layout does not describe <paramref name="parameters"/>, or a
+    /// metadata value is null.</exception>
+    public static void Write(Stream stream, IReadOnlyList<ParameterTensor> layout, ReadOnlySpan<float> parameters, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        SafetensorsWriter.ValidateLayout(layout, parameters.Length, nameof(parameters));
+        byte[] header = SafetensorsWriter.BuildHeader(layout, metadata);
+        SafetensorsWriter.Write(stream, header, layout, parameters);
+    }
+
+    /// <summary>
+    /// Reads the file at <paramref name="path"/> and copies each tensor into <paramref name="parameters"/>.
+    /// All or nothing: the whole file is validated against <paramref name="layout"/> first (every layout tensor
+    /// present with the same shape and dtype F32, no other tensors) and read completely, and only then copied,
+    /// so a bad file leaves <paramref name="parameters"/> untouched.
+    /// </summary>
+    /// <param name="path">A safetensors file, e.g. one written by <see cref="Save"/>.</param>
+    /// <param name="layout">The network's <c>ParameterLayout</c>.</param>
+    /// <param name="parameters">The network's <c>Parameters</c>: exactly the values the layout describes.</param>
+    /// <exception cref="ArgumentException">The layout does not describe <paramref name="parameters"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed or does not match the layout; the message
+    /// names the file and each tensor that is wrong.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static void Load(string path, IReadOnlyList<ParameterTensor> layout, Span<float> parameters)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        SafetensorsWriter.ValidateLayout(layout, parameters.Length, nameof(parameters));
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+        LoadCore(stream, path, layout, parameters);
+    }
+
+    /// <summary>
+    /// Like <see cref="Load(string, IReadOnlyList{ParameterTensor}, Span{float})"/>, reading from the current
+    /// position of <paramref name="stream"/> to its end. <paramref name="sourceName"/> names the data in error
+    /// messages.
+    /// </summary>
+    /// <exception cref="ArgumentException">The layout does not describe <paramref name="parameters"/>.</exception>
+    /// <exception cref="InvalidDataException">The data is malformed or does not match the layout.</exception>
+    public static void Load(Stream stream, string sourceName, IReadOnlyList<ParameterTensor> layout, Span<float> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        SafetensorsWriter.ValidateLayout(layout, parameters.Length, nameof(parameters));
+        LoadCore(stream, sourceName, layout, parameters);
+    }
+
+    /// <summary>Reads every tensor and the metadata of the file at <paramref name="path"/>, whatever its dtypes.</summary>
+    /// <exception cref="InvalidDataException">The file is malformed; the message names the file and the problem.</exception>
+    /// <exception cref="NotSupportedException">The tensor data is larger than one array can hold (about 2 GB).</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static SafetensorsFile Read(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+        return Read(stream, path);
+    }
+
+    /// <summary>
+    /// Reads every tensor and the metadata from the current position of <paramref name="stream"/> to its end.
+    /// <paramref name="sourceName"/> names the data in error messages. A stream that cannot seek is read in
+    /// bounded chunks, so sizes claimed by a malformed file are never allocated up front.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The data is malformed; the message names the source and the problem.</exception>
+    /// <exception cref="NotSupportedException">The tensor data is larger than one array can hold (about 2 GB).</exception>
+    public static SafetensorsFile Read(Stream stream, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(sourceName);
+        SafetensorsHeader header = SafetensorsReader.ReadHeader(stream, sourceName);
+        byte[] data = SafetensorsReader.ReadData(stream, header, sourceName);
+        var tensors = new List<SafetensorsTensor>(header.Entries.Count);
+        foreach (SafetensorsEntry entry in header.Entries)
+        {
+            tensors.Add(new SafetensorsTensor(entry.Name, entry.DataType, entry.Shape, data.AsMemory((int)entry.Begin, (int)entry.ByteLength)));
+        }
+
+        return new SafetensorsFile(sourceName, header.Metadata, tensors);
+    }
+
+    /// <summary><see cref="Save"/> with a hook that lets tests wrap the temporary file's stream (to inject
+    /// write failures).</summary>
+    internal static void SaveCore(string path, IReadOnlyList<ParameterTensor> layout, ReadOnlySpan<float> parameters, IReadOnlyDictionary<string, string>? metadata, Func<Stream, Stream>? wrapStream)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        SafetensorsWriter.ValidateLayout(layout, parameters.Length, nameof(parameters));
+        byte[] header = SafetensorsWriter.BuildHeader(layout, metadata);
+
+        string fullPath = Path.GetFullPath(path);
+        if (Directory.Exists(fullPath))
+        {
+            throw new IOException($"Cannot save weights to '{path}': it is a directory.");
+        }
+
+        string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' does not name a file.", nameof(path));
+        string temporaryPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            {
+                Stream target = wrapStream?.Invoke(file) ?? file;
+                SafetensorsWriter.Write(target, header, layout, parameters);
+                target.Flush();
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temporaryPath, fullPath, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temporaryPath);
+            throw;
+        }
+    }
+
+    /// <summary>Validates the header against the layout, reads all the data, then copies it in.</summary>
+    private static void LoadCore(Stream stream, string sourceName, IReadOnlyList<ParameterTensor> layout, Span<float> parameters)
+    {
+        SafetensorsHeader header = SafetensorsReader.ReadHeader(stream, sourceName);
+
+        // Match the file against the layout before reading any data; report every mismatch at once.
+        var byName = new Dictionary<string, SafetensorsEntry>(header.Entries.Count, StringComparer.Ordinal);
+        foreach (SafetensorsEntry entry in header.Entries)
+        {
+            byName.Add(entry.Name, entry);
+        }
+
+        var problems = new List<string>();
+        var expected = new Dictionary<string, ParameterTensor>(layout.Count, StringComparer.Ordinal);
+        foreach (ParameterTensor tensor in layout)
+        {
+            expected.Add(tensor.Name, tensor);
+            if (!byName.TryGetValue(tensor.Name, out SafetensorsEntry? entry))
+            {
+                problems.Add($"missing tensor '{tensor.Name}'");
+                continue;
+            }
+
+            if (entry.DataType != SafetensorsDataType.Float32)
+            {
+                problems.Add($"tensor '{tensor.Name}' has dtype {entry.DataType} but the network expects {SafetensorsDataType.Float32}");
+            }
+
+            if (!SameShape(entry.Shape, tensor.Shape))
+            {
+                problems.Add($"tensor '{tensor.Name}' has shape {SafetensorsReader.FormatShape(entry.Shape)} but the network expects {FormatShape(tensor.Shape)}");
+            }
+        }
+
+        foreach (SafetensorsEntry entry in header.Entries)
+        {
+            if (!expected.ContainsKey(entry.Name))
+            {
+                problems.Add($"unexpected tensor '{entry.Name}'");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            const int MaxReported = 10;
+            string list = string.Join("; ", problems.GetRange(0, Math.Min(problems.Count, MaxReported)));
+            if (problems.Count > MaxReported)
+            {
+                list += $"; and {problems.Count - MaxReported} more";
+            }
+
+            throw new InvalidDataException($"The safetensors file '{sourceName}' does not match the network: {list}.");
+        }
+
+        // Every entry now matches a layout tensor one to one, so the data section is exactly the layout's
+        // values: read them (in file order) into a staging buffer the size of the parameters (not a size taken
+        // from the file), and copy them over only once everything has been read.
+        float[] staging = new float[parameters.Length];
+        foreach (SafetensorsEntry entry in header.Entries)
+        {
+            Span<float> destination = expected[entry.Name].Slice(staging.AsSpan());
+            while (!destination.IsEmpty)
+            {
+                int count = Math.Min(destination.Length, 1 << 20);
+                Span<float> piece = destination[..count];
+                SafetensorsReader.ReadTensorBytes(stream, MemoryMarshal.AsBytes(piece), entry, sourceName);
+                if (!BitConverter.IsLittleEndian)
+                {
+                    Span<int> bits = MemoryMarshal.Cast<float, int>(piece);
+                    BinaryPrimitives.ReverseEndianness(bits, bits);
+                }
+
+                destination = destination[count..];
+            }
+        }
+
+        SafetensorsReader.EnsureAtEnd(stream, header, sourceName);
+
+        foreach (ParameterTensor tensor in layout)
+        {
+            tensor.Slice((ReadOnlySpan<float>)staging).CopyTo(tensor.Slice(parameters));
+        }
+    }
+
+    private static bool SameShape(long[] fileShape, TensorShape shape)
+    {
+        if (fileShape.Length != shape.Rank)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < fileShape.Length; i++)
+        {
+            if (fileShape[i] != shape[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string FormatShape(TensorShape shape)
+    {
+        long[] dimensions = new long[shape.Rank];
+        for (int i = 0; i < dimensions.Length; i++)
+        {
+            dimensions[i] = shape[i];
+        }
+
+        return SafetensorsReader.FormatShape(dimensions);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+            // Best effort: the original error is the one worth reporting.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same.
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+
+namespace NetDsl.Serialization;
+
+/// <summary>One tensor of a <see cref="SafetensorsFile"/>: its name, dtype, shape and raw bytes.</summary>
+public sealed class SafetensorsTensor
+{
+    private readonly long[] _shape;
+
+    internal SafetensorsTensor(string name, string dataType, long[] shape, ReadOnlyMemory<byte> data)
+    {
+        Name = name;
+        DataType = dataType;
+        _shape = shape;
+        Shape = Array.AsReadOnly(shape);
+        Data = data;
+        long count = 1;
+        foreach (long d in shape)
+        {
+            count *= d;
+        }
+
+        ElementCount = count;
+    }
+
+    /// <summary>The tensor's key in the file, e.g. <c>dense/kernel</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The safetensors dtype: <c>F32</c>, <c>F16</c>, <c>BF16</c>, <c>I64</c>, ...</summary>
+    public string DataType { get; }
+
+    /// <summary>The dimensions, outermost first; empty for a scalar.</summary>
+    public IReadOnlyList<long> Shape { get; }
+
+    /// <summary>Product of the dimensions.</summary>
+    public long ElementCount { get; }
+
+    /// <summary>The raw little-endian bytes of the values, row-major.</summary>
+    public ReadOnlyMemory<byte> Data { get; }
+
+    /// <summary>
+    /// The values as floats. F32 is copied exactly (NaN payloads included); F16, BF16 and F64 are converted.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The dtype is not a floating-point type listed above.</exception>
+    public float[] ToSingleArray()
+    {
+        ReadOnlySpan<byte> bytes = Data.Span;
+        switch (DataType)
+        {
+            case SafetensorsDataType.Float32:
+            {
+                var values = new float[bytes.Length / sizeof(float)];
+                if (BitConverter.IsLittleEndian)
+                {
+                    bytes.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
+                }
+                else
+                {
+                    for (int i = 0; i < values.Length; i++)
+                    {
+                        values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
+                    }
+                }
+
+                return values;
+            }
+
+            case SafetensorsDataType.Float16:
+            {
+                var values = new float[bytes.Length / 2];
+                for (int i = 0; i < values.Length; i++)
+                {
+                    values[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(bytes[(i * 2)..]);
+                }
+
+                return values;
+            }
+
+            case SafetensorsDataType.BFloat16:
+            {
+                var values = new float[bytes.Length / 2];
+                for (int i = 0; i < values.Length; i++)
+                {
+                    values[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(i * 2)..]) << 16);
+                }
+
+                return values;
+            }
+
+            case SafetensorsDataType.Float64:
+            {
+                var values = new float[bytes.Length / sizeof(double)];
+                for (int i = 0; i < values.Length; i++)
+                {
+                    values[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes[(i * sizeof(double))..]);
+                }
+
+                return values;
+            }
+
+            default:
+                throw new NotSupportedException($"Tensor '{Name}' has dtype {DataType}; ToSingleArray converts only F32, F16, BF16 and F64.");
+        }
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name} {DataType} {SafetensorsReader.FormatShape(_shape)}";
+}

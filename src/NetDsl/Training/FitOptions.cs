@@ -1,0 +1,49 @@
+using System;
+using NetDsl.Data;
+
+namespace NetDsl.Training;
+
+/// <summary>Settings of <see cref="NetworkTraining.Fit"/>, named after Keras's <c>model.fit</c> arguments.</summary>
+public sealed class FitOptions
+{
+    /// <summary>Passes over the training data (default 1).</summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>Samples per gradient step (default 32, as in Keras). The last batch of an epoch may be smaller.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>The optimizer (default: <see cref="Adam"/> with Keras's defaults). It keeps its state across calls.</summary>
+    public Optimizer? Optimizer { get; init; }
+
+    /// <summary>Data evaluated (in inference mode) after every epoch, as Keras's <c>validation_data</c>.</summary>
+    public Dataset? ValidationData { get; init; }
+
+    /// <summary>Whether to shuffle the training samples before every epoch (default true).</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Seed of the shuffling: the same seed, network seed and thread count give the same training.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Receives a report after every batch and at the end of every epoch. Reports are made on the
+    /// training thread; note that <see cref="Progress{T}"/> posts them to the thread pool.</summary>
+    public IProgress<TrainingProgress>? Progress { get; init; }
+}
+
+/// <summary>Where training is: running means over the current epoch, like Keras's progress bar.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="Epochs">Epochs in all.</param>
+/// <param name="Batch">1-based batch within the epoch.</param>
+/// <param name="Batches">Batches per epoch.</param>
+/// <param name="Loss">Mean training loss over the epoch so far.</param>
+/// <param name="Accuracy">Training accuracy over the epoch so far.</param>
+/// <param name="CompletedEpoch">Set on the report that ends an epoch (after validation).</param>
+public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, float Loss, double Accuracy, EpochResult? CompletedEpoch);
+
+/// <summary>The metrics of one epoch, as Keras's <c>History.history</c> records them.</summary>
+/// <param name="Epoch">1-based epoch.</param>
+/// <param name="Loss">Mean training loss (Keras <c>loss</c>).</param>
+/// <param name="Accuracy">Training accuracy (Keras <c>accuracy</c>).</param>
+/// <param name="ValidationLoss">Keras <c>val_loss</c>, when validation data was given.</param>
+/// <param name="ValidationAccuracy">Keras <c>val_accuracy</c>, when validation data was given.</param>
+/// <param name="Duration">Wall-clock time of the epoch, validation included.</param>
+public sealed record EpochResult(int Epoch, float Loss, double Accuracy, float? ValidationLoss, double? ValidationAccuracy, TimeSpan Duration);

@@ -1,0 +1,131 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+using NetDsl.Data;
+
+namespace NetDsl.Training;
+
+/// <summary>Keras-style <c>fit</c> and <c>evaluate</c> for any generated network.</summary>
+public static class NetworkTraining
+{
+    /// <summary>
+    /// Trains <paramref name="network"/> on <paramref name="data"/> with sparse categorical cross-entropy: for
+    /// each epoch, shuffles (seeded), and for each batch computes the mean gradients (on all cores) and applies
+    /// one optimizer step. Allocates its batch buffers once; a step allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data does not fit the network (sample size, labels).</exception>
+    /// <exception cref="TrainingDivergedException">A batch loss became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException">Cancelled; the parameters are those after the last completed step.</exception>
+    public static TrainingHistory Fit(this INetwork network, Dataset data, FitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new FitOptions();
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Epochs, nameof(options.Epochs));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, nameof(options.BatchSize));
+        CheckFits(network, data, nameof(data));
+        if (options.ValidationData is { } validation)
+        {
+            CheckFits(network, validation, nameof(options.ValidationData));
+        }
+
+        Optimizer optimizer = options.Optimizer ?? new Adam();
+        int length = network.InputLength;
+        int batchSize = Math.Min(options.BatchSize, Math.Max(1, data.Count));
+        int batches = (data.Count + batchSize - 1) / batchSize;
+        var order = new int[data.Count];
+        for (int i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        var random = new DeterministicRandom(options.Seed);
+        var inputs = new float[batchSize * length];
+        var labels = new int[batchSize];
+        var gradients = new float[network.ParameterCount];
+        var history = new TrainingHistory();
+        for (int epoch = 1; epoch <= options.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            if (options.Shuffle)
+            {
+                random.Shuffle(order.AsSpan());
+            }
+
+            double lossSum = 0;
+            int correct = 0, seen = 0;
+            for (int batch = 0; batch < batches; batch++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int start = batch * batchSize;
+                int count = Math.Min(batchSize, data.Count - start);
+                for (int i = 0; i < count; i++)
+                {
+                    data.GetInput(order[start + i]).CopyTo(inputs.AsSpan(i * length, length));
+                    labels[i] = data.GetLabel(order[start + i]);
+                }
+
+                BatchStatistics stats = network.ComputeGradients(inputs.AsSpan(0, count * length), labels.AsSpan(0, count), gradients, default);
+                if (!float.IsFinite(stats.Loss))
+                {
+                    throw new TrainingDivergedException(epoch, batch + 1, stats.Loss, history);
+                }
+
+                optimizer.Step(network.Parameters, gradients);
+                lossSum += (double)stats.Loss * count;
+                correct += stats.Correct;
+                seen += count;
+                options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, (float)(lossSum / seen), (double)correct / seen, null));
+            }
+
+            BatchStatistics? validationStats = options.ValidationData is { } v ? network.Evaluate(v) : null;
+            var result = new EpochResult(
+                epoch,
+                seen == 0 ? 0f : (float)(lossSum / seen),
+                seen == 0 ? 0 : (double)correct / seen,
+                validationStats?.Loss,
+                validationStats?.Accuracy,
+                clock.Elapsed);
+            history.Add(result);
+            options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.Accuracy, result));
+        }
+
+        return history;
+    }
+
+    /// <summary>Mean loss and accuracy over a whole dataset, in inference mode, in batches of
+    /// <paramref name="batchSize"/> on all cores (Keras's <c>model.evaluate</c>).</summary>
+    public static BatchStatistics Evaluate(this INetwork network, Dataset data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        CheckFits(network, data, nameof(data));
+        double loss = 0;
+        int correct = 0;
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            int count = Math.Min(batchSize, data.Count - start);
+            BatchStatistics stats = network.Evaluate(
+                data.Inputs.Slice(start * data.SampleLength, count * data.SampleLength),
+                data.Labels.Slice(start, count));
+            loss += (double)stats.Loss * count;
+            correct += stats.Correct;
+        }
+
+        return new BatchStatistics(data.Count == 0 ? 0f : (float)(loss / data.Count), correct, data.Count);
+    }
+
+    private static void CheckFits(INetwork network, Dataset data, string parameterName)
+    {
+        if (data.SampleLength != network.InputLength)
+        {
+            throw new ArgumentException($"The dataset's samples have shape {data.SampleShape} ({data.SampleLength} values), but the network expects {network.InputShape} ({network.InputLength} values).", parameterName);
+        }
+
+        if (data.ClassCount > network.OutputLength)
+        {
+            throw new ArgumentException($"The dataset has labels up to {data.ClassCount - 1}, but the network has {network.OutputLength} outputs (classes 0..{network.OutputLength - 1}).", parameterName);
+        }
+    }
+}

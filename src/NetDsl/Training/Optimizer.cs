@@ -1,0 +1,109 @@
+using System;
+
+namespace NetDsl.Training;
+
+/// <summary>
+/// Updates a flat parameter buffer in place from its gradients, one training step per <see cref="Step"/>.
+/// The per-parameter state (momentum, moments) is sized on the first step and reused by every later step,
+/// so a step allocates nothing; the buffer must keep that length until <see cref="Reset"/>. Not thread-safe.
+/// </summary>
+public abstract class Optimizer
+{
+    private float _learningRate;
+    private int _parameterCount = -1;
+
+    /// <summary>Starts an optimizer with no state and no steps taken.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a finite positive number.</exception>
+    protected Optimizer(float learningRate)
+    {
+        CheckLearningRate(learningRate, nameof(learningRate));
+        _learningRate = learningRate;
+    }
+
+    /// <summary>Step size; can be changed between steps (e.g. by a schedule). Must be finite and positive.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a finite positive number.</exception>
+    public float LearningRate
+    {
+        get => _learningRate;
+        set
+        {
+            CheckLearningRate(value, nameof(value));
+            _learningRate = value;
+        }
+    }
+
+    /// <summary>Number of <see cref="Step"/> calls since construction or the last <see cref="Reset"/>.</summary>
+    public long Iterations { get; private set; }
+
+    /// <summary>
+    /// Applies one update to <paramref name="parameters"/> in place, using <paramref name="gradients"/> (the
+    /// gradient of the loss with respect to each parameter, same order and length).
+    /// </summary>
+    /// <exception cref="ArgumentException">The spans differ in length, or the length differs from the one
+    /// the optimizer's state was sized for on the first step (call <see cref="Reset"/> to change it).</exception>
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
+    {
+        if (parameters.Length != gradients.Length)
+        {
+            throw new ArgumentException($"Expected one gradient per parameter, but there are {parameters.Length} parameters and {gradients.Length} gradients.", nameof(gradients));
+        }
+
+        if (_parameterCount < 0)
+        {
+            InitializeState(parameters.Length);
+            _parameterCount = parameters.Length;
+        }
+        else if (parameters.Length != _parameterCount)
+        {
+            throw new ArgumentException($"This optimizer's state holds {_parameterCount} parameters, but '{nameof(parameters)}' has length {parameters.Length}. Call {nameof(Reset)}() before using it with a different parameter buffer.", nameof(parameters));
+        }
+
+        Iterations++;
+        Update(parameters, gradients);
+    }
+
+    /// <summary>
+    /// Forgets all state: the step count returns to 0, momentum and moments to zero, and the next
+    /// <see cref="Step"/> may use a different length. <see cref="LearningRate"/> is kept.
+    /// </summary>
+    public virtual void Reset()
+    {
+        Iterations = 0;
+        _parameterCount = -1;
+    }
+
+    /// <summary>
+    /// Called on the first <see cref="Step"/> after construction or <see cref="Reset"/>: sizes the state for
+    /// <paramref name="parameterCount"/> parameters and sets it to its initial value. State buffers of the
+    /// right length may be cleared and reused instead of allocated again. The default does nothing.
+    /// </summary>
+    protected virtual void InitializeState(int parameterCount)
+    {
+    }
+
+    /// <summary>
+    /// Applies the update rule. The lengths are already checked, the state is initialised, and
+    /// <see cref="Iterations"/> already counts this step (1 on the first).
+    /// </summary>
+    protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients);
+
+    /// <summary>Returns <paramref name="buffer"/> cleared if it has <paramref name="length"/> values, else a new zeroed array.</summary>
+    private protected static float[] ClearedState(float[]? buffer, int length)
+    {
+        if (buffer is null || buffer.Length != length)
+        {
+            return new float[length];
+        }
+
+        Array.Clear(buffer);
+        return buffer;
+    }
+
+    private static void CheckLearningRate(float value, string parameterName)
+    {
+        if (!(value > 0f) || !float.IsFinite(value))
+        {
+            throw new ArgumentOutOfRangeException(parameterName, value, "The learning rate must be a finite number greater than 0.");
+        }
+    }
+}

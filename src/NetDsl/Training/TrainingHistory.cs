@@ -1,0 +1,27 @@
+using System.Collections.Generic;
+using System.Linq;
+
+namespace NetDsl.Training;
+
+/// <summary>What <see cref="NetworkTraining.Fit"/> returns: one <see cref="EpochResult"/> per epoch.</summary>
+public sealed class TrainingHistory
+{
+    private readonly List<EpochResult> _epochs = new();
+
+    /// <summary>Every completed epoch, in order.</summary>
+    public IReadOnlyList<EpochResult> Epochs => _epochs;
+
+    /// <summary>Training loss per epoch.</summary>
+    public IReadOnlyList<float> Loss => _epochs.Select(e => e.Loss).ToList();
+
+    /// <summary>Training accuracy per epoch.</summary>
+    public IReadOnlyList<double> Accuracy => _epochs.Select(e => e.Accuracy).ToList();
+
+    /// <summary>Validation loss per epoch (empty without validation data).</summary>
+    public IReadOnlyList<float> ValidationLoss => _epochs.Where(e => e.ValidationLoss.HasValue).Select(e => e.ValidationLoss!.Value).ToList();
+
+    /// <summary>Validation accuracy per epoch (empty without validation data).</summary>
+    public IReadOnlyList<double> ValidationAccuracy => _epochs.Where(e => e.ValidationAccuracy.HasValue).Select(e => e.ValidationAccuracy!.Value).ToList();
+
+    internal void Add(EpochResult epoch) => _epochs.Add(epoch);
+}
