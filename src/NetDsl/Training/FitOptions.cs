@@ -1,10 +1,11 @@
 using System;
+using System.Collections.Generic;
 using NetDsl.Data;
 
 namespace NetDsl.Training;
 
 /// <summary>Settings of <see cref="NetworkTraining.Fit"/>, named after Keras's <c>model.fit</c> arguments.</summary>
-public sealed class FitOptions
+public sealed record FitOptions
 {
     /// <summary>Passes over the training data (default 1).</summary>
     public int Epochs { get; init; } = 1;
@@ -17,6 +18,14 @@ public sealed class FitOptions
 
     /// <summary>Data evaluated (in inference mode) after every epoch, as Keras's <c>validation_data</c>.</summary>
     public Dataset? ValidationData { get; init; }
+
+    /// <summary>Random changes applied, in order, to every training sample each time it is drawn (e.g.
+    /// <see cref="RandomTranslation"/>). Validation data is never augmented.</summary>
+    public IReadOnlyList<Augmentation>? Augmentations { get; init; }
+
+    /// <summary>Multiplies the optimizer's learning rate after every epoch (default 1: constant); e.g. 0.9
+    /// for an exponential decay.</summary>
+    public float LearningRateDecay { get; init; } = 1f;
 
     /// <summary>Whether to shuffle the training samples before every epoch (default true).</summary>
     public bool Shuffle { get; init; } = true;

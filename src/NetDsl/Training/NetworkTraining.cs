@@ -23,6 +23,11 @@ public static class NetworkTraining
         options ??= new FitOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.Epochs, nameof(options.Epochs));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, nameof(options.BatchSize));
+        if (!(options.LearningRateDecay > 0f && options.LearningRateDecay <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.LearningRateDecay, "LearningRateDecay must be in (0, 1].");
+        }
+
         CheckFits(network, data, nameof(data));
         if (options.ValidationData is { } validation)
         {
@@ -61,8 +66,16 @@ public static class NetworkTraining
                 int count = Math.Min(batchSize, data.Count - start);
                 for (int i = 0; i < count; i++)
                 {
-                    data.GetInput(order[start + i]).CopyTo(inputs.AsSpan(i * length, length));
+                    Span<float> sample = inputs.AsSpan(i * length, length);
+                    data.GetInput(order[start + i]).CopyTo(sample);
                     labels[i] = data.GetLabel(order[start + i]);
+                    if (options.Augmentations is { } augmentations)
+                    {
+                        foreach (Augmentation augmentation in augmentations)
+                        {
+                            augmentation.Apply(sample, data.SampleShape, random);
+                        }
+                    }
                 }
 
                 BatchStatistics stats = network.ComputeGradients(inputs.AsSpan(0, count * length), labels.AsSpan(0, count), gradients, default);
@@ -87,6 +100,11 @@ public static class NetworkTraining
                 validationStats?.Accuracy,
                 clock.Elapsed);
             history.Add(result);
+            if (options.LearningRateDecay != 1f)
+            {
+                optimizer.LearningRate *= options.LearningRateDecay;
+            }
+
             options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.Accuracy, result));
         }
 

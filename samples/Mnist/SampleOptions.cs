@@ -1,0 +1,107 @@
+using System;
+using System.Globalization;
+using System.IO;
+
+namespace NetDsl.Samples.Mnist;
+
+/// <summary>Command-line options of the sample; every one has a default that reproduces the README.</summary>
+internal sealed class SampleOptions
+{
+    public string DataDirectory { get; private set; } = Path.Combine(AppContext.BaseDirectory, "data");
+
+    public int Epochs { get; private set; } = 12;
+
+    public int BatchSize { get; private set; } = 32;
+
+    public float LearningRate { get; private set; } = 0.001f;
+
+    public int Seed { get; private set; } = 1;
+
+    public int Shift { get; private set; } = 2;
+
+    public float Decay { get; private set; } = 0.85f;
+
+    public int? Threads { get; private set; }
+
+    public int? TrainLimit { get; private set; }
+
+    public string WeightsPath { get; private set; } = "mnist-cnn.safetensors";
+
+    public bool ShowHelp { get; private set; }
+
+    public const string Usage = """
+        Trains the classic Keras MNIST CNN on real handwritten digits, reports test accuracy, saves the weights
+        and shows a few predictions.
+
+        Usage: dotnet run --project samples/Mnist -c Release -- [options]
+
+          --data DIR          folder with train-/t10k- images and labels in IDX format (.gz or raw)
+                              default: the 10,000 MNIST digits shipped with the sample (8,000 train / 2,000 test)
+                              e.g. /usr/share/datasets/fashion-mnist after 'apt-get install dataset-fashion-mnist'
+          --epochs N          passes over the training data (default 12)
+          --batch-size N      samples per step (default 32)
+          --learning-rate X   Adam learning rate (default 0.001)
+          --shift N           augment: shift training images by up to N pixels (default 2, 0 = off)
+          --decay X           multiply the learning rate by X after each epoch (default 0.85)
+          --seed N            seed of the initial weights and of the shuffling (default 1)
+          --threads N         threads for training and evaluation (default: all cores)
+          --train-limit N     use only the first N training samples
+          --weights FILE      where to save the trained weights (default mnist-cnn.safetensors)
+          --help              show this text
+        """;
+
+    public static SampleOptions Parse(string[] args)
+    {
+        var options = new SampleOptions();
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--data":
+                    options.DataDirectory = Value();
+                    break;
+                case "--epochs":
+                    options.Epochs = PositiveInt(Value(), "--epochs");
+                    break;
+                case "--batch-size":
+                    options.BatchSize = PositiveInt(Value(), "--batch-size");
+                    break;
+                case "--learning-rate":
+                    options.LearningRate = float.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--shift":
+                    options.Shift = int.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--decay":
+                    options.Decay = float.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--seed":
+                    options.Seed = int.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--threads":
+                    options.Threads = PositiveInt(Value(), "--threads");
+                    break;
+                case "--train-limit":
+                    options.TrainLimit = PositiveInt(Value(), "--train-limit");
+                    break;
+                case "--weights":
+                    options.WeightsPath = Value();
+                    break;
+                case "--help" or "-h":
+                    options.ShowHelp = true;
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{args[i]}'.");
+            }
+        }
+
+        return options;
+    }
+
+    private static int PositiveInt(string text, string name)
+    {
+        int value = int.Parse(text, CultureInfo.InvariantCulture);
+        return value > 0 ? value : throw new ArgumentException($"{name} must be positive.");
+    }
+}
