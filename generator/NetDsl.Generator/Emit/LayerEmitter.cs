@@ -90,50 +90,61 @@ internal static class LayerEmitter
         };
     }
 
-    private static void EmitConv2DForward(SourceWriter w, LayerPlan layer)
+    /// <summary>Whether the layer's activation is applied inside its kernel (so the wiring must not apply it again).</summary>
+    public static bool FusesActivation(LayerPlan layer) => layer.Kind == LayerKind.Conv2D && layer.Activation == ActivationKind.ReLU;
+
+    public static string GeometryName(LayerPlan layer) => Pascal(layer.Name) + "Geometry";
+
+    public static string PaddedInputName(LayerPlan layer) => Pascal(layer.Name) + "PaddedInput";
+
+    public static string TransposedKernelName(LayerPlan layer) => Pascal(layer.Name) + "TransposedKernel";
+
+    /// <summary>Stride-1 convolutions compute their input gradient with the flipped, transposed kernel.</summary>
+    public static bool NeedsTransposedKernel(LayerPlan layer) =>
+        layer.Kind == LayerKind.Conv2D && layer.Window.StrideHeight == 1 && layer.Window.StrideWidth == 1;
+
+    /// <summary>Floats of the padded input a convolution keeps for its backward pass (0 without padding).</summary>
+    public static int PaddedInputLength(LayerPlan layer) =>
+        layer.Kind == LayerKind.Conv2D && layer.Window.IsPadded
+            ? (layer.Input.Height + layer.Window.PadTop + layer.Window.PadBottom) * (layer.Input.Width + layer.Window.PadLeft + layer.Window.PadRight) * layer.Input.Channels
+            : 0;
+
+    /// <summary>Floats of temporary space the input gradient of a convolution needs (mirrors
+    /// <c>Conv2DGeometry.InputGradientScratchLength</c>).</summary>
+    public static int InputGradientScratchLength(LayerPlan layer)
+    {
+        if (layer.Kind != LayerKind.Conv2D)
+        {
+            return 0;
+        }
+
+        Window k = layer.Window;
+        int full = NeedsTransposedKernel(layer)
+            ? (layer.Output.Height + (2 * (k.Height - 1))) * (layer.Output.Width + (2 * (k.Width - 1))) * layer.Output.Channels
+            : 0;
+        return full + PaddedInputLength(layer);
+    }
+
+    /// <summary>The layer's sizes as a constant geometry for the runtime's register-blocked kernels.</summary>
+    public static void EmitConv2DGeometry(SourceWriter w, LayerPlan layer)
     {
         Window k = layer.Window;
+        w.Line("/// <summary>" + layer.Name + ": " + Describe(layer.Input) + " -> " + Describe(layer.Output) + ", kernel " + k + ", strides " + k.StrideHeight + "x" + k.StrideWidth
+            + ", padding top/bottom/left/right " + k.PadTop + "/" + k.PadBottom + "/" + k.PadLeft + "/" + k.PadRight + ".</summary>");
+        w.Line("private static readonly global::NetDsl.Kernels.Conv2DGeometry " + GeometryName(layer) + " = new global::NetDsl.Kernels.Conv2DGeometry(");
+        w.Line("    inputHeight: " + Int(layer.Input.Height) + ", inputWidth: " + Int(layer.Input.Width) + ", inputChannels: " + Int(layer.Input.Channels) + ", filters: " + Int(layer.Units) + ",");
+        w.Line("    kernelHeight: " + Int(k.Height) + ", kernelWidth: " + Int(k.Width) + ", strideHeight: " + Int(k.StrideHeight) + ", strideWidth: " + Int(k.StrideWidth) + ",");
+        w.Line("    padTop: " + Int(k.PadTop) + ", padBottom: " + Int(k.PadBottom) + ", padLeft: " + Int(k.PadLeft) + ", padRight: " + Int(k.PadRight) + ");");
+    }
+
+    private static void EmitConv2DForward(SourceWriter w, LayerPlan layer)
+    {
         string bias = layer.UseBias ? ", " + ReadOnlySpan + " bias" : string.Empty;
-        EmitMethod(w, "private static void " + ForwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " kernel" + bias + ", " + Span + " output)", Geometry(layer, "KH", "KW"), w =>
-        {
-            w.Block("for (int oy = 0; oy < OutH; oy++)", () =>
-            {
-                w.Line(k.IsPadded ? "int iy = oy * SH - PadTop;" : "int iy = oy * SH;");
-                if (k.IsPadded)
-                {
-                    w.Line("int ky0 = global::System.Math.Max(0, -iy), ky1 = global::System.Math.Min(KH, InH - iy);");
-                }
-
-                w.Block("for (int ox = 0; ox < OutW; ox++)", () =>
-                {
-                    w.Line(k.IsPadded ? "int ix = ox * SW - PadLeft;" : "int ix = ox * SW;");
-                    w.Line(Span + " acc = output.Slice((oy * OutW + ox) * OutC, OutC);");
-                    w.Line(layer.UseBias ? "bias.CopyTo(acc);" : "acc.Clear();");
-                    if (k.IsPadded)
-                    {
-                        // Clip the window to the input; padded cells contribute nothing.
-                        w.Line("int kx0 = global::System.Math.Max(0, -ix), kx1 = global::System.Math.Min(KW, InW - ix);");
-                        w.Line("int taps = (kx1 - kx0) * InC;");
-                        w.Block("for (int ky = ky0; ky < ky1; ky++)", () =>
-                            w.Line(VectorOps + ".MultiplyAccumulate(input.Slice(((iy + ky) * InW + ix + kx0) * InC, taps), kernel.Slice((ky * KW + kx0) * InC * OutC, taps * OutC), acc);"));
-                    }
-                    else if (k.Height <= MaxUnrolledTaps)
-                    {
-                        // One call per kernel row: KW * InC inputs are contiguous, and so are their kernel rows.
-                        for (int ky = 0; ky < k.Height; ky++)
-                        {
-                            w.Line(VectorOps + ".MultiplyAccumulate(input.Slice(((iy + " + ky + ") * InW + ix) * InC, KW * InC), kernel.Slice(" + ky + " * KW * InC * OutC, KW * InC * OutC), acc);");
-                        }
-                    }
-                    else
-                    {
-                        w.Block("for (int ky = 0; ky < KH; ky++)", () =>
-                            w.Line(VectorOps + ".MultiplyAccumulate(input.Slice(((iy + ky) * InW + ix) * InC, KW * InC), kernel.Slice(ky * KW * InC * OutC, KW * InC * OutC), acc);"));
-                    }
-
-                });
-            });
-        });
+        string padded = layer.Window.IsPadded ? ", " + Span + " paddedInput" : string.Empty;
+        w.Block("private static void " + ForwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " kernel" + bias + ", " + Span + " output" + padded + ")", () =>
+            w.Line("global::NetDsl.Kernels.Conv2DKernels.Forward(in " + GeometryName(layer) + ", input, kernel, "
+                + (layer.UseBias ? "bias" : "default") + ", output, " + (layer.Window.IsPadded ? "paddedInput" : "default")
+                + ", relu: " + (FusesActivation(layer) ? "true" : "false") + ");"));
     }
 
     private static void EmitPoolingForward(SourceWriter w, LayerPlan layer)
@@ -234,48 +245,17 @@ internal static class LayerEmitter
 
     private static void EmitConv2DBackward(SourceWriter w, LayerPlan layer)
     {
-        Window k = layer.Window;
         string bias = layer.UseBias ? ", " + Span + " biasGradient" : string.Empty;
-        string header = "private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " kernel, " + ReadOnlySpan + " outputGradient, " + Span + " kernelGradient" + bias + ", " + Span + " inputGradient)";
-        EmitMethod(w, header, Geometry(layer, "KH", "KW"), w =>
+        string padded = layer.Window.IsPadded ? ", " + ReadOnlySpan + " paddedInput" : string.Empty;
+        string transposed = NeedsTransposedKernel(layer) ? ", " + ReadOnlySpan + " transposedKernel" : string.Empty;
+        w.Block("private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " kernel, " + ReadOnlySpan + " outputGradient, "
+            + Span + " kernelGradient" + bias + ", " + Span + " inputGradient" + padded + transposed + ", " + Span + " scratch)", () =>
         {
-            w.Line("bool inputWanted = !inputGradient.IsEmpty;");
-            w.Block("if (inputWanted)", () => w.Line("inputGradient.Clear();"));
-            w.Block("for (int oy = 0; oy < OutH; oy++)", () =>
-            {
-                w.Line(k.IsPadded ? "int iy = oy * SH - PadTop;" : "int iy = oy * SH;");
-                if (k.IsPadded)
-                {
-                    w.Line("int ky0 = global::System.Math.Max(0, -iy), ky1 = global::System.Math.Min(KH, InH - iy);");
-                }
-
-                w.Block("for (int ox = 0; ox < OutW; ox++)", () =>
-                {
-                    w.Line(k.IsPadded ? "int ix = ox * SW - PadLeft;" : "int ix = ox * SW;");
-                    w.Line(ReadOnlySpan + " d = outputGradient.Slice((oy * OutW + ox) * OutC, OutC);");
-                    if (layer.UseBias)
-                    {
-                        w.Line(VectorOps + ".Add(d, biasGradient);");
-                    }
-
-                    if (k.IsPadded)
-                    {
-                        w.Line("int kx0 = global::System.Math.Max(0, -ix), kx1 = global::System.Math.Min(KW, InW - ix);");
-                        w.Line("int taps = (kx1 - kx0) * InC;");
-                    }
-
-                    // Each kernel row: the kernel gradient gets the outer product of the inputs under it and d;
-                    // the inputs under it get the kernel row times d.
-                    w.Block(k.IsPadded ? "for (int ky = ky0; ky < ky1; ky++)" : "for (int ky = 0; ky < KH; ky++)", () =>
-                    {
-                        w.Line(k.IsPadded ? "int row = ((iy + ky) * InW + ix + kx0) * InC, k = (ky * KW + kx0) * InC * OutC;" : "int row = ((iy + ky) * InW + ix) * InC, k = ky * KW * InC * OutC;");
-                        string taps = k.IsPadded ? "taps" : "KW * InC";
-                        w.Line(VectorOps + ".AccumulateOuterProduct(input.Slice(row, " + taps + "), d, kernelGradient.Slice(k, " + taps + " * OutC));");
-                        w.Block("if (inputWanted)", () =>
-                            w.Line(VectorOps + ".MultiplyAccumulateTransposed(kernel.Slice(k, " + taps + " * OutC), d, inputGradient.Slice(row, " + taps + "));"));
-                    });
-                });
-            });
+            w.Line("global::NetDsl.Kernels.Conv2DKernels.AccumulateParameterGradients(in " + GeometryName(layer) + ", input, "
+                + (layer.Window.IsPadded ? "paddedInput" : "default") + ", outputGradient, kernelGradient, " + (layer.UseBias ? "biasGradient" : "default") + ");");
+            w.Block("if (!inputGradient.IsEmpty)", () =>
+                w.Line("global::NetDsl.Kernels.Conv2DKernels.InputGradient(in " + GeometryName(layer) + ", kernel, "
+                    + (NeedsTransposedKernel(layer) ? "transposedKernel" : "default") + ", outputGradient, inputGradient, scratch.Slice(0, " + Int(InputGradientScratchLength(layer)) + "));"));
         });
     }
 

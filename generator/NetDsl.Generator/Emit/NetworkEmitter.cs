@@ -99,6 +99,12 @@ internal static partial class NetworkEmitter
         EmitLoss(w, plan);
         EmitKernel(w, model);
         EmitWorkspace(w, model, buffers);
+        foreach (LayerPlan layer in model.Layers.Where(l => l.Kind == LayerKind.Conv2D))
+        {
+            w.Line();
+            LayerEmitter.EmitConv2DGeometry(w, layer);
+        }
+
         foreach (LayerPlan layer in model.Layers)
         {
             if (layer.Kind is LayerKind.Flatten)
@@ -372,8 +378,13 @@ internal static partial class NetworkEmitter
                 }
 
                 arguments.Add(buffers.OutputOf(layer));
+                if (LayerEmitter.PaddedInputLength(layer) > 0)
+                {
+                    arguments.Add("ws." + LayerEmitter.PaddedInputName(layer));
+                }
+
                 w.Line(LayerEmitter.ForwardName(layer) + "(" + string.Join(", ", arguments) + ");");
-                string? activation = LayerEmitter.ActivationCall(layer.Activation, buffers.OutputOf(layer), layer.Output.Channels);
+                string? activation = LayerEmitter.FusesActivation(layer) ? null : LayerEmitter.ActivationCall(layer.Activation, buffers.OutputOf(layer), layer.Output.Channels);
                 if (activation is not null)
                 {
                     w.Line(layer.Index == plan.FusedSoftmaxLayer ? "if (!logits) " + activation : activation);
@@ -436,6 +447,21 @@ internal static partial class NetworkEmitter
                         }
 
                         arguments.Add(dIn);
+                        if (layer.Kind == LayerKind.Conv2D)
+                        {
+                            if (LayerEmitter.PaddedInputLength(layer) > 0)
+                            {
+                                arguments.Add("ws." + LayerEmitter.PaddedInputName(layer));
+                            }
+
+                            if (LayerEmitter.NeedsTransposedKernel(layer))
+                            {
+                                arguments.Add("ws." + LayerEmitter.TransposedKernelName(layer));
+                            }
+
+                            arguments.Add("ws.Scratch");
+                        }
+
                         w.Line(LayerEmitter.BackwardName(layer) + "(" + string.Join(", ", arguments) + ");");
                         break;
                     default:
@@ -478,6 +504,20 @@ internal static partial class NetworkEmitter
             w.Line();
             w.Line("public override Workspace CreateWorkspace() => new Workspace();");
             w.Line();
+            var transposed = model.Layers.Where(LayerEmitter.NeedsTransposedKernel).ToList();
+            if (transposed.Count > 0)
+            {
+                w.Block("public override void BeginTraining(" + ReadOnlySpan + " parameters, Workspace workspace)", () =>
+                {
+                    foreach (LayerPlan layer in transposed)
+                    {
+                        w.Line("global::NetDsl.Kernels.Conv2DKernels.TransposeKernel(in " + LayerEmitter.GeometryName(layer) + ", "
+                            + ParameterSlice("parameters", layer, layer.Find("kernel")!) + ", workspace." + LayerEmitter.TransposedKernelName(layer) + ");");
+                    }
+                });
+                w.Line();
+            }
+
             w.Line("public override void Predict(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " input, Workspace workspace, " + Span + " output) =>");
             w.Line("    Forward(parameters, input, workspace, output, training: false, logits: false);");
             w.Line();
@@ -527,8 +567,28 @@ internal static partial class NetworkEmitter
                 }
             }
 
+            int scratch = 0;
+            foreach (LayerPlan layer in model.Layers)
+            {
+                if (LayerEmitter.PaddedInputLength(layer) > 0)
+                {
+                    w.Line("/// <summary>" + layer.Name + " input with its zero padding, kept for the backward pass.</summary>");
+                    w.Line("public readonly float[] " + LayerEmitter.PaddedInputName(layer) + " = new float[" + Int(LayerEmitter.PaddedInputLength(layer)) + "];");
+                }
+
+                if (LayerEmitter.NeedsTransposedKernel(layer))
+                {
+                    w.Line("/// <summary>" + layer.Name + " kernel flipped and transposed, for its input gradient; set at the start of training passes.</summary>");
+                    w.Line("public readonly float[] " + LayerEmitter.TransposedKernelName(layer) + " = new float[" + Int(layer.Find("kernel")!.Length) + "];");
+                }
+
+                scratch = System.Math.Max(scratch, LayerEmitter.InputGradientScratchLength(layer));
+            }
+
             w.Line("/// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>");
             w.Line("public readonly float[] Output = new float[OutputLength];");
+            w.Line("/// <summary>Temporary space of the convolutions' input gradients.</summary>");
+            w.Line("public readonly float[] Scratch = new float[" + Int(scratch) + "];");
             w.Line("private readonly float[] _gradA = new float[" + Int(gradientLength) + "], _gradB = new float[" + Int(gradientLength) + "];");
             w.Line();
             w.Line("/// <summary>The first <paramref name=\"length\"/> values of one of the two buffers gradients alternate between on the way back.</summary>");

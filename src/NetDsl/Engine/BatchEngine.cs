@@ -216,6 +216,7 @@ public sealed unsafe class BatchEngine<TWorkspace> : IParallelWork
         if (accumulates)
         {
             part.Gradients.AsSpan().Clear();
+            _kernel.BeginTraining(parameters, part.Workspace);
         }
 
         for (int i = start; i < end; i++)

@@ -37,6 +37,12 @@ public abstract class NetworkKernel<TWorkspace>
     /// <summary>Allocates one worker's buffers.</summary>
     public abstract TWorkspace CreateWorkspace();
 
+    /// <summary>Called once per worker before it runs training passes with <paramref name="parameters"/>:
+    /// prepares what depends only on the parameters (e.g. transposed kernels for input gradients).</summary>
+    public virtual void BeginTraining(ReadOnlySpan<float> parameters, TWorkspace workspace)
+    {
+    }
+
     /// <summary>Inference forward pass of one sample.</summary>
     public abstract void Predict(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, TWorkspace workspace, Span<float> output);
 

@@ -261,6 +261,8 @@ partial class Models
             public readonly float[] GlobalMaxPooling2d = new float[2];
             /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
             public readonly float[] Output = new float[OutputLength];
+            /// <summary>Temporary space of the convolutions' input gradients.</summary>
+            public readonly float[] Scratch = new float[0];
             private readonly float[] _gradA = new float[72], _gradB = new float[72];
 
             /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>

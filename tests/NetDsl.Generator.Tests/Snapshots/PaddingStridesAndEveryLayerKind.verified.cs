@@ -230,7 +230,7 @@ namespace Samples.Vision
         /// <summary>The forward pass of one sample, layer by layer. With <paramref name="logits"/>, a final softmax that is fused with the loss is left out.</summary>
         private static void Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, Workspace ws, global::System.Span<float> output, bool training, bool logits)
         {
-            Conv2dForward(input, p.Slice(Conv2dKernelOffset, 360), p.Slice(Conv2dBiasOffset, 8), ws.Conv2d);
+            Conv2dForward(input, p.Slice(Conv2dKernelOffset, 360), p.Slice(Conv2dBiasOffset, 8), ws.Conv2d, ws.Conv2dPaddedInput);
             global::NetDsl.Kernels.ActivationKernels.Tanh(ws.Conv2d);
             AveragePooling2dForward(ws.Conv2d, ws.AveragePooling2d);
             MaxPooling2dForward(ws.AveragePooling2d, ws.MaxPooling2d);
@@ -255,14 +255,14 @@ namespace Samples.Vision
             // activation: Activation sigmoid
             global::NetDsl.Kernels.ActivationKernels.SigmoidBackward(ws.Activation, ws.GradA(960));
             // conv2d_1: Conv2D 16 1x1, strides 1x1, valid, no bias
-            Conv2d1Backward(ws.MaxPooling2d, p.Slice(Conv2d1KernelOffset, 128), ws.GradA(960), g.Slice(Conv2d1KernelOffset, 128), ws.GradB(480));
+            Conv2d1Backward(ws.MaxPooling2d, p.Slice(Conv2d1KernelOffset, 128), ws.GradA(960), g.Slice(Conv2d1KernelOffset, 128), ws.GradB(480), ws.Conv2d1TransposedKernel, ws.Scratch);
             // max_pooling2d: MaxPooling2D 2x1, strides 2x1, valid
             MaxPooling2dBackward(ws.AveragePooling2d, ws.MaxPooling2d, ws.GradB(480), ws.GradA(960));
             // average_pooling2d: AveragePooling2D 3x3, strides 2x2, same
             AveragePooling2dBackward(ws.Conv2d, ws.AveragePooling2d, ws.GradA(960), ws.GradB(3840));
             // conv2d: Conv2D 8 5x3, strides 2x1, same, tanh
             global::NetDsl.Kernels.ActivationKernels.TanhBackward(ws.Conv2d, ws.GradB(3840));
-            Conv2dBackward(input, p.Slice(Conv2dKernelOffset, 360), ws.GradB(3840), g.Slice(Conv2dKernelOffset, 360), g.Slice(Conv2dBiasOffset, 8), inputGradient);
+            Conv2dBackward(input, p.Slice(Conv2dKernelOffset, 360), ws.GradB(3840), g.Slice(Conv2dKernelOffset, 360), g.Slice(Conv2dBiasOffset, 8), inputGradient, ws.Conv2dPaddedInput, ws.Scratch);
         }
 
         /// <summary>Sparse categorical cross-entropy of one sample from logits; writes the output gradient unless <paramref name="gradient"/> is empty.</summary>
@@ -280,6 +280,11 @@ namespace Samples.Vision
             }
 
             public override Workspace CreateWorkspace() => new Workspace();
+
+            public override void BeginTraining(global::System.ReadOnlySpan<float> parameters, Workspace workspace)
+            {
+                global::NetDsl.Kernels.Conv2DKernels.TransposeKernel(in Conv2d1Geometry, parameters.Slice(Conv2d1KernelOffset, 128), workspace.Conv2d1TransposedKernel);
+            }
 
             public override void Predict(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, Workspace workspace, global::System.Span<float> output) =>
                 Forward(parameters, input, workspace, output, training: false, logits: false);
@@ -325,8 +330,14 @@ namespace Samples.Vision
             public readonly float[] GlobalAveragePooling2d = new float[16];
             /// <summary>dense output, 5.</summary>
             public readonly float[] Dense = new float[5];
+            /// <summary>conv2d input with its zero padding, kept for the backward pass.</summary>
+            public readonly float[] Conv2dPaddedInput = new float[3360];
+            /// <summary>conv2d_1 kernel flipped and transposed, for its input gradient; set at the start of training passes.</summary>
+            public readonly float[] Conv2d1TransposedKernel = new float[128];
             /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
             public readonly float[] Output = new float[OutputLength];
+            /// <summary>Temporary space of the convolutions' input gradients.</summary>
+            public readonly float[] Scratch = new float[3360];
             private readonly float[] _gradA = new float[3840], _gradB = new float[3840];
 
             /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>
@@ -336,65 +347,31 @@ namespace Samples.Vision
             public global::System.Span<float> GradB(int length) => new global::System.Span<float>(_gradB, 0, length);
         }
 
+        /// <summary>conv2d: 32x30x3 -> 16x30x8, kernel 5x3, strides 2x1, padding top/bottom/left/right 1/2/1/1.</summary>
+        private static readonly global::NetDsl.Kernels.Conv2DGeometry Conv2dGeometry = new global::NetDsl.Kernels.Conv2DGeometry(
+            inputHeight: 32, inputWidth: 30, inputChannels: 3, filters: 8,
+            kernelHeight: 5, kernelWidth: 3, strideHeight: 2, strideWidth: 1,
+            padTop: 1, padBottom: 2, padLeft: 1, padRight: 1);
+
+        /// <summary>conv2d_1: 4x15x8 -> 4x15x16, kernel 1x1, strides 1x1, padding top/bottom/left/right 0/0/0/0.</summary>
+        private static readonly global::NetDsl.Kernels.Conv2DGeometry Conv2d1Geometry = new global::NetDsl.Kernels.Conv2DGeometry(
+            inputHeight: 4, inputWidth: 15, inputChannels: 8, filters: 16,
+            kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1,
+            padTop: 0, padBottom: 0, padLeft: 0, padRight: 0);
+
         /// <summary>conv2d: Conv2D 8 5x3, strides 2x1, same, tanh; 32x30x3 -> 16x30x8.</summary>
-        private static void Conv2dForward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+        private static void Conv2dForward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> paddedInput)
         {
-            const int InH = 32, InW = 30, InC = 3;
-            const int OutH = 16, OutW = 30, OutC = 8;
-            const int KH = 5, KW = 3, SH = 2, SW = 1;
-            const int PadTop = 1, PadLeft = 1;
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH - PadTop;
-                int ky0 = global::System.Math.Max(0, -iy), ky1 = global::System.Math.Min(KH, InH - iy);
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW - PadLeft;
-                    global::System.Span<float> acc = output.Slice((oy * OutW + ox) * OutC, OutC);
-                    bias.CopyTo(acc);
-                    int kx0 = global::System.Math.Max(0, -ix), kx1 = global::System.Math.Min(KW, InW - ix);
-                    int taps = (kx1 - kx0) * InC;
-                    for (int ky = ky0; ky < ky1; ky++)
-                    {
-                        global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + ky) * InW + ix + kx0) * InC, taps), kernel.Slice((ky * KW + kx0) * InC * OutC, taps * OutC), acc);
-                    }
-                }
-            }
+            global::NetDsl.Kernels.Conv2DKernels.Forward(in Conv2dGeometry, input, kernel, bias, output, paddedInput, relu: false);
         }
 
         /// <summary>conv2d backward: Conv2D 8 5x3, strides 2x1, same, tanh; 16x30x8 -> 32x30x3.</summary>
-        private static void Conv2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+        private static void Conv2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> paddedInput, global::System.Span<float> scratch)
         {
-            const int InH = 32, InW = 30, InC = 3;
-            const int OutH = 16, OutW = 30, OutC = 8;
-            const int KH = 5, KW = 3, SH = 2, SW = 1;
-            const int PadTop = 1, PadLeft = 1;
-            bool inputWanted = !inputGradient.IsEmpty;
-            if (inputWanted)
+            global::NetDsl.Kernels.Conv2DKernels.AccumulateParameterGradients(in Conv2dGeometry, input, paddedInput, outputGradient, kernelGradient, biasGradient);
+            if (!inputGradient.IsEmpty)
             {
-                inputGradient.Clear();
-            }
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH - PadTop;
-                int ky0 = global::System.Math.Max(0, -iy), ky1 = global::System.Math.Min(KH, InH - iy);
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW - PadLeft;
-                    global::System.ReadOnlySpan<float> d = outputGradient.Slice((oy * OutW + ox) * OutC, OutC);
-                    global::NetDsl.Kernels.VectorOps.Add(d, biasGradient);
-                    int kx0 = global::System.Math.Max(0, -ix), kx1 = global::System.Math.Min(KW, InW - ix);
-                    int taps = (kx1 - kx0) * InC;
-                    for (int ky = ky0; ky < ky1; ky++)
-                    {
-                        int row = ((iy + ky) * InW + ix + kx0) * InC, k = (ky * KW + kx0) * InC * OutC;
-                        global::NetDsl.Kernels.VectorOps.AccumulateOuterProduct(input.Slice(row, taps), d, kernelGradient.Slice(k, taps * OutC));
-                        if (inputWanted)
-                        {
-                            global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(k, taps * OutC), d, inputGradient.Slice(row, taps));
-                        }
-                    }
-                }
+                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2dGeometry, kernel, default, outputGradient, inputGradient, scratch.Slice(0, 3360));
             }
         }
 
@@ -517,50 +494,16 @@ namespace Samples.Vision
         /// <summary>conv2d_1: Conv2D 16 1x1, strides 1x1, valid, no bias; 4x15x8 -> 4x15x16.</summary>
         private static void Conv2d1Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.Span<float> output)
         {
-            const int InW = 15, InC = 8;
-            const int OutH = 4, OutW = 15, OutC = 16;
-            const int KW = 1, SH = 1, SW = 1;
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH;
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW;
-                    global::System.Span<float> acc = output.Slice((oy * OutW + ox) * OutC, OutC);
-                    acc.Clear();
-                    global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 0) * InW + ix) * InC, KW * InC), kernel.Slice(0 * KW * InC * OutC, KW * InC * OutC), acc);
-                }
-            }
+            global::NetDsl.Kernels.Conv2DKernels.Forward(in Conv2d1Geometry, input, kernel, default, output, default, relu: false);
         }
 
         /// <summary>conv2d_1 backward: Conv2D 16 1x1, strides 1x1, valid, no bias; 4x15x16 -> 4x15x8.</summary>
-        private static void Conv2d1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> inputGradient)
+        private static void Conv2d1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> transposedKernel, global::System.Span<float> scratch)
         {
-            const int InW = 15, InC = 8;
-            const int OutH = 4, OutW = 15, OutC = 16;
-            const int KH = 1, KW = 1, SH = 1, SW = 1;
-            bool inputWanted = !inputGradient.IsEmpty;
-            if (inputWanted)
+            global::NetDsl.Kernels.Conv2DKernels.AccumulateParameterGradients(in Conv2d1Geometry, input, default, outputGradient, kernelGradient, default);
+            if (!inputGradient.IsEmpty)
             {
-                inputGradient.Clear();
-            }
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH;
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW;
-                    global::System.ReadOnlySpan<float> d = outputGradient.Slice((oy * OutW + ox) * OutC, OutC);
-                    for (int ky = 0; ky < KH; ky++)
-                    {
-                        int row = ((iy + ky) * InW + ix) * InC, k = ky * KW * InC * OutC;
-                        global::NetDsl.Kernels.VectorOps.AccumulateOuterProduct(input.Slice(row, KW * InC), d, kernelGradient.Slice(k, KW * InC * OutC));
-                        if (inputWanted)
-                        {
-                            global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(k, KW * InC * OutC), d, inputGradient.Slice(row, KW * InC));
-                        }
-                    }
-                }
+                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2d1Geometry, kernel, transposedKernel, outputGradient, inputGradient, scratch.Slice(0, 960));
             }
         }
 

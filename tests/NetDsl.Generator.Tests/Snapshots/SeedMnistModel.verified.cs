@@ -243,13 +243,10 @@ namespace Samples
         private static void Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, Workspace ws, global::System.Span<float> output, bool training, bool logits)
         {
             Conv2dForward(input, p.Slice(Conv2dKernelOffset, 288), p.Slice(Conv2dBiasOffset, 32), ws.Conv2d);
-            global::NetDsl.Kernels.ActivationKernels.ReLU(ws.Conv2d);
             MaxPooling2dForward(ws.Conv2d, ws.MaxPooling2d);
             Conv2d1Forward(ws.MaxPooling2d, p.Slice(Conv2d1KernelOffset, 18432), p.Slice(Conv2d1BiasOffset, 64), ws.Conv2d1);
-            global::NetDsl.Kernels.ActivationKernels.ReLU(ws.Conv2d1);
             MaxPooling2d1Forward(ws.Conv2d1, ws.MaxPooling2d1);
             Conv2d2Forward(ws.MaxPooling2d1, p.Slice(Conv2d2KernelOffset, 36864), p.Slice(Conv2d2BiasOffset, 64), ws.Conv2d2);
-            global::NetDsl.Kernels.ActivationKernels.ReLU(ws.Conv2d2);
             DenseForward(ws.Conv2d2, p.Slice(DenseKernelOffset, 36864), p.Slice(DenseBiasOffset, 64), ws.Dense);
             global::NetDsl.Kernels.ActivationKernels.ReLU(ws.Dense);
             Dense1Forward(ws.Dense, p.Slice(Dense1KernelOffset, 640), p.Slice(Dense1BiasOffset, 10), output);
@@ -267,17 +264,17 @@ namespace Samples
             DenseBackward(ws.Conv2d2, p.Slice(DenseKernelOffset, 36864), ws.GradB(64), g.Slice(DenseKernelOffset, 36864), g.Slice(DenseBiasOffset, 64), ws.GradA(576));
             // conv2d_2: Conv2D 64 3x3, strides 1x1, valid, relu
             global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Conv2d2, ws.GradA(576));
-            Conv2d2Backward(ws.MaxPooling2d1, p.Slice(Conv2d2KernelOffset, 36864), ws.GradA(576), g.Slice(Conv2d2KernelOffset, 36864), g.Slice(Conv2d2BiasOffset, 64), ws.GradB(1600));
+            Conv2d2Backward(ws.MaxPooling2d1, p.Slice(Conv2d2KernelOffset, 36864), ws.GradA(576), g.Slice(Conv2d2KernelOffset, 36864), g.Slice(Conv2d2BiasOffset, 64), ws.GradB(1600), ws.Conv2d2TransposedKernel, ws.Scratch);
             // max_pooling2d_1: MaxPooling2D 2x2, strides 2x2, valid
             MaxPooling2d1Backward(ws.Conv2d1, ws.MaxPooling2d1, ws.GradB(1600), ws.GradA(7744));
             // conv2d_1: Conv2D 64 3x3, strides 1x1, valid, relu
             global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Conv2d1, ws.GradA(7744));
-            Conv2d1Backward(ws.MaxPooling2d, p.Slice(Conv2d1KernelOffset, 18432), ws.GradA(7744), g.Slice(Conv2d1KernelOffset, 18432), g.Slice(Conv2d1BiasOffset, 64), ws.GradB(5408));
+            Conv2d1Backward(ws.MaxPooling2d, p.Slice(Conv2d1KernelOffset, 18432), ws.GradA(7744), g.Slice(Conv2d1KernelOffset, 18432), g.Slice(Conv2d1BiasOffset, 64), ws.GradB(5408), ws.Conv2d1TransposedKernel, ws.Scratch);
             // max_pooling2d: MaxPooling2D 2x2, strides 2x2, valid
             MaxPooling2dBackward(ws.Conv2d, ws.MaxPooling2d, ws.GradB(5408), ws.GradA(21632));
             // conv2d: Conv2D 32 3x3, strides 1x1, valid, relu
             global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Conv2d, ws.GradA(21632));
-            Conv2dBackward(input, p.Slice(Conv2dKernelOffset, 288), ws.GradA(21632), g.Slice(Conv2dKernelOffset, 288), g.Slice(Conv2dBiasOffset, 32), inputGradient);
+            Conv2dBackward(input, p.Slice(Conv2dKernelOffset, 288), ws.GradA(21632), g.Slice(Conv2dKernelOffset, 288), g.Slice(Conv2dBiasOffset, 32), inputGradient, ws.Conv2dTransposedKernel, ws.Scratch);
         }
 
         /// <summary>Sparse categorical cross-entropy of one sample from logits; writes the output gradient unless <paramref name="gradient"/> is empty.</summary>
@@ -295,6 +292,13 @@ namespace Samples
             }
 
             public override Workspace CreateWorkspace() => new Workspace();
+
+            public override void BeginTraining(global::System.ReadOnlySpan<float> parameters, Workspace workspace)
+            {
+                global::NetDsl.Kernels.Conv2DKernels.TransposeKernel(in Conv2dGeometry, parameters.Slice(Conv2dKernelOffset, 288), workspace.Conv2dTransposedKernel);
+                global::NetDsl.Kernels.Conv2DKernels.TransposeKernel(in Conv2d1Geometry, parameters.Slice(Conv2d1KernelOffset, 18432), workspace.Conv2d1TransposedKernel);
+                global::NetDsl.Kernels.Conv2DKernels.TransposeKernel(in Conv2d2Geometry, parameters.Slice(Conv2d2KernelOffset, 36864), workspace.Conv2d2TransposedKernel);
+            }
 
             public override void Predict(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, Workspace workspace, global::System.Span<float> output) =>
                 Forward(parameters, input, workspace, output, training: false, logits: false);
@@ -338,8 +342,16 @@ namespace Samples
             public readonly float[] Conv2d2 = new float[576];
             /// <summary>dense output, 64.</summary>
             public readonly float[] Dense = new float[64];
+            /// <summary>conv2d kernel flipped and transposed, for its input gradient; set at the start of training passes.</summary>
+            public readonly float[] Conv2dTransposedKernel = new float[288];
+            /// <summary>conv2d_1 kernel flipped and transposed, for its input gradient; set at the start of training passes.</summary>
+            public readonly float[] Conv2d1TransposedKernel = new float[18432];
+            /// <summary>conv2d_2 kernel flipped and transposed, for its input gradient; set at the start of training passes.</summary>
+            public readonly float[] Conv2d2TransposedKernel = new float[36864];
             /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
             public readonly float[] Output = new float[OutputLength];
+            /// <summary>Temporary space of the convolutions' input gradients.</summary>
+            public readonly float[] Scratch = new float[28800];
             private readonly float[] _gradA = new float[21632], _gradB = new float[21632];
 
             /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>
@@ -349,56 +361,37 @@ namespace Samples
             public global::System.Span<float> GradB(int length) => new global::System.Span<float>(_gradB, 0, length);
         }
 
+        /// <summary>conv2d: 28x28x1 -> 26x26x32, kernel 3x3, strides 1x1, padding top/bottom/left/right 0/0/0/0.</summary>
+        private static readonly global::NetDsl.Kernels.Conv2DGeometry Conv2dGeometry = new global::NetDsl.Kernels.Conv2DGeometry(
+            inputHeight: 28, inputWidth: 28, inputChannels: 1, filters: 32,
+            kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1,
+            padTop: 0, padBottom: 0, padLeft: 0, padRight: 0);
+
+        /// <summary>conv2d_1: 13x13x32 -> 11x11x64, kernel 3x3, strides 1x1, padding top/bottom/left/right 0/0/0/0.</summary>
+        private static readonly global::NetDsl.Kernels.Conv2DGeometry Conv2d1Geometry = new global::NetDsl.Kernels.Conv2DGeometry(
+            inputHeight: 13, inputWidth: 13, inputChannels: 32, filters: 64,
+            kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1,
+            padTop: 0, padBottom: 0, padLeft: 0, padRight: 0);
+
+        /// <summary>conv2d_2: 5x5x64 -> 3x3x64, kernel 3x3, strides 1x1, padding top/bottom/left/right 0/0/0/0.</summary>
+        private static readonly global::NetDsl.Kernels.Conv2DGeometry Conv2d2Geometry = new global::NetDsl.Kernels.Conv2DGeometry(
+            inputHeight: 5, inputWidth: 5, inputChannels: 64, filters: 64,
+            kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1,
+            padTop: 0, padBottom: 0, padLeft: 0, padRight: 0);
+
         /// <summary>conv2d: Conv2D 32 3x3, strides 1x1, valid, relu; 28x28x1 -> 26x26x32.</summary>
         private static void Conv2dForward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
-            const int InW = 28, InC = 1;
-            const int OutH = 26, OutW = 26, OutC = 32;
-            const int KW = 3, SH = 1, SW = 1;
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH;
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW;
-                    global::System.Span<float> acc = output.Slice((oy * OutW + ox) * OutC, OutC);
-                    bias.CopyTo(acc);
-                    global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 0) * InW + ix) * InC, KW * InC), kernel.Slice(0 * KW * InC * OutC, KW * InC * OutC), acc);
-                    global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 1) * InW + ix) * InC, KW * InC), kernel.Slice(1 * KW * InC * OutC, KW * InC * OutC), acc);
-                    global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 2) * InW + ix) * InC, KW * InC), kernel.Slice(2 * KW * InC * OutC, KW * InC * OutC), acc);
-                }
-            }
+            global::NetDsl.Kernels.Conv2DKernels.Forward(in Conv2dGeometry, input, kernel, bias, output, default, relu: true);
         }
 
         /// <summary>conv2d backward: Conv2D 32 3x3, strides 1x1, valid, relu; 26x26x32 -> 28x28x1.</summary>
-        private static void Conv2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+        private static void Conv2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> transposedKernel, global::System.Span<float> scratch)
         {
-            const int InW = 28, InC = 1;
-            const int OutH = 26, OutW = 26, OutC = 32;
-            const int KH = 3, KW = 3, SH = 1, SW = 1;
-            bool inputWanted = !inputGradient.IsEmpty;
-            if (inputWanted)
+            global::NetDsl.Kernels.Conv2DKernels.AccumulateParameterGradients(in Conv2dGeometry, input, default, outputGradient, kernelGradient, biasGradient);
+            if (!inputGradient.IsEmpty)
             {
-                inputGradient.Clear();
-            }
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH;
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW;
-                    global::System.ReadOnlySpan<float> d = outputGradient.Slice((oy * OutW + ox) * OutC, OutC);
-                    global::NetDsl.Kernels.VectorOps.Add(d, biasGradient);
-                    for (int ky = 0; ky < KH; ky++)
-                    {
-                        int row = ((iy + ky) * InW + ix) * InC, k = ky * KW * InC * OutC;
-                        global::NetDsl.Kernels.VectorOps.AccumulateOuterProduct(input.Slice(row, KW * InC), d, kernelGradient.Slice(k, KW * InC * OutC));
-                        if (inputWanted)
-                        {
-                            global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(k, KW * InC * OutC), d, inputGradient.Slice(row, KW * InC));
-                        }
-                    }
-                }
+                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2dGeometry, kernel, transposedKernel, outputGradient, inputGradient, scratch.Slice(0, 28800));
             }
         }
 
@@ -464,53 +457,16 @@ namespace Samples
         /// <summary>conv2d_1: Conv2D 64 3x3, strides 1x1, valid, relu; 13x13x32 -> 11x11x64.</summary>
         private static void Conv2d1Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
-            const int InW = 13, InC = 32;
-            const int OutH = 11, OutW = 11, OutC = 64;
-            const int KW = 3, SH = 1, SW = 1;
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH;
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW;
-                    global::System.Span<float> acc = output.Slice((oy * OutW + ox) * OutC, OutC);
-                    bias.CopyTo(acc);
-                    global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 0) * InW + ix) * InC, KW * InC), kernel.Slice(0 * KW * InC * OutC, KW * InC * OutC), acc);
-                    global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 1) * InW + ix) * InC, KW * InC), kernel.Slice(1 * KW * InC * OutC, KW * InC * OutC), acc);
-                    global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 2) * InW + ix) * InC, KW * InC), kernel.Slice(2 * KW * InC * OutC, KW * InC * OutC), acc);
-                }
-            }
+            global::NetDsl.Kernels.Conv2DKernels.Forward(in Conv2d1Geometry, input, kernel, bias, output, default, relu: true);
         }
 
         /// <summary>conv2d_1 backward: Conv2D 64 3x3, strides 1x1, valid, relu; 11x11x64 -> 13x13x32.</summary>
-        private static void Conv2d1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+        private static void Conv2d1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> transposedKernel, global::System.Span<float> scratch)
         {
-            const int InW = 13, InC = 32;
-            const int OutH = 11, OutW = 11, OutC = 64;
-            const int KH = 3, KW = 3, SH = 1, SW = 1;
-            bool inputWanted = !inputGradient.IsEmpty;
-            if (inputWanted)
+            global::NetDsl.Kernels.Conv2DKernels.AccumulateParameterGradients(in Conv2d1Geometry, input, default, outputGradient, kernelGradient, biasGradient);
+            if (!inputGradient.IsEmpty)
             {
-                inputGradient.Clear();
-            }
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH;
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW;
-                    global::System.ReadOnlySpan<float> d = outputGradient.Slice((oy * OutW + ox) * OutC, OutC);
-                    global::NetDsl.Kernels.VectorOps.Add(d, biasGradient);
-                    for (int ky = 0; ky < KH; ky++)
-                    {
-                        int row = ((iy + ky) * InW + ix) * InC, k = ky * KW * InC * OutC;
-                        global::NetDsl.Kernels.VectorOps.AccumulateOuterProduct(input.Slice(row, KW * InC), d, kernelGradient.Slice(k, KW * InC * OutC));
-                        if (inputWanted)
-                        {
-                            global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(k, KW * InC * OutC), d, inputGradient.Slice(row, KW * InC));
-                        }
-                    }
-                }
+                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2d1Geometry, kernel, transposedKernel, outputGradient, inputGradient, scratch.Slice(0, 14400));
             }
         }
 
@@ -576,53 +532,16 @@ namespace Samples
         /// <summary>conv2d_2: Conv2D 64 3x3, strides 1x1, valid, relu; 5x5x64 -> 3x3x64.</summary>
         private static void Conv2d2Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
-            const int InW = 5, InC = 64;
-            const int OutH = 3, OutW = 3, OutC = 64;
-            const int KW = 3, SH = 1, SW = 1;
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH;
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW;
-                    global::System.Span<float> acc = output.Slice((oy * OutW + ox) * OutC, OutC);
-                    bias.CopyTo(acc);
-                    global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 0) * InW + ix) * InC, KW * InC), kernel.Slice(0 * KW * InC * OutC, KW * InC * OutC), acc);
-                    global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 1) * InW + ix) * InC, KW * InC), kernel.Slice(1 * KW * InC * OutC, KW * InC * OutC), acc);
-                    global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(input.Slice(((iy + 2) * InW + ix) * InC, KW * InC), kernel.Slice(2 * KW * InC * OutC, KW * InC * OutC), acc);
-                }
-            }
+            global::NetDsl.Kernels.Conv2DKernels.Forward(in Conv2d2Geometry, input, kernel, bias, output, default, relu: true);
         }
 
         /// <summary>conv2d_2 backward: Conv2D 64 3x3, strides 1x1, valid, relu; 3x3x64 -> 5x5x64.</summary>
-        private static void Conv2d2Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+        private static void Conv2d2Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> transposedKernel, global::System.Span<float> scratch)
         {
-            const int InW = 5, InC = 64;
-            const int OutH = 3, OutW = 3, OutC = 64;
-            const int KH = 3, KW = 3, SH = 1, SW = 1;
-            bool inputWanted = !inputGradient.IsEmpty;
-            if (inputWanted)
+            global::NetDsl.Kernels.Conv2DKernels.AccumulateParameterGradients(in Conv2d2Geometry, input, default, outputGradient, kernelGradient, biasGradient);
+            if (!inputGradient.IsEmpty)
             {
-                inputGradient.Clear();
-            }
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH;
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW;
-                    global::System.ReadOnlySpan<float> d = outputGradient.Slice((oy * OutW + ox) * OutC, OutC);
-                    global::NetDsl.Kernels.VectorOps.Add(d, biasGradient);
-                    for (int ky = 0; ky < KH; ky++)
-                    {
-                        int row = ((iy + ky) * InW + ix) * InC, k = ky * KW * InC * OutC;
-                        global::NetDsl.Kernels.VectorOps.AccumulateOuterProduct(input.Slice(row, KW * InC), d, kernelGradient.Slice(k, KW * InC * OutC));
-                        if (inputWanted)
-                        {
-                            global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(k, KW * InC * OutC), d, inputGradient.Slice(row, KW * InC));
-                        }
-                    }
-                }
+                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2d2Geometry, kernel, transposedKernel, outputGradient, inputGradient, scratch.Slice(0, 3136));
             }
         }
 

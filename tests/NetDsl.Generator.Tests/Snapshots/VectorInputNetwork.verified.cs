@@ -240,6 +240,8 @@ partial class Logistic : global::NetDsl.INetwork
     {
         /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
         public readonly float[] Output = new float[OutputLength];
+        /// <summary>Temporary space of the convolutions' input gradients.</summary>
+        public readonly float[] Scratch = new float[0];
         private readonly float[] _gradA = new float[784], _gradB = new float[784];
 
         /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>

@@ -1,0 +1,346 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+
+namespace NetDsl.Kernels;
+
+/// <summary>
+/// The sizes of one Conv2D layer, padding resolved (TensorFlow's split for <c>same</c>). A convolution is
+/// computed as a valid convolution of the padded input, so the output size follows from the padded one.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly struct Conv2DGeometry
+{
+    /// <summary>Describes a layer; every argument is a build-time constant in generated code.</summary>
+    public Conv2DGeometry(int inputHeight, int inputWidth, int inputChannels, int filters, int kernelHeight, int kernelWidth, int strideHeight, int strideWidth, int padTop, int padBottom, int padLeft, int padRight)
+    {
+        InputHeight = inputHeight;
+        InputWidth = inputWidth;
+        InputChannels = inputChannels;
+        Filters = filters;
+        KernelHeight = kernelHeight;
+        KernelWidth = kernelWidth;
+        StrideHeight = strideHeight;
+        StrideWidth = strideWidth;
+        PadTop = padTop;
+        PadBottom = padBottom;
+        PadLeft = padLeft;
+        PadRight = padRight;
+    }
+
+    /// <summary>Rows of the input.</summary>
+    public int InputHeight { get; }
+
+    /// <summary>Columns of the input.</summary>
+    public int InputWidth { get; }
+
+    /// <summary>Channels of the input.</summary>
+    public int InputChannels { get; }
+
+    /// <summary>Output channels.</summary>
+    public int Filters { get; }
+
+    /// <summary>Kernel rows.</summary>
+    public int KernelHeight { get; }
+
+    /// <summary>Kernel columns.</summary>
+    public int KernelWidth { get; }
+
+    /// <summary>Vertical stride.</summary>
+    public int StrideHeight { get; }
+
+    /// <summary>Horizontal stride.</summary>
+    public int StrideWidth { get; }
+
+    /// <summary>Zero rows above the input.</summary>
+    public int PadTop { get; }
+
+    /// <summary>Zero rows below the input.</summary>
+    public int PadBottom { get; }
+
+    /// <summary>Zero columns left of the input.</summary>
+    public int PadLeft { get; }
+
+    /// <summary>Zero columns right of the input.</summary>
+    public int PadRight { get; }
+
+    /// <summary>Whether any padding is added.</summary>
+    public bool IsPadded => (PadTop | PadBottom | PadLeft | PadRight) != 0;
+
+    /// <summary>Rows of the padded input.</summary>
+    public int PaddedHeight => InputHeight + PadTop + PadBottom;
+
+    /// <summary>Columns of the padded input.</summary>
+    public int PaddedWidth => InputWidth + PadLeft + PadRight;
+
+    /// <summary>Rows of the output.</summary>
+    public int OutputHeight => ((PaddedHeight - KernelHeight) / StrideHeight) + 1;
+
+    /// <summary>Columns of the output.</summary>
+    public int OutputWidth => ((PaddedWidth - KernelWidth) / StrideWidth) + 1;
+
+    /// <summary>Floats in the input.</summary>
+    public int InputLength => InputHeight * InputWidth * InputChannels;
+
+    /// <summary>Floats in the output.</summary>
+    public int OutputLength => OutputHeight * OutputWidth * Filters;
+
+    /// <summary>Floats in the kernel.</summary>
+    public int KernelLength => KernelHeight * KernelWidth * InputChannels * Filters;
+
+    /// <summary>Floats in the padded input (0 when there is no padding): the forward pass's scratch, kept for the backward pass.</summary>
+    public int PaddedInputLength => IsPadded ? PaddedHeight * PaddedWidth * InputChannels : 0;
+
+    /// <summary>Whether the input gradient is computed as a convolution of the padded output gradient (stride 1).</summary>
+    internal bool UsesFullConvolution => StrideHeight == 1 && StrideWidth == 1;
+
+    /// <summary>Floats of temporary space <see cref="Conv2DKernels.InputGradient"/> needs.</summary>
+    public int InputGradientScratchLength =>
+        (UsesFullConvolution ? (OutputHeight + (2 * (KernelHeight - 1))) * (OutputWidth + (2 * (KernelWidth - 1))) * Filters : 0)
+        + (IsPadded ? PaddedHeight * PaddedWidth * InputChannels : 0);
+}
+
+/// <summary>
+/// Conv2D passes on channels-last data with Keras's kernel layout <c>[kh, kw, in, out]</c>, all computed by
+/// the register-blocked <see cref="TileKernel"/>: forward (rows = output pixels), kernel gradient (rows =
+/// kernel rows, summed over output pixels) and input gradient (a stride-1 convolution of the padded output
+/// gradient with the flipped, transposed kernel; a direct scatter for larger strides).
+/// </summary>
+/// <remarks>For generated code; the signatures may change between versions.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class Conv2DKernels
+{
+    /// <summary>
+    /// <c>output = relu?(conv(input, kernel) + bias)</c>. With padding, the padded input is written to
+    /// <paramref name="paddedInput"/> (length <see cref="Conv2DGeometry.PaddedInputLength"/>) and kept there for
+    /// the backward pass. An empty <paramref name="bias"/> means no bias.
+    /// </summary>
+    public static void Forward(in Conv2DGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> output, Span<float> paddedInput, bool relu)
+    {
+        Check(input.Length, g.InputLength, nameof(input));
+        Check(kernel.Length, g.KernelLength, nameof(kernel));
+        Check(output.Length, g.OutputLength, nameof(output));
+        if (!bias.IsEmpty)
+        {
+            Check(bias.Length, g.Filters, nameof(bias));
+        }
+
+        ReadOnlySpan<float> source = Pad(in g, input, paddedInput);
+        int sourceWidth = g.PaddedWidth;
+        var operands = new TileDriver.Operands
+        {
+            A = ref MemoryMarshal.GetReference(source),
+            AOuter = (nint)sourceWidth * g.InputChannels,
+            AInner = 1,
+            B = ref MemoryMarshal.GetReference(kernel),
+            BOuter = (nint)g.KernelWidth * g.InputChannels * g.Filters,
+            BInner = g.Filters,
+            OuterCount = g.KernelHeight,
+            InnerCount = g.KernelWidth * g.InputChannels,
+            Output = ref MemoryMarshal.GetReference(output),
+            OutputRowStride = g.Filters,
+            Columns = g.Filters,
+            Start = bias.IsEmpty ? TileStart.Zero : TileStart.Bias,
+            Bias = ref MemoryMarshal.GetReference(bias),
+            ReLU = relu,
+        };
+        var pixels = new PixelRows(g.OutputWidth, sourceWidth, g.InputChannels, g.StrideHeight, g.StrideWidth);
+        TileDriver.Run(pixels, g.OutputHeight * g.OutputWidth, ref operands);
+    }
+
+    /// <summary>
+    /// Adds the gradients of one sample to <paramref name="kernelGradient"/> (and <paramref name="biasGradient"/>
+    /// unless empty): <c>dK[ky, kx, ci, co] += sum over output pixels of x[pixel + (ky, kx), ci] * dY[pixel, co]</c>.
+    /// <paramref name="paddedInput"/> is what <see cref="Forward"/> left there (empty without padding).
+    /// </summary>
+    public static void AccumulateParameterGradients(in Conv2DGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> paddedInput, ReadOnlySpan<float> outputGradient, Span<float> kernelGradient, Span<float> biasGradient)
+    {
+        Check(input.Length, g.InputLength, nameof(input));
+        Check(outputGradient.Length, g.OutputLength, nameof(outputGradient));
+        Check(kernelGradient.Length, g.KernelLength, nameof(kernelGradient));
+        ReadOnlySpan<float> source = g.IsPadded ? paddedInput : input;
+        Check(source.Length, g.IsPadded ? g.PaddedInputLength : g.InputLength, nameof(paddedInput));
+        var operands = new TileDriver.Operands
+        {
+            A = ref MemoryMarshal.GetReference(source),
+            AOuter = (nint)g.StrideHeight * g.PaddedWidth * g.InputChannels,
+            AInner = (nint)g.StrideWidth * g.InputChannels,
+            B = ref MemoryMarshal.GetReference(outputGradient),
+            BOuter = (nint)g.OutputWidth * g.Filters,
+            BInner = g.Filters,
+            OuterCount = g.OutputHeight,
+            InnerCount = g.OutputWidth,
+            Output = ref MemoryMarshal.GetReference(kernelGradient),
+            OutputRowStride = g.Filters,
+            Columns = g.Filters,
+            Start = TileStart.Accumulate,
+            Bias = ref MemoryMarshal.GetReference(kernelGradient),
+            ReLU = false,
+        };
+        var kernelRows = new KernelRows(g.KernelWidth, g.InputChannels, g.PaddedWidth);
+        TileDriver.Run(kernelRows, g.KernelHeight * g.KernelWidth * g.InputChannels, ref operands);
+        if (!biasGradient.IsEmpty)
+        {
+            Check(biasGradient.Length, g.Filters, nameof(biasGradient));
+            for (int p = 0; p < g.OutputHeight * g.OutputWidth; p++)
+            {
+                VectorOps.Add(outputGradient.Slice(p * g.Filters, g.Filters), biasGradient);
+            }
+        }
+    }
+
+    /// <summary>Writes the kernel flipped in both spatial axes with input and output channels swapped,
+    /// <c>[kh, kw, out, in]</c>: the kernel of the input-gradient convolution. Do it once per batch.</summary>
+    public static void TransposeKernel(in Conv2DGeometry g, ReadOnlySpan<float> kernel, Span<float> transposed)
+    {
+        Check(kernel.Length, g.KernelLength, nameof(kernel));
+        Check(transposed.Length, g.KernelLength, nameof(transposed));
+        int kh = g.KernelHeight, kw = g.KernelWidth, ci = g.InputChannels, co = g.Filters;
+        for (int y = 0; y < kh; y++)
+        {
+            for (int x = 0; x < kw; x++)
+            {
+                int source = (((kh - 1 - y) * kw) + (kw - 1 - x)) * ci * co;
+                int target = ((y * kw) + x) * co * ci;
+                for (int i = 0; i < ci; i++)
+                {
+                    for (int o = 0; o < co; o++)
+                    {
+                        transposed[target + (o * ci) + i] = kernel[source + (i * co) + o];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes the gradient with respect to the input: <c>dX[iy, ix, ci] = sum of K[ky, kx, ci, co] * dY[oy, ox, co]</c>
+    /// over every output pixel whose window covers (iy, ix). <paramref name="transposedKernel"/> comes from
+    /// <see cref="TransposeKernel"/>; <paramref name="scratch"/> has
+    /// <see cref="Conv2DGeometry.InputGradientScratchLength"/> floats.
+    /// </summary>
+    public static void InputGradient(in Conv2DGeometry g, ReadOnlySpan<float> kernel, ReadOnlySpan<float> transposedKernel, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, Span<float> scratch)
+    {
+        Check(kernel.Length, g.KernelLength, nameof(kernel));
+        Check(outputGradient.Length, g.OutputLength, nameof(outputGradient));
+        Check(inputGradient.Length, g.InputLength, nameof(inputGradient));
+        Check(scratch.Length, g.InputGradientScratchLength, nameof(scratch));
+        int paddedLength = g.IsPadded ? g.PaddedHeight * g.PaddedWidth * g.InputChannels : 0;
+        Span<float> paddedGradient = g.IsPadded ? scratch.Slice(scratch.Length - paddedLength) : inputGradient;
+        if (g.UsesFullConvolution)
+        {
+            Check(transposedKernel.Length, g.KernelLength, nameof(transposedKernel));
+            int kh = g.KernelHeight, kw = g.KernelWidth, f = g.Filters;
+            int gradientWidth = g.OutputWidth + (2 * (kw - 1));
+            int gradientHeight = g.OutputHeight + (2 * (kh - 1));
+            Span<float> padded = scratch.Slice(0, gradientHeight * gradientWidth * f);
+            padded.Clear();
+            for (int y = 0; y < g.OutputHeight; y++)
+            {
+                outputGradient.Slice(y * g.OutputWidth * f, g.OutputWidth * f)
+                    .CopyTo(padded.Slice((((y + kh - 1) * gradientWidth) + kw - 1) * f));
+            }
+
+            var operands = new TileDriver.Operands
+            {
+                A = ref MemoryMarshal.GetReference(padded),
+                AOuter = (nint)gradientWidth * f,
+                AInner = 1,
+                B = ref MemoryMarshal.GetReference(transposedKernel),
+                BOuter = (nint)kw * f * g.InputChannels,
+                BInner = g.InputChannels,
+                OuterCount = kh,
+                InnerCount = kw * f,
+                Output = ref MemoryMarshal.GetReference(paddedGradient),
+                OutputRowStride = g.InputChannels,
+                Columns = g.InputChannels,
+                Start = TileStart.Zero,
+                Bias = ref MemoryMarshal.GetReference(paddedGradient),
+                ReLU = false,
+            };
+            var pixels = new PixelRows(g.PaddedWidth, gradientWidth, f, 1, 1);
+            TileDriver.Run(pixels, g.PaddedHeight * g.PaddedWidth, ref operands);
+        }
+        else
+        {
+            ScatterInputGradient(in g, kernel, outputGradient, paddedGradient);
+        }
+
+        if (g.IsPadded)
+        {
+            int rowLength = g.InputWidth * g.InputChannels;
+            for (int y = 0; y < g.InputHeight; y++)
+            {
+                paddedGradient.Slice((((y + g.PadTop) * g.PaddedWidth) + g.PadLeft) * g.InputChannels, rowLength)
+                    .CopyTo(inputGradient.Slice(y * rowLength, rowLength));
+            }
+        }
+    }
+
+    /// <summary>Strided convolutions: each output pixel adds kernel rows times its gradient to the inputs under it.</summary>
+    private static void ScatterInputGradient(in Conv2DGeometry g, ReadOnlySpan<float> kernel, ReadOnlySpan<float> outputGradient, Span<float> paddedGradient)
+    {
+        paddedGradient.Clear();
+        int f = g.Filters, taps = g.KernelWidth * g.InputChannels;
+        for (int oy = 0; oy < g.OutputHeight; oy++)
+        {
+            for (int ox = 0; ox < g.OutputWidth; ox++)
+            {
+                ReadOnlySpan<float> d = outputGradient.Slice(((oy * g.OutputWidth) + ox) * f, f);
+                for (int ky = 0; ky < g.KernelHeight; ky++)
+                {
+                    int row = ((((oy * g.StrideHeight) + ky) * g.PaddedWidth) + (ox * g.StrideWidth)) * g.InputChannels;
+                    VectorOps.MultiplyAccumulateTransposed(kernel.Slice(ky * taps * f, taps * f), d, paddedGradient.Slice(row, taps));
+                }
+            }
+        }
+    }
+
+    private static ReadOnlySpan<float> Pad(in Conv2DGeometry g, ReadOnlySpan<float> input, Span<float> padded)
+    {
+        if (!g.IsPadded)
+        {
+            return input;
+        }
+
+        Check(padded.Length, g.PaddedInputLength, nameof(padded));
+        padded.Clear();
+        int rowLength = g.InputWidth * g.InputChannels;
+        for (int y = 0; y < g.InputHeight; y++)
+        {
+            input.Slice(y * rowLength, rowLength)
+                .CopyTo(padded.Slice((((y + g.PadTop) * g.PaddedWidth) + g.PadLeft) * g.InputChannels));
+        }
+
+        return padded;
+    }
+
+    private static void Check(int actual, int expected, string name)
+    {
+        if (actual != expected)
+        {
+            throw new ArgumentException($"Expected {expected} values, got {actual}.", name);
+        }
+    }
+
+    /// <summary>Output pixel p (row-major) reads the input window starting at its top-left corner.</summary>
+    private readonly struct PixelRows(int outputWidth, int sourceWidth, int channels, int strideHeight, int strideWidth) : IRowMap
+    {
+        public nint Offset(int row)
+        {
+            int oy = row / outputWidth, ox = row - (oy * outputWidth);
+            return (((nint)oy * strideHeight * sourceWidth) + ((nint)ox * strideWidth)) * channels;
+        }
+    }
+
+    /// <summary>Kernel row q = (ky, kx, ci) reads the input at (ky, kx) from each output pixel's window, channel ci.</summary>
+    private readonly struct KernelRows(int kernelWidth, int channels, int sourceWidth) : IRowMap
+    {
+        public nint Offset(int row)
+        {
+            int tap = row / channels, ci = row - (tap * channels);
+            int ky = tap / kernelWidth, kx = tap - (ky * kernelWidth);
+            return ((((nint)ky * sourceWidth) + kx) * channels) + ci;
+        }
+    }
+}

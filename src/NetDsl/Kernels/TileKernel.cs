@@ -1,0 +1,208 @@
+using System.Runtime.CompilerServices;
+
+namespace NetDsl.Kernels;
+
+/// <summary>How a tile's accumulators start.</summary>
+internal enum TileStart
+{
+    /// <summary>From zero.</summary>
+    Zero,
+
+    /// <summary>From a bias vector, the same for every row.</summary>
+    Bias,
+
+    /// <summary>From the output's current values (the tile adds to it).</summary>
+    Accumulate,
+}
+
+/// <summary>The six row offsets of a tile into its broadcast operand (only the first R are read).</summary>
+internal struct RowOffsets
+{
+    public nint O0, O1, O2, O3, O4, O5;
+
+    public nint this[int row]
+    {
+        set
+        {
+            switch (row)
+            {
+                case 0: O0 = value; break;
+                case 1: O1 = value; break;
+                case 2: O2 = value; break;
+                case 3: O3 = value; break;
+                case 4: O4 = value; break;
+                default: O5 = value; break;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The register-blocked core of every convolution pass: an R x N tile of accumulators (R rows of N vectors,
+/// at most 6 x 4, all in registers) computing
+/// <c>out[r][v] = start + sum_i sum_j A[offset_r + i * aOuter + j * aInner] * B[i * bOuter + j * bInner + v * Count]</c>.
+/// Each step loads N vectors of B and broadcasts R values of A for R x N fused multiply-adds. R and N are
+/// JIT constants (<see cref="IConstant"/>), so unused accumulators and branches vanish from the machine code.
+/// The forward convolution (rows = output pixels), the kernel gradient (rows = kernel rows) and the input
+/// gradient (a forward convolution of the padded output gradient) are all this loop.
+/// </summary>
+internal static class TileKernel
+{
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Run<TS, TV, TR, TN>(
+        ref float a,
+        in RowOffsets offsets,
+        nint aOuter,
+        nint aInner,
+        ref float b,
+        nint bOuter,
+        nint bInner,
+        int outerCount,
+        int innerCount,
+        ref float output,
+        nint outputRowStride,
+        TileStart start,
+        ref float bias,
+        bool relu)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+        where TR : IConstant
+        where TN : IConstant
+    {
+        int rows = TR.Value, n = TN.Value;
+        nint c = TS.Count;
+        nint o0 = offsets.O0, o1 = offsets.O1, o2 = offsets.O2, o3 = offsets.O3, o4 = offsets.O4, o5 = offsets.O5;
+        TV a00 = TS.Zero, a01 = TS.Zero, a02 = TS.Zero, a03 = TS.Zero;
+        TV a10 = TS.Zero, a11 = TS.Zero, a12 = TS.Zero, a13 = TS.Zero;
+        TV a20 = TS.Zero, a21 = TS.Zero, a22 = TS.Zero, a23 = TS.Zero;
+        TV a30 = TS.Zero, a31 = TS.Zero, a32 = TS.Zero, a33 = TS.Zero;
+        TV a40 = TS.Zero, a41 = TS.Zero, a42 = TS.Zero, a43 = TS.Zero;
+        TV a50 = TS.Zero, a51 = TS.Zero, a52 = TS.Zero, a53 = TS.Zero;
+        if (start == TileStart.Bias)
+        {
+            TV b0 = TS.Load(ref bias, 0);
+            TV b1 = n > 1 ? TS.Load(ref bias, c) : TS.Zero;
+            TV b2 = n > 2 ? TS.Load(ref bias, 2 * c) : TS.Zero;
+            TV b3 = n > 3 ? TS.Load(ref bias, 3 * c) : TS.Zero;
+            a00 = a10 = a20 = a30 = a40 = a50 = b0;
+            a01 = a11 = a21 = a31 = a41 = a51 = b1;
+            a02 = a12 = a22 = a32 = a42 = a52 = b2;
+            a03 = a13 = a23 = a33 = a43 = a53 = b3;
+        }
+        else if (start == TileStart.Accumulate)
+        {
+            LoadRow<TS, TV, TN>(ref output, 0, out a00, out a01, out a02, out a03);
+            if (rows > 1) LoadRow<TS, TV, TN>(ref output, outputRowStride, out a10, out a11, out a12, out a13);
+            if (rows > 2) LoadRow<TS, TV, TN>(ref output, 2 * outputRowStride, out a20, out a21, out a22, out a23);
+            if (rows > 3) LoadRow<TS, TV, TN>(ref output, 3 * outputRowStride, out a30, out a31, out a32, out a33);
+            if (rows > 4) LoadRow<TS, TV, TN>(ref output, 4 * outputRowStride, out a40, out a41, out a42, out a43);
+            if (rows > 5) LoadRow<TS, TV, TN>(ref output, 5 * outputRowStride, out a50, out a51, out a52, out a53);
+        }
+
+        for (int i = 0; i < outerCount; i++)
+        {
+            ref float pa = ref Unsafe.Add(ref a, i * aOuter);
+            ref float pb = ref Unsafe.Add(ref b, i * bOuter);
+            for (int j = 0; j < innerCount; j++)
+            {
+                TV w0 = TS.Load(ref pb, 0);
+                TV w1 = n > 1 ? TS.Load(ref pb, c) : TS.Zero;
+                TV w2 = n > 2 ? TS.Load(ref pb, 2 * c) : TS.Zero;
+                TV w3 = n > 3 ? TS.Load(ref pb, 3 * c) : TS.Zero;
+                TV x = TS.Broadcast(Unsafe.Add(ref pa, o0));
+                a00 = TS.MultiplyAdd(x, w0, a00);
+                if (n > 1) a01 = TS.MultiplyAdd(x, w1, a01);
+                if (n > 2) a02 = TS.MultiplyAdd(x, w2, a02);
+                if (n > 3) a03 = TS.MultiplyAdd(x, w3, a03);
+                if (rows > 1)
+                {
+                    x = TS.Broadcast(Unsafe.Add(ref pa, o1));
+                    a10 = TS.MultiplyAdd(x, w0, a10);
+                    if (n > 1) a11 = TS.MultiplyAdd(x, w1, a11);
+                    if (n > 2) a12 = TS.MultiplyAdd(x, w2, a12);
+                    if (n > 3) a13 = TS.MultiplyAdd(x, w3, a13);
+                }
+
+                if (rows > 2)
+                {
+                    x = TS.Broadcast(Unsafe.Add(ref pa, o2));
+                    a20 = TS.MultiplyAdd(x, w0, a20);
+                    if (n > 1) a21 = TS.MultiplyAdd(x, w1, a21);
+                    if (n > 2) a22 = TS.MultiplyAdd(x, w2, a22);
+                    if (n > 3) a23 = TS.MultiplyAdd(x, w3, a23);
+                }
+
+                if (rows > 3)
+                {
+                    x = TS.Broadcast(Unsafe.Add(ref pa, o3));
+                    a30 = TS.MultiplyAdd(x, w0, a30);
+                    if (n > 1) a31 = TS.MultiplyAdd(x, w1, a31);
+                    if (n > 2) a32 = TS.MultiplyAdd(x, w2, a32);
+                    if (n > 3) a33 = TS.MultiplyAdd(x, w3, a33);
+                }
+
+                if (rows > 4)
+                {
+                    x = TS.Broadcast(Unsafe.Add(ref pa, o4));
+                    a40 = TS.MultiplyAdd(x, w0, a40);
+                    if (n > 1) a41 = TS.MultiplyAdd(x, w1, a41);
+                    if (n > 2) a42 = TS.MultiplyAdd(x, w2, a42);
+                    if (n > 3) a43 = TS.MultiplyAdd(x, w3, a43);
+                }
+
+                if (rows > 5)
+                {
+                    x = TS.Broadcast(Unsafe.Add(ref pa, o5));
+                    a50 = TS.MultiplyAdd(x, w0, a50);
+                    if (n > 1) a51 = TS.MultiplyAdd(x, w1, a51);
+                    if (n > 2) a52 = TS.MultiplyAdd(x, w2, a52);
+                    if (n > 3) a53 = TS.MultiplyAdd(x, w3, a53);
+                }
+
+                pa = ref Unsafe.Add(ref pa, aInner);
+                pb = ref Unsafe.Add(ref pb, bInner);
+            }
+        }
+
+        StoreRow<TS, TV, TN>(ref output, 0, a00, a01, a02, a03, relu);
+        if (rows > 1) StoreRow<TS, TV, TN>(ref output, outputRowStride, a10, a11, a12, a13, relu);
+        if (rows > 2) StoreRow<TS, TV, TN>(ref output, 2 * outputRowStride, a20, a21, a22, a23, relu);
+        if (rows > 3) StoreRow<TS, TV, TN>(ref output, 3 * outputRowStride, a30, a31, a32, a33, relu);
+        if (rows > 4) StoreRow<TS, TV, TN>(ref output, 4 * outputRowStride, a40, a41, a42, a43, relu);
+        if (rows > 5) StoreRow<TS, TV, TN>(ref output, 5 * outputRowStride, a50, a51, a52, a53, relu);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadRow<TS, TV, TN>(ref float output, nint offset, out TV v0, out TV v1, out TV v2, out TV v3)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+        where TN : IConstant
+    {
+        nint c = TS.Count;
+        v0 = TS.Load(ref output, offset);
+        v1 = TN.Value > 1 ? TS.Load(ref output, offset + c) : TS.Zero;
+        v2 = TN.Value > 2 ? TS.Load(ref output, offset + (2 * c)) : TS.Zero;
+        v3 = TN.Value > 3 ? TS.Load(ref output, offset + (3 * c)) : TS.Zero;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreRow<TS, TV, TN>(ref float output, nint offset, TV v0, TV v1, TV v2, TV v3, bool relu)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+        where TN : IConstant
+    {
+        nint c = TS.Count;
+        if (relu)
+        {
+            v0 = TS.Max(v0, TS.Zero);
+            v1 = TS.Max(v1, TS.Zero);
+            v2 = TS.Max(v2, TS.Zero);
+            v3 = TS.Max(v3, TS.Zero);
+        }
+
+        TS.Store(v0, ref output, offset);
+        if (TN.Value > 1) TS.Store(v1, ref output, offset + c);
+        if (TN.Value > 2) TS.Store(v2, ref output, offset + (2 * c));
+        if (TN.Value > 3) TS.Store(v3, ref output, offset + (3 * c));
+    }
+}
