@@ -99,9 +99,8 @@ internal static class LayerEmitter
 
     public static string TransposedKernelName(LayerPlan layer) => Pascal(layer.Name) + "TransposedKernel";
 
-    /// <summary>Stride-1 convolutions compute their input gradient with the flipped, transposed kernel.</summary>
-    public static bool NeedsTransposedKernel(LayerPlan layer) =>
-        layer.Kind == LayerKind.Conv2D && layer.Window.StrideHeight == 1 && layer.Window.StrideWidth == 1;
+    /// <summary>Convolutions compute their input gradient with the transposed kernel, prepared once per batch.</summary>
+    public static bool NeedsTransposedKernel(LayerPlan layer) => layer.Kind == LayerKind.Conv2D;
 
     /// <summary>Floats of the padded input a convolution keeps for its backward pass (0 without padding).</summary>
     public static int PaddedInputLength(LayerPlan layer) =>
@@ -119,10 +118,7 @@ internal static class LayerEmitter
         }
 
         Window k = layer.Window;
-        int full = NeedsTransposedKernel(layer)
-            ? (layer.Output.Height + (2 * (k.Height - 1))) * (layer.Output.Width + (2 * (k.Width - 1))) * layer.Output.Channels
-            : 0;
-        return full + PaddedInputLength(layer);
+        return (layer.Output.Height * layer.Output.Width * k.Height * k.Width * layer.Input.Channels) + PaddedInputLength(layer);
     }
 
     /// <summary>The layer's sizes as a constant geometry for the runtime's register-blocked kernels.</summary>
@@ -247,15 +243,13 @@ internal static class LayerEmitter
     {
         string bias = layer.UseBias ? ", " + Span + " biasGradient" : string.Empty;
         string padded = layer.Window.IsPadded ? ", " + ReadOnlySpan + " paddedInput" : string.Empty;
-        string transposed = NeedsTransposedKernel(layer) ? ", " + ReadOnlySpan + " transposedKernel" : string.Empty;
-        w.Block("private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " kernel, " + ReadOnlySpan + " outputGradient, "
-            + Span + " kernelGradient" + bias + ", " + Span + " inputGradient" + padded + transposed + ", " + Span + " scratch)", () =>
+        w.Block("private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " transposedKernel, " + ReadOnlySpan + " outputGradient, "
+            + Span + " kernelGradient" + bias + ", " + Span + " inputGradient" + padded + ", " + Span + " scratch)", () =>
         {
             w.Line("global::NetDsl.Kernels.Conv2DKernels.AccumulateParameterGradients(in " + GeometryName(layer) + ", input, "
                 + (layer.Window.IsPadded ? "paddedInput" : "default") + ", outputGradient, kernelGradient, " + (layer.UseBias ? "biasGradient" : "default") + ");");
             w.Block("if (!inputGradient.IsEmpty)", () =>
-                w.Line("global::NetDsl.Kernels.Conv2DKernels.InputGradient(in " + GeometryName(layer) + ", kernel, "
-                    + (NeedsTransposedKernel(layer) ? "transposedKernel" : "default") + ", outputGradient, inputGradient, scratch.Slice(0, " + Int(InputGradientScratchLength(layer)) + "));"));
+                w.Line("global::NetDsl.Kernels.Conv2DKernels.InputGradient(in " + GeometryName(layer) + ", transposedKernel, outputGradient, inputGradient, scratch.Slice(0, " + Int(InputGradientScratchLength(layer)) + "));"));
         });
     }
 

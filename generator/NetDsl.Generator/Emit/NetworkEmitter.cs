@@ -439,7 +439,7 @@ internal static partial class NetworkEmitter
                     case LayerKind.Conv2D:
                     case LayerKind.Dense:
                         var arguments = new List<string> { x };
-                        arguments.Add(ParameterSlice("p", layer, layer.Find("kernel")!));
+                        arguments.Add(layer.Kind == LayerKind.Conv2D ? "ws." + LayerEmitter.TransposedKernelName(layer) : ParameterSlice("p", layer, layer.Find("kernel")!));
                         arguments.Add(dOut);
                         foreach (ParameterPlan parameter in layer.Parameters)
                         {
@@ -452,11 +452,6 @@ internal static partial class NetworkEmitter
                             if (LayerEmitter.PaddedInputLength(layer) > 0)
                             {
                                 arguments.Add("ws." + LayerEmitter.PaddedInputName(layer));
-                            }
-
-                            if (LayerEmitter.NeedsTransposedKernel(layer))
-                            {
-                                arguments.Add("ws." + LayerEmitter.TransposedKernelName(layer));
                             }
 
                             arguments.Add("ws.Scratch");
@@ -578,7 +573,7 @@ internal static partial class NetworkEmitter
 
                 if (LayerEmitter.NeedsTransposedKernel(layer))
                 {
-                    w.Line("/// <summary>" + layer.Name + " kernel flipped and transposed, for its input gradient; set at the start of training passes.</summary>");
+                    w.Line("/// <summary>" + layer.Name + " kernel transposed to [out, kh * kw * in], for its input gradient; set at the start of training passes.</summary>");
                     w.Line("public readonly float[] " + LayerEmitter.TransposedKernelName(layer) + " = new float[" + Int(layer.Find("kernel")!.Length) + "];");
                 }
 

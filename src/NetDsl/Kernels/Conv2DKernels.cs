@@ -91,20 +91,18 @@ public readonly struct Conv2DGeometry
     /// <summary>Floats in the padded input (0 when there is no padding): the forward pass's scratch, kept for the backward pass.</summary>
     public int PaddedInputLength => IsPadded ? PaddedHeight * PaddedWidth * InputChannels : 0;
 
-    /// <summary>Whether the input gradient is computed as a convolution of the padded output gradient (stride 1).</summary>
-    internal bool UsesFullConvolution => StrideHeight == 1 && StrideWidth == 1;
-
-    /// <summary>Floats of temporary space <see cref="Conv2DKernels.InputGradient"/> needs.</summary>
+    /// <summary>Floats of temporary space <see cref="Conv2DKernels.InputGradient"/> needs: every output pixel's
+    /// window gradient, plus the padded input gradient when there is padding.</summary>
     public int InputGradientScratchLength =>
-        (UsesFullConvolution ? (OutputHeight + (2 * (KernelHeight - 1))) * (OutputWidth + (2 * (KernelWidth - 1))) * Filters : 0)
+        (OutputHeight * OutputWidth * KernelHeight * KernelWidth * InputChannels)
         + (IsPadded ? PaddedHeight * PaddedWidth * InputChannels : 0);
 }
 
 /// <summary>
 /// Conv2D passes on channels-last data with Keras's kernel layout <c>[kh, kw, in, out]</c>, all computed by
 /// the register-blocked <see cref="TileKernel"/>: forward (rows = output pixels), kernel gradient (rows =
-/// kernel rows, summed over output pixels) and input gradient (a stride-1 convolution of the padded output
-/// gradient with the flipped, transposed kernel; a direct scatter for larger strides).
+/// kernel rows, summed over output pixels) and input gradient (rows = output pixels times the transposed
+/// kernel gives each window's gradient, which is then added into place).
 /// </summary>
 /// <remarks>For generated code; the signatures may change between versions.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -182,116 +180,83 @@ public static class Conv2DKernels
         if (!biasGradient.IsEmpty)
         {
             Check(biasGradient.Length, g.Filters, nameof(biasGradient));
-            for (int p = 0; p < g.OutputHeight * g.OutputWidth; p++)
-            {
-                VectorOps.Add(outputGradient.Slice(p * g.Filters, g.Filters), biasGradient);
-            }
+            VectorOps.AccumulateColumnSums(outputGradient, biasGradient);
         }
     }
 
-    /// <summary>Writes the kernel flipped in both spatial axes with input and output channels swapped,
-    /// <c>[kh, kw, out, in]</c>: the kernel of the input-gradient convolution. Do it once per batch.</summary>
+    /// <summary>Writes the kernel as the matrix <c>[out, kh * kw * in]</c> (Keras's kernel viewed as
+    /// <c>[kh * kw * in, out]</c>, transposed): the operand of the input gradient. Do it once per batch.</summary>
     public static void TransposeKernel(in Conv2DGeometry g, ReadOnlySpan<float> kernel, Span<float> transposed)
     {
         Check(kernel.Length, g.KernelLength, nameof(kernel));
         Check(transposed.Length, g.KernelLength, nameof(transposed));
-        int kh = g.KernelHeight, kw = g.KernelWidth, ci = g.InputChannels, co = g.Filters;
-        for (int y = 0; y < kh; y++)
+        int rows = g.KernelHeight * g.KernelWidth * g.InputChannels, f = g.Filters;
+        for (int q = 0; q < rows; q++)
         {
-            for (int x = 0; x < kw; x++)
+            for (int o = 0; o < f; o++)
             {
-                int source = (((kh - 1 - y) * kw) + (kw - 1 - x)) * ci * co;
-                int target = ((y * kw) + x) * co * ci;
-                for (int i = 0; i < ci; i++)
-                {
-                    for (int o = 0; o < co; o++)
-                    {
-                        transposed[target + (o * ci) + i] = kernel[source + (i * co) + o];
-                    }
-                }
+                transposed[(o * rows) + q] = kernel[(q * f) + o];
             }
         }
     }
 
     /// <summary>
     /// Writes the gradient with respect to the input: <c>dX[iy, ix, ci] = sum of K[ky, kx, ci, co] * dY[oy, ox, co]</c>
-    /// over every output pixel whose window covers (iy, ix). <paramref name="transposedKernel"/> comes from
-    /// <see cref="TransposeKernel"/>; <paramref name="scratch"/> has
+    /// over every output pixel whose window covers (iy, ix). First each window's gradient
+    /// <c>dY[pixel] * transposedKernel</c> (a tiled product), then the windows are added into place.
+    /// <paramref name="transposedKernel"/> comes from <see cref="TransposeKernel"/>; <paramref name="scratch"/> has
     /// <see cref="Conv2DGeometry.InputGradientScratchLength"/> floats.
     /// </summary>
-    public static void InputGradient(in Conv2DGeometry g, ReadOnlySpan<float> kernel, ReadOnlySpan<float> transposedKernel, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, Span<float> scratch)
+    public static void InputGradient(in Conv2DGeometry g, ReadOnlySpan<float> transposedKernel, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, Span<float> scratch)
     {
-        Check(kernel.Length, g.KernelLength, nameof(kernel));
+        Check(transposedKernel.Length, g.KernelLength, nameof(transposedKernel));
         Check(outputGradient.Length, g.OutputLength, nameof(outputGradient));
         Check(inputGradient.Length, g.InputLength, nameof(inputGradient));
         Check(scratch.Length, g.InputGradientScratchLength, nameof(scratch));
-        int paddedLength = g.IsPadded ? g.PaddedHeight * g.PaddedWidth * g.InputChannels : 0;
-        Span<float> paddedGradient = g.IsPadded ? scratch.Slice(scratch.Length - paddedLength) : inputGradient;
-        if (g.UsesFullConvolution)
+        int pixels = g.OutputHeight * g.OutputWidth, f = g.Filters;
+        int windowLength = g.KernelHeight * g.KernelWidth * g.InputChannels;
+        Span<float> windows = scratch.Slice(0, pixels * windowLength);
+        var operands = new TileDriver.Operands
         {
-            Check(transposedKernel.Length, g.KernelLength, nameof(transposedKernel));
-            int kh = g.KernelHeight, kw = g.KernelWidth, f = g.Filters;
-            int gradientWidth = g.OutputWidth + (2 * (kw - 1));
-            int gradientHeight = g.OutputHeight + (2 * (kh - 1));
-            Span<float> padded = scratch.Slice(0, gradientHeight * gradientWidth * f);
-            padded.Clear();
-            for (int y = 0; y < g.OutputHeight; y++)
-            {
-                outputGradient.Slice(y * g.OutputWidth * f, g.OutputWidth * f)
-                    .CopyTo(padded.Slice((((y + kh - 1) * gradientWidth) + kw - 1) * f));
-            }
+            A = ref MemoryMarshal.GetReference(outputGradient),
+            AOuter = 0,
+            AInner = 1,
+            B = ref MemoryMarshal.GetReference(transposedKernel),
+            BOuter = 0,
+            BInner = windowLength,
+            OuterCount = 1,
+            InnerCount = f,
+            Output = ref MemoryMarshal.GetReference(windows),
+            OutputRowStride = windowLength,
+            Columns = windowLength,
+            Start = TileStart.Zero,
+            Bias = ref MemoryMarshal.GetReference(windows),
+            ReLU = false,
+        };
+        TileDriver.Run(new MatrixRows(f), pixels, ref operands);
 
-            var operands = new TileDriver.Operands
-            {
-                A = ref MemoryMarshal.GetReference(padded),
-                AOuter = (nint)gradientWidth * f,
-                AInner = 1,
-                B = ref MemoryMarshal.GetReference(transposedKernel),
-                BOuter = (nint)kw * f * g.InputChannels,
-                BInner = g.InputChannels,
-                OuterCount = kh,
-                InnerCount = kw * f,
-                Output = ref MemoryMarshal.GetReference(paddedGradient),
-                OutputRowStride = g.InputChannels,
-                Columns = g.InputChannels,
-                Start = TileStart.Zero,
-                Bias = ref MemoryMarshal.GetReference(paddedGradient),
-                ReLU = false,
-            };
-            var pixels = new PixelRows(g.PaddedWidth, gradientWidth, f, 1, 1);
-            TileDriver.Run(pixels, g.PaddedHeight * g.PaddedWidth, ref operands);
-        }
-        else
+        Span<float> padded = g.IsPadded ? scratch.Slice(windows.Length) : inputGradient;
+        padded.Clear();
+        int rowLength = g.KernelWidth * g.InputChannels;
+        for (int oy = 0, p = 0; oy < g.OutputHeight; oy++)
         {
-            ScatterInputGradient(in g, kernel, outputGradient, paddedGradient);
+            for (int ox = 0; ox < g.OutputWidth; ox++, p++)
+            {
+                for (int ky = 0; ky < g.KernelHeight; ky++)
+                {
+                    int target = ((((oy * g.StrideHeight) + ky) * g.PaddedWidth) + (ox * g.StrideWidth)) * g.InputChannels;
+                    VectorOps.Add(windows.Slice((p * windowLength) + (ky * rowLength), rowLength), padded.Slice(target, rowLength));
+                }
+            }
         }
 
         if (g.IsPadded)
         {
-            int rowLength = g.InputWidth * g.InputChannels;
+            int inputRow = g.InputWidth * g.InputChannels;
             for (int y = 0; y < g.InputHeight; y++)
             {
-                paddedGradient.Slice((((y + g.PadTop) * g.PaddedWidth) + g.PadLeft) * g.InputChannels, rowLength)
-                    .CopyTo(inputGradient.Slice(y * rowLength, rowLength));
-            }
-        }
-    }
-
-    /// <summary>Strided convolutions: each output pixel adds kernel rows times its gradient to the inputs under it.</summary>
-    private static void ScatterInputGradient(in Conv2DGeometry g, ReadOnlySpan<float> kernel, ReadOnlySpan<float> outputGradient, Span<float> paddedGradient)
-    {
-        paddedGradient.Clear();
-        int f = g.Filters, taps = g.KernelWidth * g.InputChannels;
-        for (int oy = 0; oy < g.OutputHeight; oy++)
-        {
-            for (int ox = 0; ox < g.OutputWidth; ox++)
-            {
-                ReadOnlySpan<float> d = outputGradient.Slice(((oy * g.OutputWidth) + ox) * f, f);
-                for (int ky = 0; ky < g.KernelHeight; ky++)
-                {
-                    int row = ((((oy * g.StrideHeight) + ky) * g.PaddedWidth) + (ox * g.StrideWidth)) * g.InputChannels;
-                    VectorOps.MultiplyAccumulateTransposed(kernel.Slice(ky * taps * f, taps * f), d, paddedGradient.Slice(row, taps));
-                }
+                padded.Slice((((y + g.PadTop) * g.PaddedWidth) + g.PadLeft) * g.InputChannels, inputRow)
+                    .CopyTo(inputGradient.Slice(y * inputRow, inputRow));
             }
         }
     }
@@ -326,21 +291,53 @@ public static class Conv2DKernels
     /// <summary>Output pixel p (row-major) reads the input window starting at its top-left corner.</summary>
     private readonly struct PixelRows(int outputWidth, int sourceWidth, int channels, int strideHeight, int strideWidth) : IRowMap
     {
-        public nint Offset(int row)
+        public void Offsets(int first, int count, ref RowOffsets offsets)
         {
-            int oy = row / outputWidth, ox = row - (oy * outputWidth);
-            return (((nint)oy * strideHeight * sourceWidth) + ((nint)ox * strideWidth)) * channels;
+            int oy = first / outputWidth, ox = first - (oy * outputWidth);
+            for (int r = 0; r < count; r++)
+            {
+                offsets[r] = (((nint)oy * strideHeight * sourceWidth) + ((nint)ox * strideWidth)) * channels;
+                if (++ox == outputWidth)
+                {
+                    ox = 0;
+                    oy++;
+                }
+            }
         }
     }
 
     /// <summary>Kernel row q = (ky, kx, ci) reads the input at (ky, kx) from each output pixel's window, channel ci.</summary>
     private readonly struct KernelRows(int kernelWidth, int channels, int sourceWidth) : IRowMap
     {
-        public nint Offset(int row)
+        public void Offsets(int first, int count, ref RowOffsets offsets)
         {
-            int tap = row / channels, ci = row - (tap * channels);
+            int tap = first / channels, ci = first - (tap * channels);
             int ky = tap / kernelWidth, kx = tap - (ky * kernelWidth);
-            return ((((nint)ky * sourceWidth) + kx) * channels) + ci;
+            for (int r = 0; r < count; r++)
+            {
+                offsets[r] = ((((nint)ky * sourceWidth) + kx) * channels) + ci;
+                if (++ci == channels)
+                {
+                    ci = 0;
+                    if (++kx == kernelWidth)
+                    {
+                        kx = 0;
+                        ky++;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Consecutive rows of a matrix.</summary>
+    private readonly struct MatrixRows(int rowLength) : IRowMap
+    {
+        public void Offsets(int first, int count, ref RowOffsets offsets)
+        {
+            for (int r = 0; r < count; r++)
+            {
+                offsets[r] = (nint)(first + r) * rowLength;
+            }
         }
     }
 }

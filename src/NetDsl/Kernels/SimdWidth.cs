@@ -35,6 +35,9 @@ internal interface ISimdWidth<TVector>
 
     static abstract TVector Max(TVector a, TVector b);
 
+    /// <summary>The hardware maximum (one instruction): when either is NaN the result is <paramref name="b"/>.</summary>
+    static abstract TVector MaxNative(TVector a, TVector b);
+
     static abstract float Sum(TVector value);
 
     static abstract float MaxAcross(TVector value);
@@ -71,6 +74,9 @@ internal readonly struct Simd512 : ISimdWidth<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MaxNative(Vector512<float> a, Vector512<float> b) => Vector512.MaxNative(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
@@ -112,6 +118,9 @@ internal readonly struct Simd256 : ISimdWidth<Vector256<float>>
     public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MaxNative(Vector256<float> a, Vector256<float> b) => Vector256.MaxNative(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -149,6 +158,9 @@ internal readonly struct Simd128 : ISimdWidth<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MaxNative(Vector128<float> a, Vector128<float> b) => Vector128.MaxNative(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector128<float> value) => Vector128.Sum(value);
@@ -196,6 +208,9 @@ internal readonly struct SimdScalar : ISimdWidth<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Max(float a, float b) => MathF.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MaxNative(float a, float b) => a > b ? a : b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(float value) => value;

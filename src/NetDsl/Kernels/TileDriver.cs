@@ -4,10 +4,13 @@ using System.Runtime.Intrinsics;
 
 namespace NetDsl.Kernels;
 
-/// <summary>Maps a tile row to its offset in the broadcast operand.</summary>
+/// <summary>Maps tile rows to their offsets in the broadcast operand.</summary>
 internal interface IRowMap
 {
-    nint Offset(int row);
+    /// <summary>Writes the offsets of rows [<paramref name="first"/>, first + <paramref name="count"/>)
+    /// (at most 6). Implementations divide once and step from there: divisions per row would cost more
+    /// than a small tile's arithmetic.</summary>
+    void Offsets(int first, int count, ref RowOffsets offsets);
 }
 
 /// <summary>
@@ -58,10 +61,7 @@ internal static class TileDriver
         for (int r0 = 0; r0 < rowCount; r0 += tile)
         {
             int rows = Math.Min(tile, rowCount - r0);
-            for (int r = 0; r < rows; r++)
-            {
-                offsets[r] = map.Offset(r0 + r);
-            }
+            map.Offsets(r0, rows, ref offsets);
 
             nint outputOffset = r0 * operands.OutputRowStride;
             switch (rows)

@@ -194,10 +194,11 @@ internal static class TileKernel
         nint c = TS.Count;
         if (relu)
         {
-            v0 = TS.Max(v0, TS.Zero);
-            v1 = TS.Max(v1, TS.Zero);
-            v2 = TS.Max(v2, TS.Zero);
-            v3 = TS.Max(v3, TS.Zero);
+            // max(0, v) in one instruction; a NaN stays NaN (the second operand wins).
+            v0 = TS.MaxNative(TS.Zero, v0);
+            v1 = TS.MaxNative(TS.Zero, v1);
+            v2 = TS.MaxNative(TS.Zero, v2);
+            v3 = TS.MaxNative(TS.Zero, v3);
         }
 
         TS.Store(v0, ref output, offset);

@@ -40,6 +40,35 @@ public static class VectorOps
     }
 
     /// <summary>
+    /// Column sums accumulated into <paramref name="accumulator"/>: <c>acc[j] += sum_r matrix[r * n + j]</c> with
+    /// <c>n = acc.Length</c> (e.g. a bias gradient summed over pixels).
+    /// </summary>
+    public static void AccumulateColumnSums(ReadOnlySpan<float> matrix, Span<float> accumulator)
+    {
+        int n = accumulator.Length;
+        if (n == 0 || matrix.Length % n != 0)
+        {
+            throw new ArgumentException($"{matrix.Length} values do not split into rows of {n}.");
+        }
+
+        int rows = matrix.Length / n;
+        int j = 0;
+        j = ColumnSums<Simd512, Vector512<float>>(matrix, accumulator, rows, j);
+        j = ColumnSums<Simd256, Vector256<float>>(matrix, accumulator, rows, j);
+        j = ColumnSums<Simd128, Vector128<float>>(matrix, accumulator, rows, j);
+        for (; j < n; j++)
+        {
+            float sum = accumulator[j];
+            for (int r = 0; r < rows; r++)
+            {
+                sum += matrix[(r * n) + j];
+            }
+
+            accumulator[j] = sum;
+        }
+    }
+
+    /// <summary>
     /// Rank-1 update: <c>matrix[r * n + j] += x[r] * d[j]</c> with <c>n = d.Length</c> and <c>x.Length</c> rows.
     /// </summary>
     public static void AccumulateOuterProduct(ReadOnlySpan<float> x, ReadOnlySpan<float> d, Span<float> matrix)
@@ -214,6 +243,48 @@ public static class VectorOps
             }
 
             TS.Store(a0, ref ar, j);
+            j += c;
+        }
+
+        return j;
+    }
+
+    private static int ColumnSums<TS, TV>(ReadOnlySpan<float> matrix, Span<float> accumulator, int rows, int j)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return j;
+        }
+
+        int n = accumulator.Length, c = TS.Count;
+        ref float m = ref MemoryMarshal.GetReference(matrix);
+        ref float acc = ref MemoryMarshal.GetReference(accumulator);
+        for (; j + (2 * c) <= n; j += 2 * c)
+        {
+            TV s0 = TS.Load(ref acc, j), s1 = TS.Load(ref acc, j + c);
+            nint o = j;
+            for (int r = 0; r < rows; r++, o += n)
+            {
+                s0 = TS.Add(s0, TS.Load(ref m, o));
+                s1 = TS.Add(s1, TS.Load(ref m, o + c));
+            }
+
+            TS.Store(s0, ref acc, j);
+            TS.Store(s1, ref acc, j + c);
+        }
+
+        if (j + c <= n)
+        {
+            TV s0 = TS.Load(ref acc, j);
+            nint o = j;
+            for (int r = 0; r < rows; r++, o += n)
+            {
+                s0 = TS.Add(s0, TS.Load(ref m, o));
+            }
+
+            TS.Store(s0, ref acc, j);
             j += c;
         }
 

@@ -255,14 +255,14 @@ namespace Samples.Vision
             // activation: Activation sigmoid
             global::NetDsl.Kernels.ActivationKernels.SigmoidBackward(ws.Activation, ws.GradA(960));
             // conv2d_1: Conv2D 16 1x1, strides 1x1, valid, no bias
-            Conv2d1Backward(ws.MaxPooling2d, p.Slice(Conv2d1KernelOffset, 128), ws.GradA(960), g.Slice(Conv2d1KernelOffset, 128), ws.GradB(480), ws.Conv2d1TransposedKernel, ws.Scratch);
+            Conv2d1Backward(ws.MaxPooling2d, ws.Conv2d1TransposedKernel, ws.GradA(960), g.Slice(Conv2d1KernelOffset, 128), ws.GradB(480), ws.Scratch);
             // max_pooling2d: MaxPooling2D 2x1, strides 2x1, valid
             MaxPooling2dBackward(ws.AveragePooling2d, ws.MaxPooling2d, ws.GradB(480), ws.GradA(960));
             // average_pooling2d: AveragePooling2D 3x3, strides 2x2, same
             AveragePooling2dBackward(ws.Conv2d, ws.AveragePooling2d, ws.GradA(960), ws.GradB(3840));
             // conv2d: Conv2D 8 5x3, strides 2x1, same, tanh
             global::NetDsl.Kernels.ActivationKernels.TanhBackward(ws.Conv2d, ws.GradB(3840));
-            Conv2dBackward(input, p.Slice(Conv2dKernelOffset, 360), ws.GradB(3840), g.Slice(Conv2dKernelOffset, 360), g.Slice(Conv2dBiasOffset, 8), inputGradient, ws.Conv2dPaddedInput, ws.Scratch);
+            Conv2dBackward(input, ws.Conv2dTransposedKernel, ws.GradB(3840), g.Slice(Conv2dKernelOffset, 360), g.Slice(Conv2dBiasOffset, 8), inputGradient, ws.Conv2dPaddedInput, ws.Scratch);
         }
 
         /// <summary>Sparse categorical cross-entropy of one sample from logits; writes the output gradient unless <paramref name="gradient"/> is empty.</summary>
@@ -283,6 +283,7 @@ namespace Samples.Vision
 
             public override void BeginTraining(global::System.ReadOnlySpan<float> parameters, Workspace workspace)
             {
+                global::NetDsl.Kernels.Conv2DKernels.TransposeKernel(in Conv2dGeometry, parameters.Slice(Conv2dKernelOffset, 360), workspace.Conv2dTransposedKernel);
                 global::NetDsl.Kernels.Conv2DKernels.TransposeKernel(in Conv2d1Geometry, parameters.Slice(Conv2d1KernelOffset, 128), workspace.Conv2d1TransposedKernel);
             }
 
@@ -332,12 +333,14 @@ namespace Samples.Vision
             public readonly float[] Dense = new float[5];
             /// <summary>conv2d input with its zero padding, kept for the backward pass.</summary>
             public readonly float[] Conv2dPaddedInput = new float[3360];
-            /// <summary>conv2d_1 kernel flipped and transposed, for its input gradient; set at the start of training passes.</summary>
+            /// <summary>conv2d kernel transposed to [out, kh * kw * in], for its input gradient; set at the start of training passes.</summary>
+            public readonly float[] Conv2dTransposedKernel = new float[360];
+            /// <summary>conv2d_1 kernel transposed to [out, kh * kw * in], for its input gradient; set at the start of training passes.</summary>
             public readonly float[] Conv2d1TransposedKernel = new float[128];
             /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
             public readonly float[] Output = new float[OutputLength];
             /// <summary>Temporary space of the convolutions' input gradients.</summary>
-            public readonly float[] Scratch = new float[3360];
+            public readonly float[] Scratch = new float[24960];
             private readonly float[] _gradA = new float[3840], _gradB = new float[3840];
 
             /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>
@@ -366,12 +369,12 @@ namespace Samples.Vision
         }
 
         /// <summary>conv2d backward: Conv2D 8 5x3, strides 2x1, same, tanh; 16x30x8 -> 32x30x3.</summary>
-        private static void Conv2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> paddedInput, global::System.Span<float> scratch)
+        private static void Conv2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> transposedKernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> paddedInput, global::System.Span<float> scratch)
         {
             global::NetDsl.Kernels.Conv2DKernels.AccumulateParameterGradients(in Conv2dGeometry, input, paddedInput, outputGradient, kernelGradient, biasGradient);
             if (!inputGradient.IsEmpty)
             {
-                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2dGeometry, kernel, default, outputGradient, inputGradient, scratch.Slice(0, 3360));
+                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2dGeometry, transposedKernel, outputGradient, inputGradient, scratch.Slice(0, 24960));
             }
         }
 
@@ -498,12 +501,12 @@ namespace Samples.Vision
         }
 
         /// <summary>conv2d_1 backward: Conv2D 16 1x1, strides 1x1, valid, no bias; 4x15x16 -> 4x15x8.</summary>
-        private static void Conv2d1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> transposedKernel, global::System.Span<float> scratch)
+        private static void Conv2d1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> transposedKernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> inputGradient, global::System.Span<float> scratch)
         {
             global::NetDsl.Kernels.Conv2DKernels.AccumulateParameterGradients(in Conv2d1Geometry, input, default, outputGradient, kernelGradient, default);
             if (!inputGradient.IsEmpty)
             {
-                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2d1Geometry, kernel, transposedKernel, outputGradient, inputGradient, scratch.Slice(0, 960));
+                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2d1Geometry, transposedKernel, outputGradient, inputGradient, scratch.Slice(0, 480));
             }
         }
 

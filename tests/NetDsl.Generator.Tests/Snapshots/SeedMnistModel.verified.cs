@@ -264,17 +264,17 @@ namespace Samples
             DenseBackward(ws.Conv2d2, p.Slice(DenseKernelOffset, 36864), ws.GradB(64), g.Slice(DenseKernelOffset, 36864), g.Slice(DenseBiasOffset, 64), ws.GradA(576));
             // conv2d_2: Conv2D 64 3x3, strides 1x1, valid, relu
             global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Conv2d2, ws.GradA(576));
-            Conv2d2Backward(ws.MaxPooling2d1, p.Slice(Conv2d2KernelOffset, 36864), ws.GradA(576), g.Slice(Conv2d2KernelOffset, 36864), g.Slice(Conv2d2BiasOffset, 64), ws.GradB(1600), ws.Conv2d2TransposedKernel, ws.Scratch);
+            Conv2d2Backward(ws.MaxPooling2d1, ws.Conv2d2TransposedKernel, ws.GradA(576), g.Slice(Conv2d2KernelOffset, 36864), g.Slice(Conv2d2BiasOffset, 64), ws.GradB(1600), ws.Scratch);
             // max_pooling2d_1: MaxPooling2D 2x2, strides 2x2, valid
             MaxPooling2d1Backward(ws.Conv2d1, ws.MaxPooling2d1, ws.GradB(1600), ws.GradA(7744));
             // conv2d_1: Conv2D 64 3x3, strides 1x1, valid, relu
             global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Conv2d1, ws.GradA(7744));
-            Conv2d1Backward(ws.MaxPooling2d, p.Slice(Conv2d1KernelOffset, 18432), ws.GradA(7744), g.Slice(Conv2d1KernelOffset, 18432), g.Slice(Conv2d1BiasOffset, 64), ws.GradB(5408), ws.Conv2d1TransposedKernel, ws.Scratch);
+            Conv2d1Backward(ws.MaxPooling2d, ws.Conv2d1TransposedKernel, ws.GradA(7744), g.Slice(Conv2d1KernelOffset, 18432), g.Slice(Conv2d1BiasOffset, 64), ws.GradB(5408), ws.Scratch);
             // max_pooling2d: MaxPooling2D 2x2, strides 2x2, valid
             MaxPooling2dBackward(ws.Conv2d, ws.MaxPooling2d, ws.GradB(5408), ws.GradA(21632));
             // conv2d: Conv2D 32 3x3, strides 1x1, valid, relu
             global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Conv2d, ws.GradA(21632));
-            Conv2dBackward(input, p.Slice(Conv2dKernelOffset, 288), ws.GradA(21632), g.Slice(Conv2dKernelOffset, 288), g.Slice(Conv2dBiasOffset, 32), inputGradient, ws.Conv2dTransposedKernel, ws.Scratch);
+            Conv2dBackward(input, ws.Conv2dTransposedKernel, ws.GradA(21632), g.Slice(Conv2dKernelOffset, 288), g.Slice(Conv2dBiasOffset, 32), inputGradient, ws.Scratch);
         }
 
         /// <summary>Sparse categorical cross-entropy of one sample from logits; writes the output gradient unless <paramref name="gradient"/> is empty.</summary>
@@ -342,16 +342,16 @@ namespace Samples
             public readonly float[] Conv2d2 = new float[576];
             /// <summary>dense output, 64.</summary>
             public readonly float[] Dense = new float[64];
-            /// <summary>conv2d kernel flipped and transposed, for its input gradient; set at the start of training passes.</summary>
+            /// <summary>conv2d kernel transposed to [out, kh * kw * in], for its input gradient; set at the start of training passes.</summary>
             public readonly float[] Conv2dTransposedKernel = new float[288];
-            /// <summary>conv2d_1 kernel flipped and transposed, for its input gradient; set at the start of training passes.</summary>
+            /// <summary>conv2d_1 kernel transposed to [out, kh * kw * in], for its input gradient; set at the start of training passes.</summary>
             public readonly float[] Conv2d1TransposedKernel = new float[18432];
-            /// <summary>conv2d_2 kernel flipped and transposed, for its input gradient; set at the start of training passes.</summary>
+            /// <summary>conv2d_2 kernel transposed to [out, kh * kw * in], for its input gradient; set at the start of training passes.</summary>
             public readonly float[] Conv2d2TransposedKernel = new float[36864];
             /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
             public readonly float[] Output = new float[OutputLength];
             /// <summary>Temporary space of the convolutions' input gradients.</summary>
-            public readonly float[] Scratch = new float[28800];
+            public readonly float[] Scratch = new float[34848];
             private readonly float[] _gradA = new float[21632], _gradB = new float[21632];
 
             /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>
@@ -386,12 +386,12 @@ namespace Samples
         }
 
         /// <summary>conv2d backward: Conv2D 32 3x3, strides 1x1, valid, relu; 26x26x32 -> 28x28x1.</summary>
-        private static void Conv2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> transposedKernel, global::System.Span<float> scratch)
+        private static void Conv2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> transposedKernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient, global::System.Span<float> scratch)
         {
             global::NetDsl.Kernels.Conv2DKernels.AccumulateParameterGradients(in Conv2dGeometry, input, default, outputGradient, kernelGradient, biasGradient);
             if (!inputGradient.IsEmpty)
             {
-                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2dGeometry, kernel, transposedKernel, outputGradient, inputGradient, scratch.Slice(0, 28800));
+                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2dGeometry, transposedKernel, outputGradient, inputGradient, scratch.Slice(0, 6084));
             }
         }
 
@@ -461,12 +461,12 @@ namespace Samples
         }
 
         /// <summary>conv2d_1 backward: Conv2D 64 3x3, strides 1x1, valid, relu; 11x11x64 -> 13x13x32.</summary>
-        private static void Conv2d1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> transposedKernel, global::System.Span<float> scratch)
+        private static void Conv2d1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> transposedKernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient, global::System.Span<float> scratch)
         {
             global::NetDsl.Kernels.Conv2DKernels.AccumulateParameterGradients(in Conv2d1Geometry, input, default, outputGradient, kernelGradient, biasGradient);
             if (!inputGradient.IsEmpty)
             {
-                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2d1Geometry, kernel, transposedKernel, outputGradient, inputGradient, scratch.Slice(0, 14400));
+                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2d1Geometry, transposedKernel, outputGradient, inputGradient, scratch.Slice(0, 34848));
             }
         }
 
@@ -536,12 +536,12 @@ namespace Samples
         }
 
         /// <summary>conv2d_2 backward: Conv2D 64 3x3, strides 1x1, valid, relu; 3x3x64 -> 5x5x64.</summary>
-        private static void Conv2d2Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient, global::System.ReadOnlySpan<float> transposedKernel, global::System.Span<float> scratch)
+        private static void Conv2d2Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> transposedKernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient, global::System.Span<float> scratch)
         {
             global::NetDsl.Kernels.Conv2DKernels.AccumulateParameterGradients(in Conv2d2Geometry, input, default, outputGradient, kernelGradient, biasGradient);
             if (!inputGradient.IsEmpty)
             {
-                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2d2Geometry, kernel, transposedKernel, outputGradient, inputGradient, scratch.Slice(0, 3136));
+                global::NetDsl.Kernels.Conv2DKernels.InputGradient(in Conv2d2Geometry, transposedKernel, outputGradient, inputGradient, scratch.Slice(0, 5184));
             }
         }
 
