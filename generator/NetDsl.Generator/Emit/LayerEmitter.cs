@@ -29,11 +29,9 @@ internal static class LayerEmitter
                 break;
             case LayerKind.MaxPooling2D:
             case LayerKind.AveragePooling2D:
-                EmitPoolingForward(w, layer);
-                break;
             case LayerKind.GlobalAveragePooling2D:
             case LayerKind.GlobalMaxPooling2D:
-                EmitGlobalPoolingForward(w, layer);
+                EmitPoolingForward(w, layer);
                 break;
             case LayerKind.Dense:
                 EmitDenseForward(w, layer);
@@ -63,11 +61,9 @@ internal static class LayerEmitter
                 break;
             case LayerKind.MaxPooling2D:
             case LayerKind.AveragePooling2D:
-                EmitPoolingBackward(w, layer);
-                break;
             case LayerKind.GlobalAveragePooling2D:
             case LayerKind.GlobalMaxPooling2D:
-                EmitGlobalPoolingBackward(w, layer);
+                EmitPoolingBackward(w, layer);
                 break;
             case LayerKind.Dense:
                 EmitDenseBackward(w, layer);
@@ -143,90 +139,33 @@ internal static class LayerEmitter
                 + ", relu: " + (FusesActivation(layer) ? "true" : "false") + ");"));
     }
 
-    private static void EmitPoolingForward(SourceWriter w, LayerPlan layer)
+    /// <summary>Pooling layers (global ones included) run the runtime's vectorised pooling kernels.</summary>
+    public static bool IsPooling(LayerPlan layer) => layer.Kind is LayerKind.MaxPooling2D or LayerKind.AveragePooling2D
+        or LayerKind.GlobalAveragePooling2D or LayerKind.GlobalMaxPooling2D;
+
+    private static bool IsMax(LayerPlan layer) => layer.Kind is LayerKind.MaxPooling2D or LayerKind.GlobalMaxPooling2D;
+
+    /// <summary>The pooling geometry as a constant for the runtime kernels.</summary>
+    public static void EmitPool2DGeometry(SourceWriter w, LayerPlan layer)
     {
+        w.Line("/// <summary>" + layer.Name + ": " + Title(layer) + "; " + Describe(layer.Input) + " -> " + Describe(layer.Output) + ".</summary>");
+        if (layer.Kind is LayerKind.GlobalAveragePooling2D or LayerKind.GlobalMaxPooling2D)
+        {
+            w.Line("private static readonly global::NetDsl.Kernels.Pool2DGeometry " + GeometryName(layer) + " = global::NetDsl.Kernels.Pool2DGeometry.Global("
+                + Int(layer.Input.Height) + ", " + Int(layer.Input.Width) + ", " + Int(layer.Input.Channels) + ");");
+            return;
+        }
+
         Window k = layer.Window;
-        bool max = layer.Kind == LayerKind.MaxPooling2D;
-        string combine = max ? VectorOps + ".Max" : VectorOps + ".Add";
-        EmitMethod(w, "private static void " + ForwardName(layer) + "(" + ReadOnlySpan + " input, " + Span + " output)", Geometry(layer, "PH", "PW"), w =>
-        {
-            w.Block("for (int oy = 0; oy < OutH; oy++)", () =>
-            {
-                w.Line(k.IsPadded ? "int iy = oy * SH - PadTop;" : "int iy = oy * SH;");
-                if (k.IsPadded)
-                {
-                    w.Line("int ky0 = global::System.Math.Max(0, -iy), ky1 = global::System.Math.Min(PH, InH - iy);");
-                }
-
-                w.Block("for (int ox = 0; ox < OutW; ox++)", () =>
-                {
-                    w.Line(k.IsPadded ? "int ix = ox * SW - PadLeft;" : "int ix = ox * SW;");
-                    w.Line(Span + " o = output.Slice((oy * OutW + ox) * C, C);");
-                    if (k.IsPadded)
-                    {
-                        // Only real cells take part: padding never wins a max and is not counted in a mean.
-                        w.Line("int kx0 = global::System.Math.Max(0, -ix), kx1 = global::System.Math.Min(PW, InW - ix);");
-                        w.Line("input.Slice(((iy + ky0) * InW + ix + kx0) * C, C).CopyTo(o);");
-                        w.Block("for (int ky = ky0; ky < ky1; ky++)", () =>
-                            w.Block("for (int kx = ky == ky0 ? kx0 + 1 : kx0; kx < kx1; kx++)", () =>
-                                w.Line(combine + "(input.Slice(((iy + ky) * InW + ix + kx) * C, C), o);")));
-                        if (!max)
-                        {
-                            w.Line(VectorOps + ".Scale(o, 1f / ((ky1 - ky0) * (kx1 - kx0)));");
-                        }
-                    }
-                    else if (k.Height * k.Width <= MaxUnrolledTaps)
-                    {
-                        w.Line("input.Slice((iy * InW + ix) * C, C).CopyTo(o);");
-                        for (int ky = 0; ky < k.Height; ky++)
-                        {
-                            for (int kx = 0; kx < k.Width; kx++)
-                            {
-                                if (ky == 0 && kx == 0)
-                                {
-                                    continue;
-                                }
-
-                                w.Line(combine + "(input.Slice(((iy + " + ky + ") * InW + ix + " + kx + ") * C, C), o);");
-                            }
-                        }
-
-                        if (!max)
-                        {
-                            w.Line(VectorOps + ".Scale(o, 1f / (PH * PW));");
-                        }
-                    }
-                    else
-                    {
-                        w.Line("input.Slice((iy * InW + ix) * C, C).CopyTo(o);");
-                        w.Block("for (int ky = 0; ky < PH; ky++)", () =>
-                            w.Block("for (int kx = ky == 0 ? 1 : 0; kx < PW; kx++)", () =>
-                                w.Line(combine + "(input.Slice(((iy + ky) * InW + ix + kx) * C, C), o);")));
-                        if (!max)
-                        {
-                            w.Line(VectorOps + ".Scale(o, 1f / (PH * PW));");
-                        }
-                    }
-                });
-            });
-        });
+        w.Line("private static readonly global::NetDsl.Kernels.Pool2DGeometry " + GeometryName(layer) + " = new global::NetDsl.Kernels.Pool2DGeometry(");
+        w.Line("    inputHeight: " + Int(layer.Input.Height) + ", inputWidth: " + Int(layer.Input.Width) + ", channels: " + Int(layer.Input.Channels) + ",");
+        w.Line("    poolHeight: " + Int(k.Height) + ", poolWidth: " + Int(k.Width) + ", strideHeight: " + Int(k.StrideHeight) + ", strideWidth: " + Int(k.StrideWidth) + ",");
+        w.Line("    padTop: " + Int(k.PadTop) + ", padBottom: " + Int(k.PadBottom) + ", padLeft: " + Int(k.PadLeft) + ", padRight: " + Int(k.PadRight) + ");");
     }
 
-    private static void EmitGlobalPoolingForward(SourceWriter w, LayerPlan layer)
-    {
-        bool max = layer.Kind == LayerKind.GlobalMaxPooling2D;
-        var constants = new[] { new[] { ("Pixels", layer.Input.Height * layer.Input.Width), ("C", layer.Input.Channels) } };
-        EmitMethod(w, "private static void " + ForwardName(layer) + "(" + ReadOnlySpan + " input, " + Span + " output)", constants, w =>
-        {
-            w.Line("input.Slice(0, C).CopyTo(output);");
-            w.Block("for (int i = 1; i < Pixels; i++)", () =>
-                w.Line((max ? VectorOps + ".Max" : VectorOps + ".Add") + "(input.Slice(i * C, C), output);"));
-            if (!max)
-            {
-                w.Line(VectorOps + ".Scale(output, 1f / Pixels);");
-            }
-        });
-    }
+    private static void EmitPoolingForward(SourceWriter w, LayerPlan layer) =>
+        w.Block("private static void " + ForwardName(layer) + "(" + ReadOnlySpan + " input, " + Span + " output)", () =>
+            w.Line("global::NetDsl.Kernels.PoolingKernels." + (IsMax(layer) ? "MaxForward" : "AverageForward") + "(in " + GeometryName(layer) + ", input, output);"));
 
     private static void EmitDenseForward(SourceWriter w, LayerPlan layer)
     {
@@ -253,86 +192,11 @@ internal static class LayerEmitter
         });
     }
 
-    private static void EmitPoolingBackward(SourceWriter w, LayerPlan layer)
-    {
-        Window k = layer.Window;
-        bool max = layer.Kind == LayerKind.MaxPooling2D;
-        string header = "private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " output, " + ReadOnlySpan + " outputGradient, " + Span + " inputGradient)";
-        EmitMethod(w, header, Geometry(layer, "PH", "PW"), w =>
-        {
-            w.Line("inputGradient.Clear();");
-            w.Block("for (int oy = 0; oy < OutH; oy++)", () =>
-            {
-                w.Line(k.IsPadded ? "int iy = oy * SH - PadTop;" : "int iy = oy * SH;");
-                w.Line(k.IsPadded
-                    ? "int ky0 = global::System.Math.Max(0, -iy), ky1 = global::System.Math.Min(PH, InH - iy);"
-                    : "const int ky0 = 0, ky1 = PH;");
-                w.Block("for (int ox = 0; ox < OutW; ox++)", () =>
-                {
-                    w.Line(k.IsPadded ? "int ix = ox * SW - PadLeft;" : "int ix = ox * SW;");
-                    w.Line(k.IsPadded
-                        ? "int kx0 = global::System.Math.Max(0, -ix), kx1 = global::System.Math.Min(PW, InW - ix);"
-                        : "const int kx0 = 0, kx1 = PW;");
-                    w.Line("int o = (oy * OutW + ox) * C;");
-                    if (max)
-                    {
-                        // The gradient goes to the first cell (row-major) holding the maximum, as in TensorFlow.
-                        w.Block("for (int c = 0; c < C; c++)", () =>
-                        {
-                            w.Line("float max = output[o + c];");
-                            w.Line("bool found = false;");
-                            w.Block("for (int ky = ky0; ky < ky1 && !found; ky++)", () =>
-                                w.Block("for (int kx = kx0; kx < kx1; kx++)", () =>
-                                {
-                                    w.Line("int i = ((iy + ky) * InW + ix + kx) * C + c;");
-                                    w.Block("if (input[i] == max)", () =>
-                                    {
-                                        w.Line("inputGradient[i] += outputGradient[o + c];");
-                                        w.Line("found = true;");
-                                        w.Line("break;");
-                                    });
-                                }));
-                        });
-                    }
-                    else
-                    {
-                        // Each real cell of the window gets an equal share.
-                        w.Line(ReadOnlySpan + " d = outputGradient.Slice(o, C);");
-                        w.Line("float share = 1f / ((ky1 - ky0) * (kx1 - kx0));");
-                        w.Block("for (int ky = ky0; ky < ky1; ky++)", () =>
-                            w.Block("for (int kx = kx0; kx < kx1; kx++)", () =>
-                                w.Line(VectorOps + ".MultiplyAdd(share, d, inputGradient.Slice(((iy + ky) * InW + ix + kx) * C, C));")));
-                    }
-                });
-            });
-        });
-    }
-
-    private static void EmitGlobalPoolingBackward(SourceWriter w, LayerPlan layer)
-    {
-        bool max = layer.Kind == LayerKind.GlobalMaxPooling2D;
-        var constants = new[] { new[] { ("Pixels", layer.Input.Height * layer.Input.Width), ("C", layer.Input.Channels) } };
-        string header = "private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " output, " + ReadOnlySpan + " outputGradient, " + Span + " inputGradient)";
-        EmitMethod(w, header, constants, w =>
-        {
-            w.Line("inputGradient.Clear();");
-            if (max)
-            {
-                w.Block("for (int c = 0; c < C; c++)", () =>
-                    w.Block("for (int i = c; i < Pixels * C; i += C)", () =>
-                        w.Block("if (input[i] == output[c])", () =>
-                        {
-                            w.Line("inputGradient[i] = outputGradient[c];");
-                            w.Line("break;");
-                        })));
-            }
-            else
-            {
-                w.Block("for (int i = 0; i < Pixels; i++)", () =>
-                    w.Line(VectorOps + ".MultiplyAdd(1f / Pixels, outputGradient.Slice(0, C), inputGradient.Slice(i * C, C));"));
-            }
-        });
-    }
+    private static void EmitPoolingBackward(SourceWriter w, LayerPlan layer) =>
+        w.Block("private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " output, " + ReadOnlySpan + " outputGradient, " + Span + " inputGradient)", () =>
+            w.Line(IsMax(layer)
+                ? "global::NetDsl.Kernels.PoolingKernels.MaxBackward(in " + GeometryName(layer) + ", input, output, outputGradient, inputGradient);"
+                : "global::NetDsl.Kernels.PoolingKernels.AverageBackward(in " + GeometryName(layer) + ", outputGradient, inputGradient);"));
 
     private static void EmitDenseBackward(SourceWriter w, LayerPlan layer)
     {

@@ -79,7 +79,7 @@ internal static partial class NetworkEmitter
         EmitSummaryAndLayout(w, model);
         EmitParameterOffsets(w, model);
 
-        w.Line("private readonly float[] _parameters = new float[ParameterCount];");
+        w.Line("private readonly global::NetDsl.Engine.AlignedBuffer _parameters = new global::NetDsl.Engine.AlignedBuffer(ParameterCount);");
         w.Line("private readonly Workspace _workspace = new Workspace();");
         w.Line("private readonly global::NetDsl.Engine.BatchEngine<Workspace> _engine = new global::NetDsl.Engine.BatchEngine<Workspace>(Kernel.Instance);");
         w.Line();
@@ -90,7 +90,7 @@ internal static partial class NetworkEmitter
         w.Line();
         w.Line("/// <summary>Creates the network with Keras's default initialisation; the same <paramref name=\"seed\"/> always gives the same weights.</summary>");
         w.Block("public " + model.Target.Name + "(int seed)", () =>
-            w.Line("global::NetDsl.NetworkInitializer.Initialize(_parameters, ParameterLayout, seed);"));
+            w.Line("global::NetDsl.NetworkInitializer.Initialize(_parameters.Span, ParameterLayout, seed);"));
         w.Line();
         EmitInstanceMembers(w, model, valid: true);
         EmitInterfaceMembers(w);
@@ -99,10 +99,18 @@ internal static partial class NetworkEmitter
         EmitLoss(w, plan);
         EmitKernel(w, model);
         EmitWorkspace(w, model, buffers);
-        foreach (LayerPlan layer in model.Layers.Where(l => l.Kind == LayerKind.Conv2D))
+        foreach (LayerPlan layer in model.Layers)
         {
-            w.Line();
-            LayerEmitter.EmitConv2DGeometry(w, layer);
+            if (layer.Kind == LayerKind.Conv2D)
+            {
+                w.Line();
+                LayerEmitter.EmitConv2DGeometry(w, layer);
+            }
+            else if (LayerEmitter.IsPooling(layer))
+            {
+                w.Line();
+                LayerEmitter.EmitPool2DGeometry(w, layer);
+            }
         }
 
         foreach (LayerPlan layer in model.Layers)
@@ -257,7 +265,7 @@ internal static partial class NetworkEmitter
         }
 
         w.Line("/// <summary>All parameters in one flat buffer: layers in order, kernel then bias, Keras layouts (see <see cref=\"ParameterLayout\"/>).</summary>");
-        w.Line("public " + Span + " Parameters => " + (valid ? "_parameters;" : notBuilt));
+        w.Line("public " + Span + " Parameters => " + (valid ? "_parameters.Span;" : notBuilt));
         w.Line();
         w.Line("/// <summary>How many threads batch operations may use (default: one per processor; 1 makes training bit-for-bit repeatable).</summary>");
         w.Line("public int MaxDegreeOfParallelism");
@@ -273,19 +281,19 @@ internal static partial class NetworkEmitter
             "public void Predict(" + ReadOnlySpan + " input, " + Span + " output)",
             Guard + ".CheckLength(input.Length, InputLength, nameof(input));",
             Guard + ".CheckLength(output.Length, OutputLength, nameof(output));",
-            "Forward(_parameters, input, _workspace, output, training: false, logits: false);");
+            "Forward(_parameters.Span, input, _workspace, output, training: false, logits: false);");
 
         w.Line("/// <summary>Runs <paramref name=\"batchSize\"/> samples stored one after another in <paramref name=\"inputs\"/>, on all cores.</summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not hold exactly <paramref name=\"batchSize\"/> samples.</exception>");
         Body(
             "public void Predict(" + ReadOnlySpan + " inputs, " + Span + " outputs, int batchSize)",
-            "_engine.Predict(_parameters, inputs, outputs, batchSize);");
+            "_engine.Predict(_parameters.Span, inputs, outputs, batchSize);");
 
         w.Line("/// <summary>The index of the largest output for one sample (the predicted class).</summary>");
         Body(
             "public int Classify(" + ReadOnlySpan + " input)",
             Guard + ".CheckLength(input.Length, InputLength, nameof(input));",
-            "Forward(_parameters, input, _workspace, _workspace.Output, training: false, logits: false);",
+            "Forward(_parameters.Span, input, _workspace, _workspace.Output, training: false, logits: false);",
             "return " + VectorOps + ".ArgMax(_workspace.Output);");
 
         w.Line("/// <summary>The predicted class of each of <c>classes.Length</c> samples stored one after another.</summary>");
@@ -300,7 +308,7 @@ internal static partial class NetworkEmitter
             w.Line(Guard + ".CheckBatch(inputs.Length, classes.Length, InputLength, nameof(inputs));");
             w.Block("for (int n = 0; n < classes.Length; n++)", () =>
             {
-                w.Line("Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output, training: false, logits: false);");
+                w.Line("Forward(_parameters.Span, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output, training: false, logits: false);");
                 w.Line("classes[n] = " + VectorOps + ".ArgMax(_workspace.Output);");
             });
         });
@@ -313,27 +321,27 @@ internal static partial class NetworkEmitter
         w.Line("/// </summary>");
         Body(
             "public float ComputeGradients(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, " + Span + " gradients)",
-            "return _engine.ComputeGradients(_parameters, inputs, labels, gradients, default).Loss;");
+            "return _engine.ComputeGradients(_parameters.Span, inputs, labels, gradients, default).Loss;");
 
         w.Line("/// <summary>Like <see cref=\"ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, global::System.Span{float})\"/>; also returns the batch accuracy and, unless <paramref name=\"inputGradients\"/> is empty, writes each sample's input gradient.</summary>");
         Body(
             "public " + Statistics + " ComputeGradients(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels, " + Span + " gradients, " + Span + " inputGradients)",
-            "return _engine.ComputeGradients(_parameters, inputs, labels, gradients, inputGradients);");
+            "return _engine.ComputeGradients(_parameters.Span, inputs, labels, gradients, inputGradients);");
 
         w.Line("/// <summary>Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the parameter gradients and, unless empty, each sample's input gradient.</summary>");
         Body(
             "public void Backpropagate(" + ReadOnlySpan + " inputs, " + ReadOnlySpan + " outputGradients, " + Span + " gradients, " + Span + " inputGradients)",
-            "_engine.Backpropagate(_parameters, inputs, outputGradients, gradients, inputGradients);");
+            "_engine.Backpropagate(_parameters.Span, inputs, outputGradients, gradients, inputGradients);");
 
         w.Line("/// <summary>Mean loss and accuracy of a batch in inference mode (Keras's <c>evaluate</c>).</summary>");
         Body(
             "public " + Statistics + " Evaluate(" + ReadOnlySpan + " inputs, global::System.ReadOnlySpan<int> labels)",
-            "return _engine.Evaluate(_parameters, inputs, labels);");
+            "return _engine.Evaluate(_parameters.Span, inputs, labels);");
 
         w.Line("/// <summary>Saves the parameters as a safetensors file (Keras names and layouts, the architecture in the metadata); the file is replaced only once the new one is complete.</summary>");
         Body(
             "public void Save(string path)",
-            "global::NetDsl.Serialization.Safetensors.Save(path, ParameterLayout, _parameters, new global::System.Collections.Generic.Dictionary<string, string>",
+            "global::NetDsl.Serialization.Safetensors.Save(path, ParameterLayout, _parameters.Span, new global::System.Collections.Generic.Dictionary<string, string>",
             "{",
             "    [\"format\"] = \"netdsl\",",
             "    [\"network\"] = \"" + model.Target.Name + "\",",
@@ -343,7 +351,7 @@ internal static partial class NetworkEmitter
         w.Line("/// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error the parameters are unchanged.</summary>");
         Body(
             "public void Load(string path)",
-            "global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters);");
+            "global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters.Span);");
     }
 
     private static void EmitInterfaceMembers(SourceWriter w)
@@ -543,56 +551,66 @@ internal static partial class NetworkEmitter
 
     private static void EmitWorkspace(SourceWriter w, NetworkModel model, BufferPlan buffers)
     {
+        var entries = new List<(string Name, int Length, string Summary)>();
         int gradientLength = model.Input.Length;
+        int scratch = 0;
         foreach (LayerPlan layer in model.Layers)
         {
+            if (buffers.HasWorkspaceBuffer(layer))
+            {
+                entries.Add((BufferName(layer), layer.Output.Length, layer.Name + " output, " + Describe(layer.Output) + "."));
+            }
+
+            if (LayerEmitter.PaddedInputLength(layer) > 0)
+            {
+                entries.Add((LayerEmitter.PaddedInputName(layer), LayerEmitter.PaddedInputLength(layer), layer.Name + " input with its zero padding, kept for the backward pass."));
+            }
+
+            if (LayerEmitter.NeedsTransposedKernel(layer))
+            {
+                entries.Add((LayerEmitter.TransposedKernelName(layer), layer.Find("kernel")!.Length, layer.Name + " kernel transposed to [out, kh * kw * in], for its input gradient; set at the start of training passes."));
+            }
+
             gradientLength = System.Math.Max(gradientLength, layer.Output.Length);
+            scratch = System.Math.Max(scratch, LayerEmitter.InputGradientScratchLength(layer));
         }
 
+        entries.Add(("Output", model.Output.Length, "The network's output (logits when the final softmax is fused with the loss)."));
+        entries.Add(("Scratch", scratch, "Temporary space of the convolutions' input gradients."));
+
         w.Line();
-        w.Line("/// <summary>One worker's buffers, allocated once, each of its exact size: every layer's output and two gradient buffers.</summary>");
+        w.Line("/// <summary>One worker's buffers, each of its exact size, carved out of one 64-byte aligned block: every layer's output and two gradient buffers.</summary>");
         w.Block("private sealed class Workspace", () =>
         {
-            foreach (LayerPlan layer in model.Layers)
+            int offset = 0;
+            var lines = new List<string>();
+            foreach ((string name, int length, string summary) in entries)
             {
-                if (buffers.HasWorkspaceBuffer(layer))
-                {
-                    w.Line("/// <summary>" + layer.Name + " output, " + Describe(layer.Output) + ".</summary>");
-                    w.Line("public readonly float[] " + BufferName(layer) + " = new float[" + Int(layer.Output.Length) + "];");
-                }
+                lines.Add("/// <summary>" + summary + "</summary>");
+                lines.Add("public " + Span + " " + name + " => _arena.Slice(" + Int(offset) + ", " + Int(length) + ");");
+                lines.Add(string.Empty);
+                offset += RoundUp(length);
             }
 
-            int scratch = 0;
-            foreach (LayerPlan layer in model.Layers)
-            {
-                if (LayerEmitter.PaddedInputLength(layer) > 0)
-                {
-                    w.Line("/// <summary>" + layer.Name + " input with its zero padding, kept for the backward pass.</summary>");
-                    w.Line("public readonly float[] " + LayerEmitter.PaddedInputName(layer) + " = new float[" + Int(LayerEmitter.PaddedInputLength(layer)) + "];");
-                }
-
-                if (LayerEmitter.NeedsTransposedKernel(layer))
-                {
-                    w.Line("/// <summary>" + layer.Name + " kernel transposed to [out, kh * kw * in], for its input gradient; set at the start of training passes.</summary>");
-                    w.Line("public readonly float[] " + LayerEmitter.TransposedKernelName(layer) + " = new float[" + Int(layer.Find("kernel")!.Length) + "];");
-                }
-
-                scratch = System.Math.Max(scratch, LayerEmitter.InputGradientScratchLength(layer));
-            }
-
-            w.Line("/// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>");
-            w.Line("public readonly float[] Output = new float[OutputLength];");
-            w.Line("/// <summary>Temporary space of the convolutions' input gradients.</summary>");
-            w.Line("public readonly float[] Scratch = new float[" + Int(scratch) + "];");
-            w.Line("private readonly float[] _gradA = new float[" + Int(gradientLength) + "], _gradB = new float[" + Int(gradientLength) + "];");
+            int gradA = offset, gradB = offset + RoundUp(gradientLength);
+            int total = gradB + RoundUp(gradientLength);
+            w.Line("private readonly global::NetDsl.Engine.AlignedBuffer _arena = new global::NetDsl.Engine.AlignedBuffer(" + Int(total) + ");");
             w.Line();
+            foreach (string line in lines)
+            {
+                w.Line(line);
+            }
+
             w.Line("/// <summary>The first <paramref name=\"length\"/> values of one of the two buffers gradients alternate between on the way back.</summary>");
-            w.Line("public " + Span + " GradA(int length) => new " + Span + "(_gradA, 0, length);");
+            w.Line("public " + Span + " GradA(int length) => _arena.Slice(" + Int(gradA) + ", length);");
             w.Line();
             w.Line("/// <summary>The first <paramref name=\"length\"/> values of the other gradient buffer.</summary>");
-            w.Line("public " + Span + " GradB(int length) => new " + Span + "(_gradB, 0, length);");
+            w.Line("public " + Span + " GradB(int length) => _arena.Slice(" + Int(gradB) + ", length);");
         });
     }
+
+    /// <summary>Rounds up to a multiple of 16 floats, so every buffer starts on a 64-byte boundary.</summary>
+    private static int RoundUp(int length) => (length + 15) / 16 * 16;
 
     private static string ParameterSlice(string buffer, LayerPlan layer, ParameterPlan parameter) =>
         buffer + ".Slice(" + OffsetName(layer, parameter) + ", " + Int(parameter.Length) + ")";

@@ -215,7 +215,7 @@ public sealed unsafe class BatchEngine<TWorkspace> : IParallelWork
         bool accumulates = _operation is Operation.Gradients or Operation.Backpropagate;
         if (accumulates)
         {
-            part.Gradients.AsSpan().Clear();
+            part.Gradients.Clear();
             _kernel.BeginTraining(parameters, part.Workspace);
         }
 
@@ -286,7 +286,7 @@ public sealed unsafe class BatchEngine<TWorkspace> : IParallelWork
         _parts.CopyTo(parts, 0);
         for (int i = _parts.Length; i < count; i++)
         {
-            parts[i] = new Part(_kernel.CreateWorkspace(), new float[_kernel.ParameterCount]);
+            parts[i] = new Part(_kernel.CreateWorkspace(), new AlignedBuffer(_kernel.ParameterCount));
         }
 
         _parts = parts;
@@ -313,15 +313,17 @@ public sealed unsafe class BatchEngine<TWorkspace> : IParallelWork
 
     private sealed class Part
     {
-        public Part(TWorkspace workspace, float[] gradients)
+        public Part(TWorkspace workspace, AlignedBuffer gradients)
         {
             Workspace = workspace;
-            Gradients = gradients;
+            _gradients = gradients;
         }
+
+        private readonly AlignedBuffer _gradients;
 
         public TWorkspace Workspace { get; }
 
-        public float[] Gradients { get; }
+        public Span<float> Gradients => _gradients.Span;
 
         public double Loss { get; set; }
 

@@ -73,40 +73,17 @@ public static class ActivationKernels
         }
     }
 
-    /// <summary>ReLU backward: <c>dy *= (y &gt; 0)</c>.</summary>
-    public static void ReLUBackward(ReadOnlySpan<float> output, Span<float> gradient)
-    {
-        CheckSameLength(output.Length, gradient.Length);
-        for (int i = 0; i < gradient.Length; i++)
-        {
-            if (!(output[i] > 0f))
-            {
-                gradient[i] = 0f;
-            }
-        }
-    }
+    /// <summary>ReLU backward: <c>dy = y &gt; 0 ? dy : 0</c>.</summary>
+    public static void ReLUBackward(ReadOnlySpan<float> output, Span<float> gradient) =>
+        Elementwise<ReLUGradient>(output, gradient);
 
     /// <summary>Sigmoid backward: <c>dy *= y * (1 - y)</c>.</summary>
-    public static void SigmoidBackward(ReadOnlySpan<float> output, Span<float> gradient)
-    {
-        CheckSameLength(output.Length, gradient.Length);
-        for (int i = 0; i < gradient.Length; i++)
-        {
-            float y = output[i];
-            gradient[i] *= y * (1f - y);
-        }
-    }
+    public static void SigmoidBackward(ReadOnlySpan<float> output, Span<float> gradient) =>
+        Elementwise<SigmoidGradient>(output, gradient);
 
     /// <summary>Tanh backward: <c>dy *= 1 - y^2</c>.</summary>
-    public static void TanhBackward(ReadOnlySpan<float> output, Span<float> gradient)
-    {
-        CheckSameLength(output.Length, gradient.Length);
-        for (int i = 0; i < gradient.Length; i++)
-        {
-            float y = output[i];
-            gradient[i] *= 1f - (y * y);
-        }
-    }
+    public static void TanhBackward(ReadOnlySpan<float> output, Span<float> gradient) =>
+        Elementwise<TanhGradient>(output, gradient);
 
     /// <summary>Softmax backward per group: <c>dx = y * (dy - sum(dy * y))</c>.</summary>
     public static void SoftmaxBackward(ReadOnlySpan<float> output, Span<float> gradient, int groupLength)
@@ -154,6 +131,70 @@ public static class ActivationKernels
         }
 
         return i;
+    }
+
+    /// <summary>Applies <typeparamref name="TOp"/> to (y, dy) pairs at every width, widest first.</summary>
+    private static void Elementwise<TOp>(ReadOnlySpan<float> output, Span<float> gradient)
+        where TOp : IGradientOperator
+    {
+        CheckSameLength(output.Length, gradient.Length);
+        ref float y = ref MemoryMarshal.GetReference(output);
+        ref float g = ref MemoryMarshal.GetReference(gradient);
+        int i = 0, n = gradient.Length;
+        i = ElementwiseCore<TOp, Simd512, Vector512<float>>(ref y, ref g, i, n);
+        i = ElementwiseCore<TOp, Simd256, Vector256<float>>(ref y, ref g, i, n);
+        i = ElementwiseCore<TOp, Simd128, Vector128<float>>(ref y, ref g, i, n);
+        ElementwiseCore<TOp, SimdScalar, float>(ref y, ref g, i, n);
+    }
+
+    private static int ElementwiseCore<TOp, TS, TV>(ref float y, ref float g, int i, int n)
+        where TOp : IGradientOperator
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return i;
+        }
+
+        for (; i + TS.Count <= n; i += TS.Count)
+        {
+            TS.Store(TOp.Apply<TS, TV>(TS.Load(ref y, i), TS.Load(ref g, i)), ref g, i);
+        }
+
+        return i;
+    }
+
+    /// <summary>An activation's backward step written once for every width: dx from y and dy.</summary>
+    private interface IGradientOperator
+    {
+        static abstract TV Apply<TS, TV>(TV y, TV dy)
+            where TS : ISimdWidth<TV>
+            where TV : struct;
+    }
+
+    private readonly struct ReLUGradient : IGradientOperator
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV Apply<TS, TV>(TV y, TV dy)
+            where TS : ISimdWidth<TV>
+            where TV : struct => TS.Select(TS.GreaterThan(y, TS.Zero), dy, TS.Zero);
+    }
+
+    private readonly struct SigmoidGradient : IGradientOperator
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV Apply<TS, TV>(TV y, TV dy)
+            where TS : ISimdWidth<TV>
+            where TV : struct => TS.Multiply(dy, TS.Subtract(y, TS.Multiply(y, y)));
+    }
+
+    private readonly struct TanhGradient : IGradientOperator
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static TV Apply<TS, TV>(TV y, TV dy)
+            where TS : ISimdWidth<TV>
+            where TV : struct => TS.Multiply(dy, TS.Subtract(TS.Broadcast(1f), TS.Multiply(y, y)));
     }
 
     private static void CheckSameLength(int a, int b)

@@ -40,6 +40,21 @@ internal interface ISimdWidth<TVector>
 
     static abstract float Sum(TVector value);
 
+    /// <summary>All bits set in lanes where <paramref name="a"/> &gt; <paramref name="b"/>, zero elsewhere.</summary>
+    static abstract TVector GreaterThan(TVector a, TVector b);
+
+    /// <summary>All bits set in lanes where <paramref name="a"/> == <paramref name="b"/>, zero elsewhere.</summary>
+    static abstract TVector Equal(TVector a, TVector b);
+
+    /// <summary>Bits of <paramref name="a"/> where <paramref name="mask"/> is set, of <paramref name="b"/> elsewhere.</summary>
+    static abstract TVector Select(TVector mask, TVector a, TVector b);
+
+    /// <summary><paramref name="a"/> and not <paramref name="b"/>, bitwise.</summary>
+    static abstract TVector AndNot(TVector a, TVector b);
+
+    /// <summary>Bitwise or.</summary>
+    static abstract TVector Or(TVector a, TVector b);
+
     static abstract float MaxAcross(TVector value);
 }
 
@@ -80,6 +95,21 @@ internal readonly struct Simd512 : ISimdWidth<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> GreaterThan(Vector512<float> a, Vector512<float> b) => Vector512.GreaterThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Equal(Vector512<float> a, Vector512<float> b) => Vector512.Equals(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Select(Vector512<float> mask, Vector512<float> a, Vector512<float> b) => Vector512.ConditionalSelect(mask, a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> AndNot(Vector512<float> a, Vector512<float> b) => Vector512.AndNot(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Or(Vector512<float> a, Vector512<float> b) => a | b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(Vector512<float> value) => Simd256.MaxAcross(Vector256.Max(value.GetLower(), value.GetUpper()));
@@ -124,6 +154,21 @@ internal readonly struct Simd256 : ISimdWidth<Vector256<float>>
     public static float Sum(Vector256<float> value) => Vector256.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> GreaterThan(Vector256<float> a, Vector256<float> b) => Vector256.GreaterThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Equal(Vector256<float> a, Vector256<float> b) => Vector256.Equals(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Select(Vector256<float> mask, Vector256<float> a, Vector256<float> b) => Vector256.ConditionalSelect(mask, a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> AndNot(Vector256<float> a, Vector256<float> b) => Vector256.AndNot(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Or(Vector256<float> a, Vector256<float> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(Vector256<float> value) => Simd128.MaxAcross(Vector128.Max(value.GetLower(), value.GetUpper()));
 }
 
@@ -164,6 +209,21 @@ internal readonly struct Simd128 : ISimdWidth<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(Vector128<float> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> GreaterThan(Vector128<float> a, Vector128<float> b) => Vector128.GreaterThan(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Equal(Vector128<float> a, Vector128<float> b) => Vector128.Equals(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Select(Vector128<float> mask, Vector128<float> a, Vector128<float> b) => Vector128.ConditionalSelect(mask, a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> AndNot(Vector128<float> a, Vector128<float> b) => Vector128.AndNot(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Or(Vector128<float> a, Vector128<float> b) => a | b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(Vector128<float> value)
@@ -214,6 +274,24 @@ internal readonly struct SimdScalar : ISimdWidth<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Sum(float value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float GreaterThan(float a, float b) => a > b ? AllBits : 0f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Equal(float a, float b) => a == b ? AllBits : 0f;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Select(float mask, float a, float b) =>
+        BitConverter.Int32BitsToSingle((BitConverter.SingleToInt32Bits(mask) & BitConverter.SingleToInt32Bits(a)) | (~BitConverter.SingleToInt32Bits(mask) & BitConverter.SingleToInt32Bits(b)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float AndNot(float a, float b) => BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(a) & ~BitConverter.SingleToInt32Bits(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Or(float a, float b) => BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(a) | BitConverter.SingleToInt32Bits(b));
+
+    private static float AllBits => BitConverter.Int32BitsToSingle(-1);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(float value) => value;

@@ -16,7 +16,7 @@ internal interface IRowMap
 /// <summary>
 /// Runs <see cref="TileKernel"/> over a whole output: rows in tiles of 6 (3 where the widest vectors are
 /// 256 bits or narrower: 16 registers), columns in blocks of up to 4 vectors of the widest accelerated width,
-/// the remaining columns with narrower widths and finally one float at a time.
+/// the remaining columns with narrower widths and finally one float at a time; cache-blocked so B stays in L1.
 /// </summary>
 internal static class TileDriver
 {
@@ -39,57 +39,51 @@ internal static class TileDriver
         public bool ReLU;
     }
 
+    /// <summary>Bytes of B one pass keeps hot: most of a 48 KiB L1 data cache, leaving room for A and the output.</summary>
+    private const int CacheBlockBytes = 24 * 1024;
+
+    /// <summary>
+    /// Runs the product over all rows and columns. Loop order keeps B in the L1 cache: the outer reduction is
+    /// cut into chunks whose B fits (later chunks add to the output; the activation is applied by the last),
+    /// and within a chunk each block of columns runs over every row tile before the next block.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TMap>(TMap map, int rowCount, scoped ref Operands operands)
         where TMap : struct, IRowMap
     {
-        if (Simd512.IsSupported)
+        int total = operands.OuterCount;
+        long chunkBytes = (long)operands.BOuter * sizeof(float);
+        int chunk = total <= 1 || chunkBytes <= 0 ? Math.Max(total, 1) : (int)Math.Clamp(CacheBlockBytes / chunkBytes, 1, total);
+        TileStart start = operands.Start;
+        bool relu = operands.ReLU;
+        ref float a = ref operands.A;
+        ref float b = ref operands.B;
+        for (int i0 = 0; i0 < total; i0 += chunk)
         {
-            Rows<TMap, C6>(map, rowCount, ref operands);
-        }
-        else
-        {
-            Rows<TMap, C3>(map, rowCount, ref operands);
+            var pass = operands;
+            pass.A = ref Unsafe.Add(ref a, i0 * operands.AOuter);
+            pass.B = ref Unsafe.Add(ref b, i0 * operands.BOuter);
+            pass.OuterCount = Math.Min(chunk, total - i0);
+            pass.Start = i0 == 0 ? start : TileStart.Accumulate;
+            pass.ReLU = relu && i0 + chunk >= total;
+            Columns(map, rowCount, ref pass);
         }
     }
 
-    private static void Rows<TMap, TR>(TMap map, int rowCount, scoped ref Operands operands)
+    private static void Columns<TMap>(TMap map, int rowCount, scoped ref Operands o)
         where TMap : struct, IRowMap
-        where TR : IConstant
-    {
-        int tile = TR.Value;
-        RowOffsets offsets = default;
-        for (int r0 = 0; r0 < rowCount; r0 += tile)
-        {
-            int rows = Math.Min(tile, rowCount - r0);
-            map.Offsets(r0, rows, ref offsets);
-
-            nint outputOffset = r0 * operands.OutputRowStride;
-            switch (rows)
-            {
-                case 6: Columns<C6>(in offsets, outputOffset, ref operands); break;
-                case 5: Columns<C5>(in offsets, outputOffset, ref operands); break;
-                case 4: Columns<C4>(in offsets, outputOffset, ref operands); break;
-                case 3: Columns<C3>(in offsets, outputOffset, ref operands); break;
-                case 2: Columns<C2>(in offsets, outputOffset, ref operands); break;
-                default: Columns<C1>(in offsets, outputOffset, ref operands); break;
-            }
-        }
-    }
-
-    private static void Columns<TR>(in RowOffsets offsets, nint outputOffset, scoped ref Operands operands)
-        where TR : IConstant
     {
         int c0 = 0;
-        c0 = Blocks<Simd512, Vector512<float>, TR>(in offsets, outputOffset, ref operands, c0);
-        c0 = Blocks<Simd256, Vector256<float>, TR>(in offsets, outputOffset, ref operands, c0);
-        c0 = Blocks<Simd128, Vector128<float>, TR>(in offsets, outputOffset, ref operands, c0);
-        Blocks<SimdScalar, float, TR>(in offsets, outputOffset, ref operands, c0);
+        c0 = Blocks<TMap, Simd512, Vector512<float>>(map, rowCount, ref o, c0);
+        c0 = Blocks<TMap, Simd256, Vector256<float>>(map, rowCount, ref o, c0);
+        c0 = Blocks<TMap, Simd128, Vector128<float>>(map, rowCount, ref o, c0);
+        Blocks<TMap, SimdScalar, float>(map, rowCount, ref o, c0);
     }
 
-    private static int Blocks<TS, TV, TR>(in RowOffsets offsets, nint outputOffset, scoped ref Operands o, int c0)
+    private static int Blocks<TMap, TS, TV>(TMap map, int rowCount, scoped ref Operands o, int c0)
+        where TMap : struct, IRowMap
         where TS : ISimdWidth<TV>
         where TV : struct
-        where TR : IConstant
     {
         if (!TS.IsSupported)
         {
@@ -99,27 +93,54 @@ internal static class TileDriver
         int c = TS.Count;
         while (c0 + (4 * c) <= o.Columns)
         {
-            Tile<TS, TV, TR, C4>(in offsets, outputOffset, ref o, c0);
+            Rows<TMap, TS, TV, C4>(map, rowCount, ref o, c0);
             c0 += 4 * c;
         }
 
         if (c0 + (3 * c) <= o.Columns)
         {
-            Tile<TS, TV, TR, C3>(in offsets, outputOffset, ref o, c0);
+            Rows<TMap, TS, TV, C3>(map, rowCount, ref o, c0);
             c0 += 3 * c;
         }
         else if (c0 + (2 * c) <= o.Columns)
         {
-            Tile<TS, TV, TR, C2>(in offsets, outputOffset, ref o, c0);
+            Rows<TMap, TS, TV, C2>(map, rowCount, ref o, c0);
             c0 += 2 * c;
         }
         else if (c0 + c <= o.Columns)
         {
-            Tile<TS, TV, TR, C1>(in offsets, outputOffset, ref o, c0);
+            Rows<TMap, TS, TV, C1>(map, rowCount, ref o, c0);
             c0 += c;
         }
 
         return c0;
+    }
+
+    /// <summary>Every row tile for one block of columns: 6 rows at a time where the widest vectors are 512
+    /// bits (32 registers), 3 otherwise (16 registers).</summary>
+    private static void Rows<TMap, TS, TV, TN>(TMap map, int rowCount, scoped ref Operands o, int c0)
+        where TMap : struct, IRowMap
+        where TS : ISimdWidth<TV>
+        where TV : struct
+        where TN : IConstant
+    {
+        int tile = Simd512.IsSupported ? 6 : 3;
+        RowOffsets offsets = default;
+        for (int r0 = 0; r0 < rowCount; r0 += tile)
+        {
+            int rows = Math.Min(tile, rowCount - r0);
+            map.Offsets(r0, rows, ref offsets);
+            nint outputOffset = (r0 * o.OutputRowStride) + c0;
+            switch (rows)
+            {
+                case 6: Tile<TS, TV, C6, TN>(in offsets, outputOffset, ref o, c0); break;
+                case 5: Tile<TS, TV, C5, TN>(in offsets, outputOffset, ref o, c0); break;
+                case 4: Tile<TS, TV, C4, TN>(in offsets, outputOffset, ref o, c0); break;
+                case 3: Tile<TS, TV, C3, TN>(in offsets, outputOffset, ref o, c0); break;
+                case 2: Tile<TS, TV, C2, TN>(in offsets, outputOffset, ref o, c0); break;
+                default: Tile<TS, TV, C1, TN>(in offsets, outputOffset, ref o, c0); break;
+            }
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -139,7 +160,7 @@ internal static class TileDriver
             o.BInner,
             o.OuterCount,
             o.InnerCount,
-            ref Unsafe.Add(ref o.Output, outputOffset + c0),
+            ref Unsafe.Add(ref o.Output, outputOffset),
             o.OutputRowStride,
             o.Start,
             ref Unsafe.Add(ref o.Bias, c0),

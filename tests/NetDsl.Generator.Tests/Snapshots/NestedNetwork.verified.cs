@@ -78,7 +78,7 @@ partial class Models
         private const int DenseKernelOffset = 0;
         private const int DenseBiasOffset = 6;
 
-        private readonly float[] _parameters = new float[ParameterCount];
+        private readonly global::NetDsl.Engine.AlignedBuffer _parameters = new global::NetDsl.Engine.AlignedBuffer(ParameterCount);
         private readonly Workspace _workspace = new Workspace();
         private readonly global::NetDsl.Engine.BatchEngine<Workspace> _engine = new global::NetDsl.Engine.BatchEngine<Workspace>(Kernel.Instance);
 
@@ -91,11 +91,11 @@ partial class Models
         /// <summary>Creates the network with Keras's default initialisation; the same <paramref name="seed"/> always gives the same weights.</summary>
         public Probe(int seed)
         {
-            global::NetDsl.NetworkInitializer.Initialize(_parameters, ParameterLayout, seed);
+            global::NetDsl.NetworkInitializer.Initialize(_parameters.Span, ParameterLayout, seed);
         }
 
         /// <summary>All parameters in one flat buffer: layers in order, kernel then bias, Keras layouts (see <see cref="ParameterLayout"/>).</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        public global::System.Span<float> Parameters => _parameters.Span;
 
         /// <summary>How many threads batch operations may use (default: one per processor; 1 makes training bit-for-bit repeatable).</summary>
         public int MaxDegreeOfParallelism
@@ -110,21 +110,21 @@ partial class Models
         {
             global::NetDsl.NetworkGuard.CheckLength(input.Length, InputLength, nameof(input));
             global::NetDsl.NetworkGuard.CheckLength(output.Length, OutputLength, nameof(output));
-            Forward(_parameters, input, _workspace, output, training: false, logits: false);
+            Forward(_parameters.Span, input, _workspace, output, training: false, logits: false);
         }
 
         /// <summary>Runs <paramref name="batchSize"/> samples stored one after another in <paramref name="inputs"/>, on all cores.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not hold exactly <paramref name="batchSize"/> samples.</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
         {
-            _engine.Predict(_parameters, inputs, outputs, batchSize);
+            _engine.Predict(_parameters.Span, inputs, outputs, batchSize);
         }
 
         /// <summary>The index of the largest output for one sample (the predicted class).</summary>
         public int Classify(global::System.ReadOnlySpan<float> input)
         {
             global::NetDsl.NetworkGuard.CheckLength(input.Length, InputLength, nameof(input));
-            Forward(_parameters, input, _workspace, _workspace.Output, training: false, logits: false);
+            Forward(_parameters.Span, input, _workspace, _workspace.Output, training: false, logits: false);
             return global::NetDsl.Kernels.VectorOps.ArgMax(_workspace.Output);
         }
 
@@ -134,7 +134,7 @@ partial class Models
             global::NetDsl.NetworkGuard.CheckBatch(inputs.Length, classes.Length, InputLength, nameof(inputs));
             for (int n = 0; n < classes.Length; n++)
             {
-                Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output, training: false, logits: false);
+                Forward(_parameters.Span, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output, training: false, logits: false);
                 classes[n] = global::NetDsl.Kernels.VectorOps.ArgMax(_workspace.Output);
             }
         }
@@ -146,31 +146,31 @@ partial class Models
         /// </summary>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients)
         {
-            return _engine.ComputeGradients(_parameters, inputs, labels, gradients, default).Loss;
+            return _engine.ComputeGradients(_parameters.Span, inputs, labels, gradients, default).Loss;
         }
 
         /// <summary>Like <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, global::System.Span{float})"/>; also returns the batch accuracy and, unless <paramref name="inputGradients"/> is empty, writes each sample's input gradient.</summary>
         public global::NetDsl.BatchStatistics ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
         {
-            return _engine.ComputeGradients(_parameters, inputs, labels, gradients, inputGradients);
+            return _engine.ComputeGradients(_parameters.Span, inputs, labels, gradients, inputGradients);
         }
 
         /// <summary>Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the parameter gradients and, unless empty, each sample's input gradient.</summary>
         public void Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
         {
-            _engine.Backpropagate(_parameters, inputs, outputGradients, gradients, inputGradients);
+            _engine.Backpropagate(_parameters.Span, inputs, outputGradients, gradients, inputGradients);
         }
 
         /// <summary>Mean loss and accuracy of a batch in inference mode (Keras's <c>evaluate</c>).</summary>
         public global::NetDsl.BatchStatistics Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            return _engine.Evaluate(_parameters, inputs, labels);
+            return _engine.Evaluate(_parameters.Span, inputs, labels);
         }
 
         /// <summary>Saves the parameters as a safetensors file (Keras names and layouts, the architecture in the metadata); the file is replaced only once the new one is complete.</summary>
         public void Save(string path)
         {
-            global::NetDsl.Serialization.Safetensors.Save(path, ParameterLayout, _parameters, new global::System.Collections.Generic.Dictionary<string, string>
+            global::NetDsl.Serialization.Safetensors.Save(path, ParameterLayout, _parameters.Span, new global::System.Collections.Generic.Dictionary<string, string>
             {
                 ["format"] = "netdsl",
                 ["network"] = "Probe",
@@ -181,7 +181,7 @@ partial class Models
         /// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error the parameters are unchanged.</summary>
         public void Load(string path)
         {
-            global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters);
+            global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters.Span);
         }
 
         global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
@@ -254,51 +254,40 @@ partial class Models
             }
         }
 
-        /// <summary>One worker's buffers, allocated once, each of its exact size: every layer's output and two gradient buffers.</summary>
+        /// <summary>One worker's buffers, each of its exact size, carved out of one 64-byte aligned block: every layer's output and two gradient buffers.</summary>
         private sealed class Workspace
         {
+            private readonly global::NetDsl.Engine.AlignedBuffer _arena = new global::NetDsl.Engine.AlignedBuffer(192);
+
             /// <summary>global_max_pooling2d output, 2.</summary>
-            public readonly float[] GlobalMaxPooling2d = new float[2];
+            public global::System.Span<float> GlobalMaxPooling2d => _arena.Slice(0, 2);
+
             /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
-            public readonly float[] Output = new float[OutputLength];
+            public global::System.Span<float> Output => _arena.Slice(16, 3);
+
             /// <summary>Temporary space of the convolutions' input gradients.</summary>
-            public readonly float[] Scratch = new float[0];
-            private readonly float[] _gradA = new float[72], _gradB = new float[72];
+            public global::System.Span<float> Scratch => _arena.Slice(32, 0);
 
             /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>
-            public global::System.Span<float> GradA(int length) => new global::System.Span<float>(_gradA, 0, length);
+            public global::System.Span<float> GradA(int length) => _arena.Slice(32, length);
 
             /// <summary>The first <paramref name="length"/> values of the other gradient buffer.</summary>
-            public global::System.Span<float> GradB(int length) => new global::System.Span<float>(_gradB, 0, length);
+            public global::System.Span<float> GradB(int length) => _arena.Slice(112, length);
         }
+
+        /// <summary>global_max_pooling2d: GlobalMaxPooling2D; 6x6x2 -> 2.</summary>
+        private static readonly global::NetDsl.Kernels.Pool2DGeometry GlobalMaxPooling2dGeometry = global::NetDsl.Kernels.Pool2DGeometry.Global(6, 6, 2);
 
         /// <summary>global_max_pooling2d: GlobalMaxPooling2D; 6x6x2 -> 2.</summary>
         private static void GlobalMaxPooling2dForward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            const int Pixels = 36, C = 2;
-            input.Slice(0, C).CopyTo(output);
-            for (int i = 1; i < Pixels; i++)
-            {
-                global::NetDsl.Kernels.VectorOps.Max(input.Slice(i * C, C), output);
-            }
+            global::NetDsl.Kernels.PoolingKernels.MaxForward(in GlobalMaxPooling2dGeometry, input, output);
         }
 
         /// <summary>global_max_pooling2d backward: GlobalMaxPooling2D; 2 -> 6x6x2.</summary>
         private static void GlobalMaxPooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
         {
-            const int Pixels = 36, C = 2;
-            inputGradient.Clear();
-            for (int c = 0; c < C; c++)
-            {
-                for (int i = c; i < Pixels * C; i += C)
-                {
-                    if (input[i] == output[c])
-                    {
-                        inputGradient[i] = outputGradient[c];
-                        break;
-                    }
-                }
-            }
+            global::NetDsl.Kernels.PoolingKernels.MaxBackward(in GlobalMaxPooling2dGeometry, input, output, outputGradient, inputGradient);
         }
 
         /// <summary>dense: Dense 3, relu; 2 -> 3.</summary>

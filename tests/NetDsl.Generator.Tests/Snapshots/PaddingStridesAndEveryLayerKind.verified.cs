@@ -112,7 +112,7 @@ namespace Samples.Vision
         private const int Conv2d1KernelOffset = 368;
         private const int DenseKernelOffset = 496;
 
-        private readonly float[] _parameters = new float[ParameterCount];
+        private readonly global::NetDsl.Engine.AlignedBuffer _parameters = new global::NetDsl.Engine.AlignedBuffer(ParameterCount);
         private readonly Workspace _workspace = new Workspace();
         private readonly global::NetDsl.Engine.BatchEngine<Workspace> _engine = new global::NetDsl.Engine.BatchEngine<Workspace>(Kernel.Instance);
 
@@ -125,11 +125,11 @@ namespace Samples.Vision
         /// <summary>Creates the network with Keras's default initialisation; the same <paramref name="seed"/> always gives the same weights.</summary>
         public TinyRgbNet(int seed)
         {
-            global::NetDsl.NetworkInitializer.Initialize(_parameters, ParameterLayout, seed);
+            global::NetDsl.NetworkInitializer.Initialize(_parameters.Span, ParameterLayout, seed);
         }
 
         /// <summary>All parameters in one flat buffer: layers in order, kernel then bias, Keras layouts (see <see cref="ParameterLayout"/>).</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        public global::System.Span<float> Parameters => _parameters.Span;
 
         /// <summary>How many threads batch operations may use (default: one per processor; 1 makes training bit-for-bit repeatable).</summary>
         public int MaxDegreeOfParallelism
@@ -144,21 +144,21 @@ namespace Samples.Vision
         {
             global::NetDsl.NetworkGuard.CheckLength(input.Length, InputLength, nameof(input));
             global::NetDsl.NetworkGuard.CheckLength(output.Length, OutputLength, nameof(output));
-            Forward(_parameters, input, _workspace, output, training: false, logits: false);
+            Forward(_parameters.Span, input, _workspace, output, training: false, logits: false);
         }
 
         /// <summary>Runs <paramref name="batchSize"/> samples stored one after another in <paramref name="inputs"/>, on all cores.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not hold exactly <paramref name="batchSize"/> samples.</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
         {
-            _engine.Predict(_parameters, inputs, outputs, batchSize);
+            _engine.Predict(_parameters.Span, inputs, outputs, batchSize);
         }
 
         /// <summary>The index of the largest output for one sample (the predicted class).</summary>
         public int Classify(global::System.ReadOnlySpan<float> input)
         {
             global::NetDsl.NetworkGuard.CheckLength(input.Length, InputLength, nameof(input));
-            Forward(_parameters, input, _workspace, _workspace.Output, training: false, logits: false);
+            Forward(_parameters.Span, input, _workspace, _workspace.Output, training: false, logits: false);
             return global::NetDsl.Kernels.VectorOps.ArgMax(_workspace.Output);
         }
 
@@ -168,7 +168,7 @@ namespace Samples.Vision
             global::NetDsl.NetworkGuard.CheckBatch(inputs.Length, classes.Length, InputLength, nameof(inputs));
             for (int n = 0; n < classes.Length; n++)
             {
-                Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output, training: false, logits: false);
+                Forward(_parameters.Span, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output, training: false, logits: false);
                 classes[n] = global::NetDsl.Kernels.VectorOps.ArgMax(_workspace.Output);
             }
         }
@@ -180,31 +180,31 @@ namespace Samples.Vision
         /// </summary>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients)
         {
-            return _engine.ComputeGradients(_parameters, inputs, labels, gradients, default).Loss;
+            return _engine.ComputeGradients(_parameters.Span, inputs, labels, gradients, default).Loss;
         }
 
         /// <summary>Like <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, global::System.Span{float})"/>; also returns the batch accuracy and, unless <paramref name="inputGradients"/> is empty, writes each sample's input gradient.</summary>
         public global::NetDsl.BatchStatistics ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
         {
-            return _engine.ComputeGradients(_parameters, inputs, labels, gradients, inputGradients);
+            return _engine.ComputeGradients(_parameters.Span, inputs, labels, gradients, inputGradients);
         }
 
         /// <summary>Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the parameter gradients and, unless empty, each sample's input gradient.</summary>
         public void Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
         {
-            _engine.Backpropagate(_parameters, inputs, outputGradients, gradients, inputGradients);
+            _engine.Backpropagate(_parameters.Span, inputs, outputGradients, gradients, inputGradients);
         }
 
         /// <summary>Mean loss and accuracy of a batch in inference mode (Keras's <c>evaluate</c>).</summary>
         public global::NetDsl.BatchStatistics Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            return _engine.Evaluate(_parameters, inputs, labels);
+            return _engine.Evaluate(_parameters.Span, inputs, labels);
         }
 
         /// <summary>Saves the parameters as a safetensors file (Keras names and layouts, the architecture in the metadata); the file is replaced only once the new one is complete.</summary>
         public void Save(string path)
         {
-            global::NetDsl.Serialization.Safetensors.Save(path, ParameterLayout, _parameters, new global::System.Collections.Generic.Dictionary<string, string>
+            global::NetDsl.Serialization.Safetensors.Save(path, ParameterLayout, _parameters.Span, new global::System.Collections.Generic.Dictionary<string, string>
             {
                 ["format"] = "netdsl",
                 ["network"] = "TinyRgbNet",
@@ -215,7 +215,7 @@ namespace Samples.Vision
         /// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error the parameters are unchanged.</summary>
         public void Load(string path)
         {
-            global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters);
+            global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters.Span);
         }
 
         global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
@@ -314,40 +314,52 @@ namespace Samples.Vision
             }
         }
 
-        /// <summary>One worker's buffers, allocated once, each of its exact size: every layer's output and two gradient buffers.</summary>
+        /// <summary>One worker's buffers, each of its exact size, carved out of one 64-byte aligned block: every layer's output and two gradient buffers.</summary>
         private sealed class Workspace
         {
+            private readonly global::NetDsl.Engine.AlignedBuffer _arena = new global::NetDsl.Engine.AlignedBuffer(43744);
+
             /// <summary>conv2d output, 16x30x8.</summary>
-            public readonly float[] Conv2d = new float[3840];
-            /// <summary>average_pooling2d output, 8x15x8.</summary>
-            public readonly float[] AveragePooling2d = new float[960];
-            /// <summary>max_pooling2d output, 4x15x8.</summary>
-            public readonly float[] MaxPooling2d = new float[480];
-            /// <summary>conv2d_1 output, 4x15x16.</summary>
-            public readonly float[] Conv2d1 = new float[960];
-            /// <summary>activation output, 4x15x16.</summary>
-            public readonly float[] Activation = new float[960];
-            /// <summary>global_average_pooling2d output, 16.</summary>
-            public readonly float[] GlobalAveragePooling2d = new float[16];
-            /// <summary>dense output, 5.</summary>
-            public readonly float[] Dense = new float[5];
+            public global::System.Span<float> Conv2d => _arena.Slice(0, 3840);
+
             /// <summary>conv2d input with its zero padding, kept for the backward pass.</summary>
-            public readonly float[] Conv2dPaddedInput = new float[3360];
+            public global::System.Span<float> Conv2dPaddedInput => _arena.Slice(3840, 3360);
+
             /// <summary>conv2d kernel transposed to [out, kh * kw * in], for its input gradient; set at the start of training passes.</summary>
-            public readonly float[] Conv2dTransposedKernel = new float[360];
+            public global::System.Span<float> Conv2dTransposedKernel => _arena.Slice(7200, 360);
+
+            /// <summary>average_pooling2d output, 8x15x8.</summary>
+            public global::System.Span<float> AveragePooling2d => _arena.Slice(7568, 960);
+
+            /// <summary>max_pooling2d output, 4x15x8.</summary>
+            public global::System.Span<float> MaxPooling2d => _arena.Slice(8528, 480);
+
+            /// <summary>conv2d_1 output, 4x15x16.</summary>
+            public global::System.Span<float> Conv2d1 => _arena.Slice(9008, 960);
+
             /// <summary>conv2d_1 kernel transposed to [out, kh * kw * in], for its input gradient; set at the start of training passes.</summary>
-            public readonly float[] Conv2d1TransposedKernel = new float[128];
+            public global::System.Span<float> Conv2d1TransposedKernel => _arena.Slice(9968, 128);
+
+            /// <summary>activation output, 4x15x16.</summary>
+            public global::System.Span<float> Activation => _arena.Slice(10096, 960);
+
+            /// <summary>global_average_pooling2d output, 16.</summary>
+            public global::System.Span<float> GlobalAveragePooling2d => _arena.Slice(11056, 16);
+
+            /// <summary>dense output, 5.</summary>
+            public global::System.Span<float> Dense => _arena.Slice(11072, 5);
+
             /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
-            public readonly float[] Output = new float[OutputLength];
+            public global::System.Span<float> Output => _arena.Slice(11088, 5);
+
             /// <summary>Temporary space of the convolutions' input gradients.</summary>
-            public readonly float[] Scratch = new float[24960];
-            private readonly float[] _gradA = new float[3840], _gradB = new float[3840];
+            public global::System.Span<float> Scratch => _arena.Slice(11104, 24960);
 
             /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>
-            public global::System.Span<float> GradA(int length) => new global::System.Span<float>(_gradA, 0, length);
+            public global::System.Span<float> GradA(int length) => _arena.Slice(36064, length);
 
             /// <summary>The first <paramref name="length"/> values of the other gradient buffer.</summary>
-            public global::System.Span<float> GradB(int length) => new global::System.Span<float>(_gradB, 0, length);
+            public global::System.Span<float> GradB(int length) => _arena.Slice(39904, length);
         }
 
         /// <summary>conv2d: 32x30x3 -> 16x30x8, kernel 5x3, strides 2x1, padding top/bottom/left/right 1/2/1/1.</summary>
@@ -356,11 +368,26 @@ namespace Samples.Vision
             kernelHeight: 5, kernelWidth: 3, strideHeight: 2, strideWidth: 1,
             padTop: 1, padBottom: 2, padLeft: 1, padRight: 1);
 
+        /// <summary>average_pooling2d: AveragePooling2D 3x3, strides 2x2, same; 16x30x8 -> 8x15x8.</summary>
+        private static readonly global::NetDsl.Kernels.Pool2DGeometry AveragePooling2dGeometry = new global::NetDsl.Kernels.Pool2DGeometry(
+            inputHeight: 16, inputWidth: 30, channels: 8,
+            poolHeight: 3, poolWidth: 3, strideHeight: 2, strideWidth: 2,
+            padTop: 0, padBottom: 1, padLeft: 0, padRight: 1);
+
+        /// <summary>max_pooling2d: MaxPooling2D 2x1, strides 2x1, valid; 8x15x8 -> 4x15x8.</summary>
+        private static readonly global::NetDsl.Kernels.Pool2DGeometry MaxPooling2dGeometry = new global::NetDsl.Kernels.Pool2DGeometry(
+            inputHeight: 8, inputWidth: 15, channels: 8,
+            poolHeight: 2, poolWidth: 1, strideHeight: 2, strideWidth: 1,
+            padTop: 0, padBottom: 0, padLeft: 0, padRight: 0);
+
         /// <summary>conv2d_1: 4x15x8 -> 4x15x16, kernel 1x1, strides 1x1, padding top/bottom/left/right 0/0/0/0.</summary>
         private static readonly global::NetDsl.Kernels.Conv2DGeometry Conv2d1Geometry = new global::NetDsl.Kernels.Conv2DGeometry(
             inputHeight: 4, inputWidth: 15, inputChannels: 8, filters: 16,
             kernelHeight: 1, kernelWidth: 1, strideHeight: 1, strideWidth: 1,
             padTop: 0, padBottom: 0, padLeft: 0, padRight: 0);
+
+        /// <summary>global_average_pooling2d: GlobalAveragePooling2D; 4x15x16 -> 16.</summary>
+        private static readonly global::NetDsl.Kernels.Pool2DGeometry GlobalAveragePooling2dGeometry = global::NetDsl.Kernels.Pool2DGeometry.Global(4, 15, 16);
 
         /// <summary>conv2d: Conv2D 8 5x3, strides 2x1, same, tanh; 32x30x3 -> 16x30x8.</summary>
         private static void Conv2dForward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> paddedInput)
@@ -381,117 +408,25 @@ namespace Samples.Vision
         /// <summary>average_pooling2d: AveragePooling2D 3x3, strides 2x2, same; 16x30x8 -> 8x15x8.</summary>
         private static void AveragePooling2dForward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            const int InH = 16, InW = 30, C = 8;
-            const int OutH = 8, OutW = 15;
-            const int PH = 3, PW = 3, SH = 2, SW = 2;
-            const int PadTop = 0, PadLeft = 0;
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH - PadTop;
-                int ky0 = global::System.Math.Max(0, -iy), ky1 = global::System.Math.Min(PH, InH - iy);
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW - PadLeft;
-                    global::System.Span<float> o = output.Slice((oy * OutW + ox) * C, C);
-                    int kx0 = global::System.Math.Max(0, -ix), kx1 = global::System.Math.Min(PW, InW - ix);
-                    input.Slice(((iy + ky0) * InW + ix + kx0) * C, C).CopyTo(o);
-                    for (int ky = ky0; ky < ky1; ky++)
-                    {
-                        for (int kx = ky == ky0 ? kx0 + 1 : kx0; kx < kx1; kx++)
-                        {
-                            global::NetDsl.Kernels.VectorOps.Add(input.Slice(((iy + ky) * InW + ix + kx) * C, C), o);
-                        }
-                    }
-                    global::NetDsl.Kernels.VectorOps.Scale(o, 1f / ((ky1 - ky0) * (kx1 - kx0)));
-                }
-            }
+            global::NetDsl.Kernels.PoolingKernels.AverageForward(in AveragePooling2dGeometry, input, output);
         }
 
         /// <summary>average_pooling2d backward: AveragePooling2D 3x3, strides 2x2, same; 8x15x8 -> 16x30x8.</summary>
         private static void AveragePooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
         {
-            const int InH = 16, InW = 30, C = 8;
-            const int OutH = 8, OutW = 15;
-            const int PH = 3, PW = 3, SH = 2, SW = 2;
-            const int PadTop = 0, PadLeft = 0;
-            inputGradient.Clear();
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH - PadTop;
-                int ky0 = global::System.Math.Max(0, -iy), ky1 = global::System.Math.Min(PH, InH - iy);
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW - PadLeft;
-                    int kx0 = global::System.Math.Max(0, -ix), kx1 = global::System.Math.Min(PW, InW - ix);
-                    int o = (oy * OutW + ox) * C;
-                    global::System.ReadOnlySpan<float> d = outputGradient.Slice(o, C);
-                    float share = 1f / ((ky1 - ky0) * (kx1 - kx0));
-                    for (int ky = ky0; ky < ky1; ky++)
-                    {
-                        for (int kx = kx0; kx < kx1; kx++)
-                        {
-                            global::NetDsl.Kernels.VectorOps.MultiplyAdd(share, d, inputGradient.Slice(((iy + ky) * InW + ix + kx) * C, C));
-                        }
-                    }
-                }
-            }
+            global::NetDsl.Kernels.PoolingKernels.AverageBackward(in AveragePooling2dGeometry, outputGradient, inputGradient);
         }
 
         /// <summary>max_pooling2d: MaxPooling2D 2x1, strides 2x1, valid; 8x15x8 -> 4x15x8.</summary>
         private static void MaxPooling2dForward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            const int InW = 15, C = 8;
-            const int OutH = 4, OutW = 15;
-            const int SH = 2, SW = 1;
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH;
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW;
-                    global::System.Span<float> o = output.Slice((oy * OutW + ox) * C, C);
-                    input.Slice((iy * InW + ix) * C, C).CopyTo(o);
-                    global::NetDsl.Kernels.VectorOps.Max(input.Slice(((iy + 1) * InW + ix + 0) * C, C), o);
-                }
-            }
+            global::NetDsl.Kernels.PoolingKernels.MaxForward(in MaxPooling2dGeometry, input, output);
         }
 
         /// <summary>max_pooling2d backward: MaxPooling2D 2x1, strides 2x1, valid; 4x15x8 -> 8x15x8.</summary>
         private static void MaxPooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
         {
-            const int InW = 15, C = 8;
-            const int OutH = 4, OutW = 15;
-            const int PH = 2, PW = 1, SH = 2, SW = 1;
-            inputGradient.Clear();
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH;
-                const int ky0 = 0, ky1 = PH;
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW;
-                    const int kx0 = 0, kx1 = PW;
-                    int o = (oy * OutW + ox) * C;
-                    for (int c = 0; c < C; c++)
-                    {
-                        float max = output[o + c];
-                        bool found = false;
-                        for (int ky = ky0; ky < ky1 && !found; ky++)
-                        {
-                            for (int kx = kx0; kx < kx1; kx++)
-                            {
-                                int i = ((iy + ky) * InW + ix + kx) * C + c;
-                                if (input[i] == max)
-                                {
-                                    inputGradient[i] += outputGradient[o + c];
-                                    found = true;
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            global::NetDsl.Kernels.PoolingKernels.MaxBackward(in MaxPooling2dGeometry, input, output, outputGradient, inputGradient);
         }
 
         /// <summary>conv2d_1: Conv2D 16 1x1, strides 1x1, valid, no bias; 4x15x8 -> 4x15x16.</summary>
@@ -519,24 +454,13 @@ namespace Samples.Vision
         /// <summary>global_average_pooling2d: GlobalAveragePooling2D; 4x15x16 -> 16.</summary>
         private static void GlobalAveragePooling2dForward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            const int Pixels = 60, C = 16;
-            input.Slice(0, C).CopyTo(output);
-            for (int i = 1; i < Pixels; i++)
-            {
-                global::NetDsl.Kernels.VectorOps.Add(input.Slice(i * C, C), output);
-            }
-            global::NetDsl.Kernels.VectorOps.Scale(output, 1f / Pixels);
+            global::NetDsl.Kernels.PoolingKernels.AverageForward(in GlobalAveragePooling2dGeometry, input, output);
         }
 
         /// <summary>global_average_pooling2d backward: GlobalAveragePooling2D; 16 -> 4x15x16.</summary>
         private static void GlobalAveragePooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
         {
-            const int Pixels = 60, C = 16;
-            inputGradient.Clear();
-            for (int i = 0; i < Pixels; i++)
-            {
-                global::NetDsl.Kernels.VectorOps.MultiplyAdd(1f / Pixels, outputGradient.Slice(0, C), inputGradient.Slice(i * C, C));
-            }
+            global::NetDsl.Kernels.PoolingKernels.AverageBackward(in GlobalAveragePooling2dGeometry, outputGradient, inputGradient);
         }
 
         /// <summary>dense: Dense 5, no bias; 16 -> 5.</summary>

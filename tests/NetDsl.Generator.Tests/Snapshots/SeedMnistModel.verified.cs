@@ -124,7 +124,7 @@ namespace Samples
         private const int Dense1KernelOffset = 92672;
         private const int Dense1BiasOffset = 93312;
 
-        private readonly float[] _parameters = new float[ParameterCount];
+        private readonly global::NetDsl.Engine.AlignedBuffer _parameters = new global::NetDsl.Engine.AlignedBuffer(ParameterCount);
         private readonly Workspace _workspace = new Workspace();
         private readonly global::NetDsl.Engine.BatchEngine<Workspace> _engine = new global::NetDsl.Engine.BatchEngine<Workspace>(Kernel.Instance);
 
@@ -137,11 +137,11 @@ namespace Samples
         /// <summary>Creates the network with Keras's default initialisation; the same <paramref name="seed"/> always gives the same weights.</summary>
         public MnistNet(int seed)
         {
-            global::NetDsl.NetworkInitializer.Initialize(_parameters, ParameterLayout, seed);
+            global::NetDsl.NetworkInitializer.Initialize(_parameters.Span, ParameterLayout, seed);
         }
 
         /// <summary>All parameters in one flat buffer: layers in order, kernel then bias, Keras layouts (see <see cref="ParameterLayout"/>).</summary>
-        public global::System.Span<float> Parameters => _parameters;
+        public global::System.Span<float> Parameters => _parameters.Span;
 
         /// <summary>How many threads batch operations may use (default: one per processor; 1 makes training bit-for-bit repeatable).</summary>
         public int MaxDegreeOfParallelism
@@ -156,21 +156,21 @@ namespace Samples
         {
             global::NetDsl.NetworkGuard.CheckLength(input.Length, InputLength, nameof(input));
             global::NetDsl.NetworkGuard.CheckLength(output.Length, OutputLength, nameof(output));
-            Forward(_parameters, input, _workspace, output, training: false, logits: false);
+            Forward(_parameters.Span, input, _workspace, output, training: false, logits: false);
         }
 
         /// <summary>Runs <paramref name="batchSize"/> samples stored one after another in <paramref name="inputs"/>, on all cores.</summary>
         /// <exception cref="global::System.ArgumentException">A span does not hold exactly <paramref name="batchSize"/> samples.</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize)
         {
-            _engine.Predict(_parameters, inputs, outputs, batchSize);
+            _engine.Predict(_parameters.Span, inputs, outputs, batchSize);
         }
 
         /// <summary>The index of the largest output for one sample (the predicted class).</summary>
         public int Classify(global::System.ReadOnlySpan<float> input)
         {
             global::NetDsl.NetworkGuard.CheckLength(input.Length, InputLength, nameof(input));
-            Forward(_parameters, input, _workspace, _workspace.Output, training: false, logits: false);
+            Forward(_parameters.Span, input, _workspace, _workspace.Output, training: false, logits: false);
             return global::NetDsl.Kernels.VectorOps.ArgMax(_workspace.Output);
         }
 
@@ -180,7 +180,7 @@ namespace Samples
             global::NetDsl.NetworkGuard.CheckBatch(inputs.Length, classes.Length, InputLength, nameof(inputs));
             for (int n = 0; n < classes.Length; n++)
             {
-                Forward(_parameters, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output, training: false, logits: false);
+                Forward(_parameters.Span, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output, training: false, logits: false);
                 classes[n] = global::NetDsl.Kernels.VectorOps.ArgMax(_workspace.Output);
             }
         }
@@ -192,31 +192,31 @@ namespace Samples
         /// </summary>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients)
         {
-            return _engine.ComputeGradients(_parameters, inputs, labels, gradients, default).Loss;
+            return _engine.ComputeGradients(_parameters.Span, inputs, labels, gradients, default).Loss;
         }
 
         /// <summary>Like <see cref="ComputeGradients(global::System.ReadOnlySpan{float}, global::System.ReadOnlySpan{int}, global::System.Span{float})"/>; also returns the batch accuracy and, unless <paramref name="inputGradients"/> is empty, writes each sample's input gradient.</summary>
         public global::NetDsl.BatchStatistics ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
         {
-            return _engine.ComputeGradients(_parameters, inputs, labels, gradients, inputGradients);
+            return _engine.ComputeGradients(_parameters.Span, inputs, labels, gradients, inputGradients);
         }
 
         /// <summary>Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the parameter gradients and, unless empty, each sample's input gradient.</summary>
         public void Backpropagate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
         {
-            _engine.Backpropagate(_parameters, inputs, outputGradients, gradients, inputGradients);
+            _engine.Backpropagate(_parameters.Span, inputs, outputGradients, gradients, inputGradients);
         }
 
         /// <summary>Mean loss and accuracy of a batch in inference mode (Keras's <c>evaluate</c>).</summary>
         public global::NetDsl.BatchStatistics Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            return _engine.Evaluate(_parameters, inputs, labels);
+            return _engine.Evaluate(_parameters.Span, inputs, labels);
         }
 
         /// <summary>Saves the parameters as a safetensors file (Keras names and layouts, the architecture in the metadata); the file is replaced only once the new one is complete.</summary>
         public void Save(string path)
         {
-            global::NetDsl.Serialization.Safetensors.Save(path, ParameterLayout, _parameters, new global::System.Collections.Generic.Dictionary<string, string>
+            global::NetDsl.Serialization.Safetensors.Save(path, ParameterLayout, _parameters.Span, new global::System.Collections.Generic.Dictionary<string, string>
             {
                 ["format"] = "netdsl",
                 ["network"] = "MnistNet",
@@ -227,7 +227,7 @@ namespace Samples
         /// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error the parameters are unchanged.</summary>
         public void Load(string path)
         {
-            global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters);
+            global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters.Span);
         }
 
         global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
@@ -327,38 +327,49 @@ namespace Samples
             }
         }
 
-        /// <summary>One worker's buffers, allocated once, each of its exact size: every layer's output and two gradient buffers.</summary>
+        /// <summary>One worker's buffers, each of its exact size, carved out of one 64-byte aligned block: every layer's output and two gradient buffers.</summary>
         private sealed class Workspace
         {
+            private readonly global::NetDsl.Engine.AlignedBuffer _arena = new global::NetDsl.Engine.AlignedBuffer(170736);
+
             /// <summary>conv2d output, 26x26x32.</summary>
-            public readonly float[] Conv2d = new float[21632];
-            /// <summary>max_pooling2d output, 13x13x32.</summary>
-            public readonly float[] MaxPooling2d = new float[5408];
-            /// <summary>conv2d_1 output, 11x11x64.</summary>
-            public readonly float[] Conv2d1 = new float[7744];
-            /// <summary>max_pooling2d_1 output, 5x5x64.</summary>
-            public readonly float[] MaxPooling2d1 = new float[1600];
-            /// <summary>conv2d_2 output, 3x3x64.</summary>
-            public readonly float[] Conv2d2 = new float[576];
-            /// <summary>dense output, 64.</summary>
-            public readonly float[] Dense = new float[64];
+            public global::System.Span<float> Conv2d => _arena.Slice(0, 21632);
+
             /// <summary>conv2d kernel transposed to [out, kh * kw * in], for its input gradient; set at the start of training passes.</summary>
-            public readonly float[] Conv2dTransposedKernel = new float[288];
+            public global::System.Span<float> Conv2dTransposedKernel => _arena.Slice(21632, 288);
+
+            /// <summary>max_pooling2d output, 13x13x32.</summary>
+            public global::System.Span<float> MaxPooling2d => _arena.Slice(21920, 5408);
+
+            /// <summary>conv2d_1 output, 11x11x64.</summary>
+            public global::System.Span<float> Conv2d1 => _arena.Slice(27328, 7744);
+
             /// <summary>conv2d_1 kernel transposed to [out, kh * kw * in], for its input gradient; set at the start of training passes.</summary>
-            public readonly float[] Conv2d1TransposedKernel = new float[18432];
+            public global::System.Span<float> Conv2d1TransposedKernel => _arena.Slice(35072, 18432);
+
+            /// <summary>max_pooling2d_1 output, 5x5x64.</summary>
+            public global::System.Span<float> MaxPooling2d1 => _arena.Slice(53504, 1600);
+
+            /// <summary>conv2d_2 output, 3x3x64.</summary>
+            public global::System.Span<float> Conv2d2 => _arena.Slice(55104, 576);
+
             /// <summary>conv2d_2 kernel transposed to [out, kh * kw * in], for its input gradient; set at the start of training passes.</summary>
-            public readonly float[] Conv2d2TransposedKernel = new float[36864];
+            public global::System.Span<float> Conv2d2TransposedKernel => _arena.Slice(55680, 36864);
+
+            /// <summary>dense output, 64.</summary>
+            public global::System.Span<float> Dense => _arena.Slice(92544, 64);
+
             /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
-            public readonly float[] Output = new float[OutputLength];
+            public global::System.Span<float> Output => _arena.Slice(92608, 10);
+
             /// <summary>Temporary space of the convolutions' input gradients.</summary>
-            public readonly float[] Scratch = new float[34848];
-            private readonly float[] _gradA = new float[21632], _gradB = new float[21632];
+            public global::System.Span<float> Scratch => _arena.Slice(92624, 34848);
 
             /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>
-            public global::System.Span<float> GradA(int length) => new global::System.Span<float>(_gradA, 0, length);
+            public global::System.Span<float> GradA(int length) => _arena.Slice(127472, length);
 
             /// <summary>The first <paramref name="length"/> values of the other gradient buffer.</summary>
-            public global::System.Span<float> GradB(int length) => new global::System.Span<float>(_gradB, 0, length);
+            public global::System.Span<float> GradB(int length) => _arena.Slice(149104, length);
         }
 
         /// <summary>conv2d: 28x28x1 -> 26x26x32, kernel 3x3, strides 1x1, padding top/bottom/left/right 0/0/0/0.</summary>
@@ -367,10 +378,22 @@ namespace Samples
             kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1,
             padTop: 0, padBottom: 0, padLeft: 0, padRight: 0);
 
+        /// <summary>max_pooling2d: MaxPooling2D 2x2, strides 2x2, valid; 26x26x32 -> 13x13x32.</summary>
+        private static readonly global::NetDsl.Kernels.Pool2DGeometry MaxPooling2dGeometry = new global::NetDsl.Kernels.Pool2DGeometry(
+            inputHeight: 26, inputWidth: 26, channels: 32,
+            poolHeight: 2, poolWidth: 2, strideHeight: 2, strideWidth: 2,
+            padTop: 0, padBottom: 0, padLeft: 0, padRight: 0);
+
         /// <summary>conv2d_1: 13x13x32 -> 11x11x64, kernel 3x3, strides 1x1, padding top/bottom/left/right 0/0/0/0.</summary>
         private static readonly global::NetDsl.Kernels.Conv2DGeometry Conv2d1Geometry = new global::NetDsl.Kernels.Conv2DGeometry(
             inputHeight: 13, inputWidth: 13, inputChannels: 32, filters: 64,
             kernelHeight: 3, kernelWidth: 3, strideHeight: 1, strideWidth: 1,
+            padTop: 0, padBottom: 0, padLeft: 0, padRight: 0);
+
+        /// <summary>max_pooling2d_1: MaxPooling2D 2x2, strides 2x2, valid; 11x11x64 -> 5x5x64.</summary>
+        private static readonly global::NetDsl.Kernels.Pool2DGeometry MaxPooling2d1Geometry = new global::NetDsl.Kernels.Pool2DGeometry(
+            inputHeight: 11, inputWidth: 11, channels: 64,
+            poolHeight: 2, poolWidth: 2, strideHeight: 2, strideWidth: 2,
             padTop: 0, padBottom: 0, padLeft: 0, padRight: 0);
 
         /// <summary>conv2d_2: 5x5x64 -> 3x3x64, kernel 3x3, strides 1x1, padding top/bottom/left/right 0/0/0/0.</summary>
@@ -398,60 +421,13 @@ namespace Samples
         /// <summary>max_pooling2d: MaxPooling2D 2x2, strides 2x2, valid; 26x26x32 -> 13x13x32.</summary>
         private static void MaxPooling2dForward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            const int InW = 26, C = 32;
-            const int OutH = 13, OutW = 13;
-            const int SH = 2, SW = 2;
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH;
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW;
-                    global::System.Span<float> o = output.Slice((oy * OutW + ox) * C, C);
-                    input.Slice((iy * InW + ix) * C, C).CopyTo(o);
-                    global::NetDsl.Kernels.VectorOps.Max(input.Slice(((iy + 0) * InW + ix + 1) * C, C), o);
-                    global::NetDsl.Kernels.VectorOps.Max(input.Slice(((iy + 1) * InW + ix + 0) * C, C), o);
-                    global::NetDsl.Kernels.VectorOps.Max(input.Slice(((iy + 1) * InW + ix + 1) * C, C), o);
-                }
-            }
+            global::NetDsl.Kernels.PoolingKernels.MaxForward(in MaxPooling2dGeometry, input, output);
         }
 
         /// <summary>max_pooling2d backward: MaxPooling2D 2x2, strides 2x2, valid; 13x13x32 -> 26x26x32.</summary>
         private static void MaxPooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
         {
-            const int InW = 26, C = 32;
-            const int OutH = 13, OutW = 13;
-            const int PH = 2, PW = 2, SH = 2, SW = 2;
-            inputGradient.Clear();
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH;
-                const int ky0 = 0, ky1 = PH;
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW;
-                    const int kx0 = 0, kx1 = PW;
-                    int o = (oy * OutW + ox) * C;
-                    for (int c = 0; c < C; c++)
-                    {
-                        float max = output[o + c];
-                        bool found = false;
-                        for (int ky = ky0; ky < ky1 && !found; ky++)
-                        {
-                            for (int kx = kx0; kx < kx1; kx++)
-                            {
-                                int i = ((iy + ky) * InW + ix + kx) * C + c;
-                                if (input[i] == max)
-                                {
-                                    inputGradient[i] += outputGradient[o + c];
-                                    found = true;
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            global::NetDsl.Kernels.PoolingKernels.MaxBackward(in MaxPooling2dGeometry, input, output, outputGradient, inputGradient);
         }
 
         /// <summary>conv2d_1: Conv2D 64 3x3, strides 1x1, valid, relu; 13x13x32 -> 11x11x64.</summary>
@@ -473,60 +449,13 @@ namespace Samples
         /// <summary>max_pooling2d_1: MaxPooling2D 2x2, strides 2x2, valid; 11x11x64 -> 5x5x64.</summary>
         private static void MaxPooling2d1Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            const int InW = 11, C = 64;
-            const int OutH = 5, OutW = 5;
-            const int SH = 2, SW = 2;
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH;
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW;
-                    global::System.Span<float> o = output.Slice((oy * OutW + ox) * C, C);
-                    input.Slice((iy * InW + ix) * C, C).CopyTo(o);
-                    global::NetDsl.Kernels.VectorOps.Max(input.Slice(((iy + 0) * InW + ix + 1) * C, C), o);
-                    global::NetDsl.Kernels.VectorOps.Max(input.Slice(((iy + 1) * InW + ix + 0) * C, C), o);
-                    global::NetDsl.Kernels.VectorOps.Max(input.Slice(((iy + 1) * InW + ix + 1) * C, C), o);
-                }
-            }
+            global::NetDsl.Kernels.PoolingKernels.MaxForward(in MaxPooling2d1Geometry, input, output);
         }
 
         /// <summary>max_pooling2d_1 backward: MaxPooling2D 2x2, strides 2x2, valid; 5x5x64 -> 11x11x64.</summary>
         private static void MaxPooling2d1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
         {
-            const int InW = 11, C = 64;
-            const int OutH = 5, OutW = 5;
-            const int PH = 2, PW = 2, SH = 2, SW = 2;
-            inputGradient.Clear();
-            for (int oy = 0; oy < OutH; oy++)
-            {
-                int iy = oy * SH;
-                const int ky0 = 0, ky1 = PH;
-                for (int ox = 0; ox < OutW; ox++)
-                {
-                    int ix = ox * SW;
-                    const int kx0 = 0, kx1 = PW;
-                    int o = (oy * OutW + ox) * C;
-                    for (int c = 0; c < C; c++)
-                    {
-                        float max = output[o + c];
-                        bool found = false;
-                        for (int ky = ky0; ky < ky1 && !found; ky++)
-                        {
-                            for (int kx = kx0; kx < kx1; kx++)
-                            {
-                                int i = ((iy + ky) * InW + ix + kx) * C + c;
-                                if (input[i] == max)
-                                {
-                                    inputGradient[i] += outputGradient[o + c];
-                                    found = true;
-                                    break;
-                                }
-                            }
-                        }
-                    }
-                }
-            }
+            global::NetDsl.Kernels.PoolingKernels.MaxBackward(in MaxPooling2d1Geometry, input, output, outputGradient, inputGradient);
         }
 
         /// <summary>conv2d_2: Conv2D 64 3x3, strides 1x1, valid, relu; 5x5x64 -> 3x3x64.</summary>
