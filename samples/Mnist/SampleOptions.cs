@@ -9,17 +9,17 @@ internal sealed class SampleOptions
 {
     public string DataDirectory { get; private set; } = Path.Combine(AppContext.BaseDirectory, "data");
 
-    public int Epochs { get; private set; } = 12;
+    public int Epochs { get; private set; } = 40;
 
-    public int BatchSize { get; private set; } = 32;
+    public int BatchSize { get; private set; } = 64;
 
-    public float LearningRate { get; private set; } = 0.001f;
+    public float LearningRate { get; private set; } = 0.002f;
 
     public int Seed { get; private set; } = 1;
 
     public int Shift { get; private set; } = 2;
 
-    public float Decay { get; private set; } = 0.85f;
+    public float Decay { get; private set; } = 0.92f;
 
     public int? Threads { get; private set; }
 
@@ -38,11 +38,11 @@ internal sealed class SampleOptions
           --data DIR          folder with train-/t10k- images and labels in IDX format (.gz or raw)
                               default: the 10,000 MNIST digits shipped with the sample (8,000 train / 2,000 test)
                               e.g. /usr/share/datasets/fashion-mnist after 'apt-get install dataset-fashion-mnist'
-          --epochs N          passes over the training data (default 12)
-          --batch-size N      samples per step (default 32)
-          --learning-rate X   Adam learning rate (default 0.001)
+          --epochs N          passes over the training data (default 40)
+          --batch-size N      samples per step (default 64)
+          --learning-rate X   initial Adam learning rate (default 0.002)
           --shift N           augment: shift training images by up to N pixels (default 2, 0 = off)
-          --decay X           multiply the learning rate by X after each epoch (default 0.85)
+          --decay X           multiply the learning rate by X after each epoch (default 0.92)
           --seed N            seed of the initial weights and of the shuffling (default 1)
           --threads N         threads for training and evaluation (default: all cores)
           --train-limit N     use only the first N training samples

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Threading;
 
 namespace NetDsl.Engine;
 
@@ -11,9 +12,11 @@ namespace NetDsl.Engine;
 /// </summary>
 /// <typeparam name="TWorkspace">The generated network's buffers for one sample.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public sealed unsafe class BatchEngine<TWorkspace> : IParallelWork
+public sealed unsafe class BatchEngine<TWorkspace> : IParallelWork, IBatchEngineDiagnostics
     where TWorkspace : class
 {
+    private long _allocatedBytesInParts;
+
     private readonly NetworkKernel<TWorkspace> _kernel;
     private readonly WorkerPool _pool;
     private Part[] _parts = Array.Empty<Part>();
@@ -171,6 +174,9 @@ public sealed unsafe class BatchEngine<TWorkspace> : IParallelWork
     }
 
     /// <inheritdoc/>
+    long IBatchEngineDiagnostics.AllocatedBytesInParts => Interlocked.Read(ref _allocatedBytesInParts);
+
+    /// <inheritdoc/>
     void IParallelWork.Execute(int part) => ExecutePart(part);
 
     private void Start(Operation operation, float* parameters, float* inputs, int* labels, float* outputs, float* outputGradients, float* inputGradients, int batch)
@@ -204,6 +210,13 @@ public sealed unsafe class BatchEngine<TWorkspace> : IParallelWork
     }
 
     private void ExecutePart(int index)
+    {
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        ExecutePartCore(index);
+        Interlocked.Add(ref _allocatedBytesInParts, GC.GetAllocatedBytesForCurrentThread() - allocatedBefore);
+    }
+
+    private void ExecutePartCore(int index)
     {
         Part part = _parts[index];
         int start = (int)((long)_batchSize * index / _partCount);
@@ -329,4 +342,11 @@ public sealed unsafe class BatchEngine<TWorkspace> : IParallelWork
 
         public int Correct { get; set; }
     }
+}
+
+/// <summary>What the engine measures about itself, for tests: bytes allocated by the threads running batch
+/// parts (each measured with <see cref="GC.GetAllocatedBytesForCurrentThread"/> on its own thread).</summary>
+internal interface IBatchEngineDiagnostics
+{
+    long AllocatedBytesInParts { get; }
 }

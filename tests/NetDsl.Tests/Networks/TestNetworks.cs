@@ -173,3 +173,14 @@ public static partial class Tiny
     [Network, Input(1, 1, 2), Conv2D(2, 1, Activation = Activation.Softmax)]
     public partial class PixelSoftmax;
 }
+
+/// <summary>A small CNN that learns MNIST in seconds (the training tests).</summary>
+[Network]
+[Input(28, 28, 1)]
+[Conv2D(16, 3, Activation = Activation.ReLU)]
+[MaxPooling2D(2)]
+[Conv2D(16, 3, Activation = Activation.ReLU)]
+[MaxPooling2D(2)]
+[Flatten]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class SmallDigitNet;

@@ -1,0 +1,216 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using NetDsl.Data;
+using NetDsl.Serialization;
+using NetDsl.Tests.Networks;
+using NetDsl.Training;
+
+namespace NetDsl.Tests;
+
+/// <summary>Training on real handwritten digits, repeatability, weight files and the training loop's errors.</summary>
+public sealed class TrainingTests
+{
+    private static readonly Lazy<(Dataset Train, Dataset Test)> Digits =
+        new(() => Dataset.LoadMnist(Path.Combine(AppContext.BaseDirectory, "data", "mnist-digits")));
+
+    [Fact]
+    public void SmallCnnLearnsRealDigits()
+    {
+        Dataset train = Digits.Value.Train.Slice(0, 4000);
+        Dataset test = Digits.Value.Test.Slice(0, 1000);
+        var net = new SmallDigitNet(seed: 1);
+        BatchStatistics before = net.Evaluate(test);
+
+        TrainingHistory history = net.Fit(train, new FitOptions { Epochs = 3, BatchSize = 32, Optimizer = new Adam(0.003f), Seed = 1 });
+        BatchStatistics after = net.Evaluate(test);
+
+        // An untrained network guesses (about 10%); after three epochs on 4,000 digits (about a second) it
+        // reads 1,000 unseen ones at over 93% (measured: 95.4%).
+        Assert.InRange(before.Accuracy, 0.0, 0.25);
+        Assert.True(after.Accuracy >= 0.93, $"test accuracy {after.Accuracy:P2}");
+        Assert.True(history.Loss[2] < history.Loss[0], "the training loss should fall");
+        Assert.True(after.Loss < before.Loss / 3, $"test loss {before.Loss} -> {after.Loss}");
+        Assert.Equal(3, history.Epochs.Count);
+    }
+
+    [Fact]
+    public void OneThreadWithASeedIsBitForBitRepeatable()
+    {
+        Dataset train = Digits.Value.Train.Slice(0, 400);
+        float[] Train()
+        {
+            var net = new SmallDigitNet(seed: 7) { MaxDegreeOfParallelism = 1 };
+            net.Fit(train, new FitOptions { Epochs = 2, BatchSize = 16, Seed = 3, Augmentations = new[] { new RandomTranslation(1, 1) } });
+            return net.Parameters.ToArray();
+        }
+
+        Assert.Equal(Train(), Train());
+    }
+
+    [Fact]
+    public void ThreadsChangeOnlyTheSummationOrder()
+    {
+        Dataset data = Digits.Value.Train.Slice(0, 64);
+        var gradients = new Dictionary<int, float[]>();
+        var losses = new Dictionary<int, float>();
+        foreach (int threads in new[] { 1, 2, 4 })
+        {
+            var net = new MnistNet(seed: 5) { MaxDegreeOfParallelism = threads };
+            var g = new float[MnistNet.ParameterCount];
+            losses[threads] = net.ComputeGradients(data.Inputs, data.Labels, g);
+            gradients[threads] = g;
+        }
+
+        foreach (int threads in new[] { 2, 4 })
+        {
+            Assert.Equal(losses[1], losses[threads], 5);
+            TestData.AssertClose(gradients[1], gradients[threads], absolute: 1e-6, relative: 1e-3);
+        }
+    }
+
+    [Fact]
+    public void SavedWeightsLoadIntoAFreshNetwork()
+    {
+        var net = new SmallDigitNet(seed: 2);
+        net.Fit(Digits.Value.Train.Slice(0, 200), new FitOptions { Epochs = 1, Seed = 1 });
+        string path = Path.Combine(Path.GetTempPath(), $"netdsl-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            net.Save(path);
+            var fresh = new SmallDigitNet(seed: 99);
+            Assert.NotEqual(net.Parameters.ToArray(), fresh.Parameters.ToArray());
+
+            fresh.Load(path);
+
+            Assert.Equal(net.Parameters.ToArray(), fresh.Parameters.ToArray());
+            ReadOnlySpan<float> image = Digits.Value.Test.GetInput(0);
+            Assert.Equal(TestData.Predict(net, image.ToArray()), TestData.Predict(fresh, image.ToArray()));
+
+            SafetensorsFile file = Safetensors.Read(path);
+            Assert.Equal(SmallDigitNet.ParameterLayout.Select(t => t.Name), file.Tensors.Select(t => t.Name));
+            Assert.Equal(new long[] { 3, 3, 1, 16 }, file["conv2d/kernel"].Shape);
+            Assert.Equal("netdsl", file.Metadata["format"]);
+            Assert.Equal("SmallDigitNet", file.Metadata["network"]);
+            Assert.Equal(SmallDigitNet.Architecture, file.Metadata["architecture"]);
+            Assert.Equal("input 28x28x1\nconv2d 16 3x3 relu\nmaxpool 2x2\nconv2d 16 3x3 relu\nmaxpool 2x2\nflatten\ndense 10 softmax", SmallDigitNet.Architecture);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void LoadingAnotherNetworksWeightsFailsAndChangesNothing()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"netdsl-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            new MnistNet(seed: 1).Save(path);
+            var net = new SmallDigitNet(seed: 3);
+            float[] before = net.Parameters.ToArray();
+
+            InvalidDataException error = Assert.Throws<InvalidDataException>(() => net.Load(path));
+
+            Assert.Contains("conv2d/kernel", error.Message);
+            Assert.Equal(before, net.Parameters.ToArray());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void NaNLossStopsTrainingAndKeepsTheLastGoodParameters()
+    {
+        Dataset clean = Digits.Value.Train.Slice(0, 64);
+        float[] inputs = clean.Inputs.ToArray();
+        inputs[40 * 784 + 300] = float.NaN; // sample 40 is in the second batch of 32
+        var poisoned = new Dataset(inputs, clean.Labels.ToArray(), clean.SampleShape);
+        var net = new SmallDigitNet(seed: 4);
+        var afterFirstBatch = new List<float[]>();
+        var progress = new Recorder(p =>
+        {
+            if (p.Batch == 1 && p.CompletedEpoch is null)
+            {
+                afterFirstBatch.Add(net.Parameters.ToArray());
+            }
+        });
+
+        TrainingDivergedException error = Assert.Throws<TrainingDivergedException>(() =>
+            net.Fit(poisoned, new FitOptions { Epochs = 1, BatchSize = 32, Shuffle = false, Progress = progress }));
+
+        Assert.Equal(1, error.Epoch);
+        Assert.Equal(2, error.Batch);
+        Assert.True(float.IsNaN(error.Loss));
+        Assert.Empty(error.History.Epochs);
+        Assert.Equal(afterFirstBatch.Single(), net.Parameters.ToArray());
+        Assert.All(net.Parameters.ToArray(), v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void ProgressIsReportedForEveryBatchAndEpoch()
+    {
+        var reports = new List<TrainingProgress>();
+        var net = new SmallDigitNet(seed: 5);
+        Dataset data = Digits.Value.Train.Slice(0, 100);
+        TrainingHistory history = net.Fit(data, new FitOptions { Epochs = 2, BatchSize = 40, ValidationData = Digits.Value.Test.Slice(0, 50), Progress = new Recorder(reports.Add) });
+
+        // 100 samples in batches of 40: 3 batches (the last of 20), then the epoch's report; twice.
+        Assert.Equal(new[] { (1, 1), (1, 2), (1, 3), (1, 3), (2, 1), (2, 2), (2, 3), (2, 3) }, reports.Select(r => (r.Epoch, r.Batch)));
+        Assert.All(reports, r => Assert.Equal(3, r.Batches));
+        EpochResult[] completed = reports.Where(r => r.CompletedEpoch is not null).Select(r => r.CompletedEpoch!).ToArray();
+        Assert.Equal(history.Epochs, completed);
+        Assert.All(completed, e => Assert.NotNull(e.ValidationAccuracy));
+        Assert.Equal(2, history.ValidationLoss.Count);
+    }
+
+    [Fact]
+    public void CancellationStopsBetweenBatches()
+    {
+        using var cancellation = new CancellationTokenSource();
+        int batches = 0;
+        var net = new SmallDigitNet(seed: 6);
+        var progress = new Recorder(_ =>
+        {
+            if (++batches == 2)
+            {
+                cancellation.Cancel();
+            }
+        });
+
+        Assert.Throws<OperationCanceledException>(() =>
+            net.Fit(Digits.Value.Train.Slice(0, 320), new FitOptions { Epochs = 5, BatchSize = 32, Progress = progress }, cancellation.Token));
+        Assert.Equal(2, batches);
+    }
+
+    [Fact]
+    public void DataThatDoesNotFitTheNetworkIsRejected()
+    {
+        var net = new SmallDigitNet(seed: 1);
+        var wrongShape = new Dataset(new float[10 * 12], new int[10], new TensorShape(3, 4, 1));
+        ArgumentException shape = Assert.Throws<ArgumentException>(() => net.Fit(wrongShape));
+        Assert.Contains("(28, 28, 1)", shape.Message);
+
+        var tooManyClasses = new Dataset(new float[2 * 784], new[] { 3, 12 }, new TensorShape(28, 28, 1));
+        ArgumentException classes = Assert.Throws<ArgumentException>(() => net.Fit(tooManyClasses));
+        Assert.Contains("10 outputs", classes.Message);
+
+        ArgumentOutOfRangeException label = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            net.ComputeGradients(new float[784], new[] { 10 }, new float[SmallDigitNet.ParameterCount]));
+        Assert.Contains("0..9", label.Message);
+
+        ArgumentException gradients = Assert.Throws<ArgumentException>(() =>
+            net.ComputeGradients(new float[784], new[] { 1 }, new float[5]));
+        Assert.Contains(SmallDigitNet.ParameterCount.ToString(), gradients.Message);
+    }
+
+    private sealed class Recorder(Action<TrainingProgress> onReport) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => onReport(value);
+    }
+}
