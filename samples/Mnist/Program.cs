@@ -35,7 +35,7 @@ if (options.TrainLimit is int limit && limit < train.Count)
     train = train.Slice(0, limit);
 }
 
-AnsiConsole.MarkupLine($"Data: [bold]{train.Count:N0}[/] training and [bold]{test.Count:N0}[/] test images of {train.SampleShape} from [grey]{Markup.Escape(Path.GetFullPath(options.DataDirectory))}[/]");
+Console.WriteLine($"Data: {train.Count:N0} training and {test.Count:N0} test images of {train.SampleShape} from {Path.GetFullPath(options.DataDirectory)}");
 
 // 2. The model: its summary was computed by the generator at build time.
 var net = new MnistNet(options.Seed);
@@ -59,7 +59,7 @@ var fit = new FitOptions
     Augmentations = options.Shift > 0 ? new[] { new RandomTranslation(options.Shift, options.Shift) } : null,
     LearningRateDecay = options.Decay,
 };
-AnsiConsole.MarkupLine($"Training for {options.Epochs} epochs, batch {options.BatchSize}, Adam({options.LearningRate}) decaying x{options.Decay} per epoch, random shifts of up to {options.Shift} pixels, {net.MaxDegreeOfParallelism} thread(s)...");
+Console.WriteLine($"Training for {options.Epochs} epochs, batch {options.BatchSize}, Adam({options.LearningRate}) decaying x{options.Decay} per epoch, random shifts of up to {options.Shift} pixels, {net.MaxDegreeOfParallelism} thread(s)...");
 var clock = Stopwatch.StartNew();
 TrainingHistory history = ProgressDisplay.Run(progress => net.Fit(train, fit with { Progress = progress }), options.Epochs);
 clock.Stop();
@@ -68,16 +68,16 @@ clock.Stop();
 BatchStatistics result = net.Evaluate(test);
 double samplesPerSecond = (double)train.Count * options.Epochs / history.Epochs.Sum(e => e.Duration.TotalSeconds);
 Console.WriteLine();
-AnsiConsole.MarkupLine($"Trained in [bold]{clock.Elapsed.TotalSeconds:F1} s[/] (about {samplesPerSecond:N0} training samples/s including validation).");
-AnsiConsole.MarkupLine($"Test accuracy: [bold green]{result.Accuracy * 100:F2}%[/] ({result.Correct:N0} of {result.Count:N0} held-out images), test loss {result.Loss:F4}");
+Console.WriteLine($"Trained in {clock.Elapsed.TotalSeconds:F1} s (about {samplesPerSecond:N0} training samples/s including validation).");
+Console.WriteLine($"Test accuracy: {result.Accuracy * 100:F2}% ({result.Correct:N0} of {result.Count:N0} held-out images), test loss {result.Loss:F4}");
 
 net.Save(options.WeightsPath);
 var reloaded = new MnistNet(seed: 0);
 reloaded.Load(options.WeightsPath);
 BatchStatistics check = reloaded.Evaluate(test);
-AnsiConsole.MarkupLine($"Saved the weights to [bold]{Markup.Escape(Path.GetFullPath(options.WeightsPath))}[/] ({new FileInfo(options.WeightsPath).Length:N0} bytes, safetensors); reloaded: {check.Accuracy * 100:F2}%.");
+Console.WriteLine($"Saved the weights to {Path.GetFullPath(options.WeightsPath)} ({new FileInfo(options.WeightsPath).Length:N0} bytes, safetensors); reloaded: {check.Accuracy * 100:F2}%.");
 
-// 5. A few test digits as text, with the prediction.
+// 5. A few test digits as text, with the prediction: the first ones, then the first the network gets wrong.
 Console.WriteLine();
-DigitArt.Print(test, reloaded, count: 6);
+DigitArt.Print(test, reloaded);
 return 0;
