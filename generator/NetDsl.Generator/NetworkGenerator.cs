@@ -24,6 +24,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     {
         public const string Spec = "NetDsl.Spec";
         public const string Model = "NetDsl.Model";
+        public const string FileSpec = "NetDsl.FileSpec";
+        public const string FileModel = "NetDsl.FileModel";
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -41,7 +43,18 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Select(static (spec, _) => CheckSafely(spec))
             .WithTrackingName(Steps.Model);
 
+        // .netdsl files: one network each; the same checker and emitter.
+        IncrementalValuesProvider<NetworkModel> fileModels = context.AdditionalTextsProvider
+            .Where(static file => NetDslFileReader.IsNetworkFile(file))
+            .Select(static (file, cancellationToken) => ReadFileSafely(file, cancellationToken))
+            .WithTrackingName(Steps.FileSpec)
+            .Collect()
+            .SelectMany(static (all, cancellationToken) => NetDslFileReader.RejectDuplicates(all, cancellationToken))
+            .Select(static (spec, _) => CheckSafely(spec))
+            .WithTrackingName(Steps.FileModel);
+
         context.RegisterSourceOutput(models, static (context, model) => Emit(context, model));
+        context.RegisterSourceOutput(fileModels, static (context, model) => Emit(context, model));
     }
 
     private static NetworkSpec? ReadSafely(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -55,6 +68,21 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             string name = context.TargetSymbol.Name;
             var target = new TypeTarget(null, EquatableArray<string>.Empty, name, string.Empty);
             DiagnosticInfo diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.From(context.TargetNode), name, Describe(exception));
+            return new NetworkSpec(target, null, EquatableArray<LayerSpec>.Empty, new[] { diagnostic }.ToEquatableArray(), SpecStatus.NotEmittable);
+        }
+    }
+
+    private static NetworkSpec ReadFileSafely(AdditionalText file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return NetDslFileReader.Read(file, cancellationToken);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            string name = System.IO.Path.GetFileNameWithoutExtension(file.Path);
+            var target = new TypeTarget(null, EquatableArray<string>.Empty, name, "public", TargetOrigin.File);
+            DiagnosticInfo diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, new LocationInfo(file.Path, default, default), name, Describe(exception));
             return new NetworkSpec(target, null, EquatableArray<LayerSpec>.Empty, new[] { diagnostic }.ToEquatableArray(), SpecStatus.NotEmittable);
         }
     }

@@ -85,6 +85,31 @@ internal static class DiagnosticDescriptors
         "NetDsl generator error",
         "NetDsl could not generate '{0}': {1}; please report this with the network that caused it");
 
+    public static readonly DiagnosticDescriptor DslUnknownLayer = Error(
+        "NDSL0020",
+        "Unknown layer",
+        "Unknown layer '{0}'; expected {1}");
+
+    public static readonly DiagnosticDescriptor DslSyntax = Error(
+        "NDSL0021",
+        "Invalid network text",
+        "{0}");
+
+    public static readonly DiagnosticDescriptor DslMissingNetworkName = Error(
+        "NDSL0022",
+        "Network file has no name",
+        "A .netdsl file starts with 'network Name', the class to generate");
+
+    public static readonly DiagnosticDescriptor DslAndLayerAttributes = Error(
+        "NDSL0023",
+        "Network text and layer attributes together",
+        "'{0}' is defined by the text of [Network(...)]; remove its layer attributes, or the text");
+
+    public static readonly DiagnosticDescriptor DuplicateNetworkFile = Error(
+        "NDSL0024",
+        "Network defined twice",
+        "The network '{0}' is already defined in '{1}'");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -59,7 +59,8 @@ internal sealed record LayerArgument(ArgumentKind Name, int Value, LocationInfo?
 /// <param name="Name">The class name.</param>
 /// <param name="Modifiers">Modifiers to write before <c>partial class</c> (empty for attribute hosts,
 /// whose declaration already has them).</param>
-internal sealed record TypeTarget(string? Namespace, EquatableArray<string> ContainingTypes, string Name, string Modifiers)
+/// <param name="Origin">Which host declared the network (files get their own hint names).</param>
+internal sealed record TypeTarget(string? Namespace, EquatableArray<string> ContainingTypes, string Name, string Modifiers, TargetOrigin Origin = TargetOrigin.Attribute)
 {
     /// <summary>Unique, file-name-safe name for the generated file.</summary>
     public string HintName
@@ -73,7 +74,17 @@ internal sealed record TypeTarget(string? Namespace, EquatableArray<string> Cont
                 prefix += containing.Substring(space + 1) + ".";
             }
 
-            return prefix + Name + ".g.cs";
+            return prefix + Name + (Origin == TargetOrigin.File ? ".netdsl.g.cs" : ".g.cs");
         }
     }
+}
+
+/// <summary>Where a network was declared.</summary>
+internal enum TargetOrigin
+{
+    /// <summary>A class with [Network] (layer attributes or inline text).</summary>
+    Attribute,
+
+    /// <summary>A .netdsl file.</summary>
+    File,
 }

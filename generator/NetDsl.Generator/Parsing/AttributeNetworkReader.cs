@@ -32,8 +32,8 @@ internal static class AttributeNetworkReader
         ["ActivationAttribute"] = LayerKind.Activation,
     };
 
-    /// <summary>Reads one network. Returns null when another declaration of the same class is the one
-    /// that owns the network (so each class is generated once).</summary>
+    /// <summary>Reads one network for the generator. Returns null when another declaration of the same class
+    /// is the one that owns the network (so each class is generated once).</summary>
     public static NetworkSpec? Read(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration)
@@ -41,13 +41,17 @@ internal static class AttributeNetworkReader
             return null;
         }
 
-        AttributeData networkAttribute = context.Attributes[0];
-        if (!IsOwningDeclaration(type, declaration, cancellationToken))
-        {
-            return null;
-        }
+        return IsOwningDeclaration(type, declaration, cancellationToken) ? Read(type, declaration, cancellationToken) : null;
+    }
 
-        LocationInfo? networkLocation = LocationInfo.From(networkAttribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken));
+    /// <summary>Reads the network declared by <paramref name="declaration"/> (which must carry [Network]):
+    /// from its layer attributes, or from the text given to [Network("...")].</summary>
+    public static NetworkSpec Read(INamedTypeSymbol type, ClassDeclarationSyntax declaration, CancellationToken cancellationToken)
+    {
+        AttributeSyntax? networkSyntax = declaration.AttributeLists.SelectMany(list => list.Attributes)
+            .FirstOrDefault(a => FindAttributeData(type, a, cancellationToken)?.AttributeClass?.ToDisplayString() == NetworkAttributeName);
+        AttributeData? networkAttribute = networkSyntax is null ? null : FindAttributeData(type, networkSyntax, cancellationToken);
+        LocationInfo? networkLocation = LocationInfo.From(networkSyntax);
         var diagnostics = new List<DiagnosticInfo>();
         TypeTarget target = ReadTarget(type, declaration, diagnostics);
         if (diagnostics.Count > 0)
@@ -55,6 +59,17 @@ internal static class AttributeNetworkReader
             return new NetworkSpec(target, networkLocation, EquatableArray<LayerSpec>.Empty, diagnostics.ToEquatableArray(), SpecStatus.NotEmittable);
         }
 
+        if (networkAttribute is { AttributeConstructor.Parameters.Length: 1 } && networkSyntax is not null)
+        {
+            return ReadText(type, declaration, target, networkAttribute, networkSyntax, networkLocation, cancellationToken);
+        }
+
+        return ReadAttributes(type, declaration, target, networkLocation, cancellationToken);
+    }
+
+    private static NetworkSpec ReadAttributes(INamedTypeSymbol type, ClassDeclarationSyntax declaration, TypeTarget target, LocationInfo? networkLocation, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
         var layers = new List<LayerSpec>();
         bool readable = true;
         foreach (AttributeSyntax attributeSyntax in declaration.AttributeLists.SelectMany(list => list.Attributes))
@@ -86,6 +101,68 @@ internal static class AttributeNetworkReader
 
         // Layer attributes on other partial declarations of the class: their order relative to these is
         // undefined, so they are an error.
+        foreach ((AttributeSyntax attributeSyntax, LayerKind kind) in LayerAttributesElsewhere(type, declaration, cancellationToken))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersSplitAcrossDeclarations, LocationInfo.From(attributeSyntax), kind.ToString(), type.Name));
+        }
+
+        SpecStatus status = readable && diagnostics.Count == 0 ? SpecStatus.Readable : SpecStatus.Unreadable;
+        return new NetworkSpec(target, networkLocation, layers.ToEquatableArray(), diagnostics.ToEquatableArray(), status);
+    }
+
+    /// <summary>The inline text host: <c>[Network("""...""")]</c>, positions mapped back into the literal.</summary>
+    private static NetworkSpec ReadText(INamedTypeSymbol type, ClassDeclarationSyntax declaration, TypeTarget target, AttributeData networkAttribute, AttributeSyntax networkSyntax, LocationInfo? networkLocation, CancellationToken cancellationToken)
+    {
+        var diagnostics = new List<DiagnosticInfo>();
+        TypedConstant argument = networkAttribute.ConstructorArguments[0];
+        ExpressionSyntax? expression = networkSyntax.ArgumentList?.Arguments.FirstOrDefault()?.Expression;
+        if (argument.Kind == TypedConstantKind.Error || argument.Value is not string text || expression is null)
+        {
+            if (argument.Kind != TypedConstantKind.Error && expression is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DslSyntax, LocationInfo.From(expression), "The network text is null"));
+            }
+
+            return new NetworkSpec(target, networkLocation, EquatableArray<LayerSpec>.Empty, diagnostics.ToEquatableArray(), SpecStatus.Unreadable);
+        }
+
+        var attributeLayers = declaration.AttributeLists.SelectMany(list => list.Attributes)
+            .Select(a => (Syntax: a, Data: FindAttributeData(type, a, cancellationToken)))
+            .Where(a => a.Data?.AttributeClass is { } c && TryGetLayerKind(c, out _))
+            .Select(a => (a.Syntax, Kind: LayerKind.Input))
+            .Concat(LayerAttributesElsewhere(type, declaration, cancellationToken))
+            .ToList();
+        if (attributeLayers.Count > 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DslAndLayerAttributes, LocationInfo.From(attributeLayers[0].Syntax), type.Name));
+            return new NetworkSpec(target, networkLocation, EquatableArray<LayerSpec>.Empty, diagnostics.ToEquatableArray(), SpecStatus.Unreadable);
+        }
+
+        SyntaxTree tree = expression.SyntaxTree;
+        StringLiteralMap? map = StringLiteralMap.Create(expression, text);
+        LocationInfo? whole = LocationInfo.From(expression);
+        LocationInfo? Locate(int start, int length)
+        {
+            if (map is null)
+            {
+                return whole;
+            }
+
+            Microsoft.CodeAnalysis.Text.TextSpan span = map.Map(start, length);
+            return new LocationInfo(tree.FilePath, span, tree.GetLineSpan(span, cancellationToken).Span);
+        }
+
+        DslDocument document = DslParser.Parse(text, Locate, allowHeader: false);
+        return new NetworkSpec(
+            target,
+            networkLocation,
+            document.Layers,
+            document.Diagnostics,
+            document.HasErrors ? SpecStatus.Unreadable : SpecStatus.Readable);
+    }
+
+    private static IEnumerable<(AttributeSyntax Syntax, LayerKind Kind)> LayerAttributesElsewhere(INamedTypeSymbol type, ClassDeclarationSyntax declaration, CancellationToken cancellationToken)
+    {
         foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
         {
             if (reference.SyntaxTree == declaration.SyntaxTree && reference.Span == declaration.Span)
@@ -103,26 +180,14 @@ internal static class AttributeNetworkReader
                 AttributeData? data = FindAttributeData(type, attributeSyntax, cancellationToken);
                 if (data?.AttributeClass is { } attributeClass && TryGetLayerKind(attributeClass, out LayerKind kind))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(
-                        DiagnosticDescriptors.LayersSplitAcrossDeclarations,
-                        LocationInfo.From(attributeSyntax),
-                        kind.ToString(),
-                        type.Name));
+                    yield return (attributeSyntax, kind);
                 }
             }
         }
-
-        SpecStatus status = readable ? SpecStatus.Readable : SpecStatus.Unreadable;
-        if (diagnostics.Count > 0)
-        {
-            status = SpecStatus.Unreadable;
-        }
-
-        return new NetworkSpec(target, networkLocation, layers.ToEquatableArray(), diagnostics.ToEquatableArray(), status);
     }
 
     /// <summary>The declaration that carries [Network] first (by file path, then position) owns the network.</summary>
-    private static bool IsOwningDeclaration(INamedTypeSymbol type, ClassDeclarationSyntax declaration, CancellationToken cancellationToken)
+    public static bool IsOwningDeclaration(INamedTypeSymbol type, ClassDeclarationSyntax declaration, CancellationToken cancellationToken)
     {
         foreach (SyntaxReference reference in type.DeclaringSyntaxReferences
             .OrderBy(r => r.SyntaxTree.FilePath, StringComparer.Ordinal)

@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+
+namespace NetDsl.Benchmarks.Compare;
+
+/// <summary>Something timed in blocks of operations (a prediction, a training step).</summary>
+internal interface IContender
+{
+    /// <summary>Name shown in the report.</summary>
+    string Name { get; }
+
+    /// <summary>Runs <paramref name="operations"/> operations back to back and returns the elapsed seconds.</summary>
+    double Run(int operations);
+}
+
+/// <summary>An in-process contender: a delegate run in a loop under a stopwatch.</summary>
+internal sealed class DelegateContender(string name, Action operation) : IContender
+{
+    public string Name { get; } = name;
+
+    public double Run(int operations)
+    {
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < operations; i++)
+        {
+            operation();
+        }
+
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+}
+
+/// <summary>How long to warm up and how to split the timed part into rounds.</summary>
+/// <param name="WarmupSeconds">Per contender, before anything is timed (JIT tiering, caches, thread pools).</param>
+/// <param name="BlockSeconds">Target length of one timed block of operations.</param>
+/// <param name="Rounds">Timed rounds; each runs one block of each contender, in alternating order.</param>
+internal sealed record MeasurementSettings(double WarmupSeconds, double BlockSeconds, int Rounds);
+
+/// <summary>Seconds per operation over the rounds of one contender.</summary>
+internal sealed class Samples(string name, IReadOnlyList<double> secondsPerOperation, int operationsPerBlock)
+{
+    public string Name { get; } = name;
+
+    public IReadOnlyList<double> SecondsPerOperation { get; } = secondsPerOperation;
+
+    public int OperationsPerBlock { get; } = operationsPerBlock;
+
+    public double Median => Percentile(0.5);
+
+    public double LowerQuartile => Percentile(0.25);
+
+    public double UpperQuartile => Percentile(0.75);
+
+    public double Percentile(double p)
+    {
+        double[] sorted = SecondsPerOperation.OrderBy(x => x).ToArray();
+        double position = p * (sorted.Length - 1);
+        int below = (int)Math.Floor(position);
+        int above = Math.Min(below + 1, sorted.Length - 1);
+        return sorted[below] + ((sorted[above] - sorted[below]) * (position - below));
+    }
+}
+
+/// <summary>
+/// Times two contenders against each other so that machine noise hits both: both warm up (alternately),
+/// then each round runs one block of each, the order swapped every round (ABBA...), and the median of the
+/// per-round figures is what counts.
+/// </summary>
+internal static class AlternatingMeasurement
+{
+    public static (Samples First, Samples Second) Compare(IContender first, IContender second, MeasurementSettings settings)
+    {
+        // Warm up alternately in three slices, so both reach steady state (tier-1 code, warm caches, pools).
+        double firstEstimate = double.NaN, secondEstimate = double.NaN;
+        for (int slice = 0; slice < 3; slice++)
+        {
+            firstEstimate = WarmUp(first, settings.WarmupSeconds / 3);
+            secondEstimate = WarmUp(second, settings.WarmupSeconds / 3);
+        }
+
+        int firstOperations = OperationsPerBlock(firstEstimate, settings.BlockSeconds);
+        int secondOperations = OperationsPerBlock(secondEstimate, settings.BlockSeconds);
+        var firstTimes = new List<double>(settings.Rounds);
+        var secondTimes = new List<double>(settings.Rounds);
+        for (int round = 0; round < settings.Rounds; round++)
+        {
+            if (round % 2 == 0)
+            {
+                firstTimes.Add(first.Run(firstOperations) / firstOperations);
+                secondTimes.Add(second.Run(secondOperations) / secondOperations);
+            }
+            else
+            {
+                secondTimes.Add(second.Run(secondOperations) / secondOperations);
+                firstTimes.Add(first.Run(firstOperations) / firstOperations);
+            }
+        }
+
+        return (new Samples(first.Name, firstTimes, firstOperations), new Samples(second.Name, secondTimes, secondOperations));
+    }
+
+    /// <summary>Times one contender alone (no peer available) with the same warm-up and rounds.</summary>
+    public static Samples Measure(IContender contender, MeasurementSettings settings)
+    {
+        double estimate = WarmUp(contender, settings.WarmupSeconds);
+        int operations = OperationsPerBlock(estimate, settings.BlockSeconds);
+        var times = new List<double>(settings.Rounds);
+        for (int round = 0; round < settings.Rounds; round++)
+        {
+            times.Add(contender.Run(operations) / operations);
+        }
+
+        return new Samples(contender.Name, times, operations);
+    }
+
+    /// <summary>Runs growing blocks for about <paramref name="seconds"/>; returns the last block's seconds per operation.</summary>
+    private static double WarmUp(IContender contender, double seconds)
+    {
+        int operations = 1;
+        double spent = 0, perOperation = double.NaN;
+        while (spent < seconds)
+        {
+            double elapsed = contender.Run(operations);
+            spent += elapsed;
+            perOperation = elapsed / operations;
+            if (elapsed < 0.05)
+            {
+                operations = (int)Math.Min(operations * 2L, int.MaxValue / 2);
+            }
+        }
+
+        return perOperation;
+    }
+
+    private static int OperationsPerBlock(double secondsPerOperation, double blockSeconds) =>
+        (int)Math.Clamp(Math.Round(blockSeconds / secondsPerOperation), 1, int.MaxValue / 2);
+}
