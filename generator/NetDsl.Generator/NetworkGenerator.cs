@@ -12,9 +12,10 @@ using NetDsl.Generator.Shapes;
 namespace NetDsl.Generator;
 
 /// <summary>
-/// The pipeline, and nothing else: classes with <c>[Network]</c> are read into a value-equatable
-/// <see cref="NetworkSpec"/> (front end), checked into a <see cref="NetworkModel"/> (shapes), and emitted
-/// as one <c>*.g.cs</c> each. Each stage caches on the previous stage's value.
+/// The pipeline, and nothing else: classes with <c>[Network]</c> (layer attributes or inline text) and
+/// <c>.netdsl</c> files are read into a value-equatable <see cref="NetworkSpec"/> (front end), checked into a
+/// <see cref="NetworkModel"/> (shapes), and emitted as one <c>*.g.cs</c> each. Each stage caches on the
+/// previous stage's value. Diagnostics are reported by the analyzers (NetDsl.Analyzers), not here.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NetworkGenerator : IIncrementalGenerator
@@ -100,13 +101,11 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         }
     }
 
+    /// <summary>Writes the network's source. Diagnostics are not reported here: the NetDsl analyzers run the
+    /// same front end and checker and report them (live in the IDE, once). Only a failure of the emitter itself,
+    /// which the analyzers cannot see, is reported by the generator.</summary>
     private static void Emit(SourceProductionContext context, NetworkModel model)
     {
-        foreach (DiagnosticInfo diagnostic in model.Diagnostics)
-        {
-            context.ReportDiagnostic(diagnostic.ToDiagnostic());
-        }
-
         if (model.Status == ModelStatus.None)
         {
             return;

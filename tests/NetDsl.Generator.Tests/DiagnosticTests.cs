@@ -227,7 +227,8 @@ public sealed class DiagnosticTests
         GeneratorResult result = GeneratorHarness.Run(parsed.Source);
 
         (string expectedId, Microsoft.CodeAnalysis.Text.TextSpan expectedSpan) = Assert.Single(parsed.Expected);
-        Diagnostic diagnostic = Assert.Single(result.GeneratorDiagnostics);
+        Assert.Empty(result.GeneratorDiagnostics);
+        Diagnostic diagnostic = Assert.Single(result.AnalyzerDiagnostics);
         Assert.Equal(id, expectedId);
         Assert.Equal(id, diagnostic.Id);
         Assert.Equal(expectedSpan, diagnostic.Location.SourceSpan);

@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
 using NetDsl.Generator;
 
 namespace NetDsl.Generator.Tests.Infrastructure;
@@ -52,22 +53,43 @@ internal static class GeneratorHarness
             throw new InvalidOperationException("The generator threw.", run.Exception);
         }
 
+        ImmutableArray<Diagnostic> analyzerDiagnostics = RunAnalyzers(output, additionalFiles);
         return new GeneratorResult(
             output,
             generatorDiagnostics,
+            analyzerDiagnostics,
             run.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString()));
+    }
+
+    /// <summary>The NetDsl analyzers on the compilation with the generated code, as the compiler runs them.</summary>
+    public static ImmutableArray<Diagnostic> RunAnalyzers(Compilation compilation, IEnumerable<AdditionalText> additionalFiles)
+    {
+        var analyzers = ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(
+            new NetDsl.Analyzers.NetworkDiagnosticsAnalyzer(),
+            new NetDsl.Analyzers.BufferLengthAnalyzer());
+        var options = new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions(additionalFiles.ToImmutableArray());
+        var withAnalyzers = compilation.WithAnalyzers(analyzers, new Microsoft.CodeAnalysis.Diagnostics.CompilationWithAnalyzersOptions(options, null, concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false));
+        ImmutableArray<Diagnostic> diagnostics = withAnalyzers.GetAnalyzerDiagnosticsAsync().GetAwaiter().GetResult();
+        Diagnostic? crash = diagnostics.FirstOrDefault(d => d.Id == "AD0001");
+        if (crash is not null)
+        {
+            throw new InvalidOperationException("An analyzer threw: " + crash.GetMessage());
+        }
+
+        return diagnostics;
     }
 }
 
 /// <summary>What one generator run produced.</summary>
 /// <param name="Compilation">The user's compilation with the generated files added.</param>
-/// <param name="GeneratorDiagnostics">Diagnostics the generator reported.</param>
+/// <param name="GeneratorDiagnostics">Diagnostics the generator reported (only its own failures).</param>
+/// <param name="AnalyzerDiagnostics">Diagnostics the NetDsl analyzers reported.</param>
 /// <param name="Sources">Generated files by hint name.</param>
-internal sealed record GeneratorResult(Compilation Compilation, ImmutableArray<Diagnostic> GeneratorDiagnostics, Dictionary<string, string> Sources)
+internal sealed record GeneratorResult(Compilation Compilation, ImmutableArray<Diagnostic> GeneratorDiagnostics, ImmutableArray<Diagnostic> AnalyzerDiagnostics, Dictionary<string, string> Sources)
 {
-    /// <summary>Every error and warning: the generator's and the compiler's on the final compilation.</summary>
+    /// <summary>Every error and warning a build shows: the generator's, the analyzers' and the compiler's.</summary>
     public IReadOnlyList<Diagnostic> AllDiagnostics =>
-        GeneratorDiagnostics.Concat(Compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning)).ToList();
+        GeneratorDiagnostics.Concat(AnalyzerDiagnostics).Concat(Compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning)).ToList();
 
     /// <summary>Compiler errors and warnings on the final compilation only.</summary>
     public IReadOnlyList<Diagnostic> CompilerDiagnostics =>

@@ -1,0 +1,119 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using NetDsl.Generator;
+
+namespace NetDsl.Benchmarks.BuildTime;
+
+/// <summary>The outcome of timing the generator on one model.</summary>
+/// <param name="Layers">Layers after the input (attributes minus Network and Input).</param>
+/// <param name="GeneratedCharacters">Size of the generated source.</param>
+/// <param name="Errors">Errors of the user's compilation with the generated source added (must be none).</param>
+/// <param name="MillisecondsPerRun">Wall time of each timed full run.</param>
+/// <param name="FirstRunMilliseconds">The first run of this model in the process (includes JIT compilation of
+/// whatever earlier runs did not already compile).</param>
+internal sealed record GeneratorTimingResult(string Model, int Layers, int GeneratedCharacters, IReadOnlyList<string> Errors, double FirstRunMilliseconds, IReadOnlyList<double> MillisecondsPerRun)
+{
+    public double MedianMilliseconds
+    {
+        get
+        {
+            double[] sorted = MillisecondsPerRun.OrderBy(x => x).ToArray();
+            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+        }
+    }
+}
+
+/// <summary>
+/// Runs NetDsl's <see cref="NetworkGenerator"/> in process, the way the compiler does, on a model's source.
+/// A full (non-incremental) run is a new <see cref="CSharpGeneratorDriver"/> on a fresh copy of the user's
+/// compilation (<see cref="Compilation.Clone"/>: same parsed trees, no cached symbols), so nothing from the
+/// previous run is reused; parsing the user's file is the compiler's work and is not timed.
+/// </summary>
+internal sealed class GeneratorTiming
+{
+    private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    {
+        string trusted = (string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!;
+        return trusted.Split(Path.PathSeparator)
+            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+            .Append(MetadataReference.CreateFromFile(typeof(NetworkAttribute).Assembly.Location))
+            .ToImmutableArray();
+    });
+
+    private readonly CSharpCompilation _compilation;
+
+    public GeneratorTiming(string source)
+    {
+        _compilation = CSharpCompilation.Create(
+            "UserAssembly",
+            [CSharpSyntaxTree.ParseText(source, ParseOptions, path: "Model.cs")],
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+    }
+
+    /// <summary>Layers after the input in the model's source.</summary>
+    public int Layers => _compilation.SyntaxTrees[0].GetRoot().DescendantNodes()
+        .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.AttributeSyntax>()
+        .Count(a => a.Name.ToString() is not ("Network" or "Input"));
+
+    /// <summary>One full generator run; returns the generated source's length.</summary>
+    public int RunOnce()
+    {
+        GeneratorDriver driver = CSharpGeneratorDriver.Create(
+            [new NetworkGenerator().AsSourceGenerator()],
+            parseOptions: ParseOptions);
+        driver = driver.RunGenerators(_compilation.Clone());
+        GeneratorRunResult run = driver.GetRunResult().Results[0];
+        if (run.Exception is not null)
+        {
+            throw new InvalidOperationException("The generator threw.", run.Exception);
+        }
+
+        return run.GeneratedSources.Sum(s => s.SourceText.Length);
+    }
+
+    /// <summary>Errors of the compilation with the generated source added (empty when the model compiles).</summary>
+    public IReadOnlyList<string> CompileErrors()
+    {
+        CSharpGeneratorDriver.Create([new NetworkGenerator().AsSourceGenerator()], parseOptions: ParseOptions)
+            .RunGeneratorsAndUpdateCompilation(_compilation.Clone(), out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
+        return generatorDiagnostics.Concat(output.GetDiagnostics())
+            .Where(d => d.Severity == DiagnosticSeverity.Error)
+            .Select(d => d.ToString())
+            .ToList();
+    }
+
+    /// <summary>Warms up for <paramref name="warmup"/>, then times <paramref name="runs"/> full runs.</summary>
+    public static GeneratorTimingResult Measure(string model, string source, TimeSpan warmup, int runs)
+    {
+        var timing = new GeneratorTiming(source);
+        long first = Stopwatch.GetTimestamp();
+        int length = timing.RunOnce();
+        double firstRun = Stopwatch.GetElapsedTime(first).TotalMilliseconds;
+        IReadOnlyList<string> errors = timing.CompileErrors();
+        var stopwatch = Stopwatch.StartNew();
+        while (stopwatch.Elapsed < warmup)
+        {
+            length = timing.RunOnce();
+        }
+
+        var times = new List<double>(runs);
+        for (int i = 0; i < runs; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            length = timing.RunOnce();
+            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+
+        return new GeneratorTimingResult(model, timing.Layers, length, errors, firstRun, times);
+    }
+}
