@@ -205,11 +205,11 @@ public sealed class DiagnosticTests
             }
             """),
         Case("NDSL0003", "'Outer' contains the network class 'Net' and must be declared partial", """
-            class {|NDSL0003:Outer|}
+            class Outer
             {
                 [Network]
                 [Input(28, 28, 1)]
-                partial class Net { }
+                partial class {|NDSL0003:Net|} { }
             }
             """),
         Case("NDSL0014", "The network class 'Net' cannot be static: a network is an object that holds its parameters", """

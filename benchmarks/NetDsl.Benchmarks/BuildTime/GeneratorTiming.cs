@@ -10,25 +10,6 @@ using NetDsl.Generator;
 
 namespace NetDsl.Benchmarks.BuildTime;
 
-/// <summary>The outcome of timing the generator on one model.</summary>
-/// <param name="Layers">Layers after the input (attributes minus Network and Input).</param>
-/// <param name="GeneratedCharacters">Size of the generated source.</param>
-/// <param name="Errors">Errors of the user's compilation with the generated source added (must be none).</param>
-/// <param name="MillisecondsPerRun">Wall time of each timed full run.</param>
-/// <param name="FirstRunMilliseconds">The first run of this model in the process (includes JIT compilation of
-/// whatever earlier runs did not already compile).</param>
-internal sealed record GeneratorTimingResult(string Model, int Layers, int GeneratedCharacters, IReadOnlyList<string> Errors, double FirstRunMilliseconds, IReadOnlyList<double> MillisecondsPerRun)
-{
-    public double MedianMilliseconds
-    {
-        get
-        {
-            double[] sorted = MillisecondsPerRun.OrderBy(x => x).ToArray();
-            return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-        }
-    }
-}
-
 /// <summary>
 /// Runs NetDsl's <see cref="NetworkGenerator"/> in process, the way the compiler does, on a model's source.
 /// A full (non-incremental) run is a new <see cref="CSharpGeneratorDriver"/> on a fresh copy of the user's
@@ -65,6 +46,9 @@ internal sealed class GeneratorTiming
         .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.AttributeSyntax>()
         .Count(a => a.Name.ToString() is not ("Network" or "Input"));
 
+    /// <summary>Characters the last <see cref="RunOnce"/> generated.</summary>
+    public int GeneratedCharacters { get; private set; }
+
     /// <summary>One full generator run; returns the generated source's length.</summary>
     public int RunOnce()
     {
@@ -78,7 +62,8 @@ internal sealed class GeneratorTiming
             throw new InvalidOperationException("The generator threw.", run.Exception);
         }
 
-        return run.GeneratedSources.Sum(s => s.SourceText.Length);
+        GeneratedCharacters = run.GeneratedSources.Sum(s => s.SourceText.Length);
+        return GeneratedCharacters;
     }
 
     /// <summary>Errors of the compilation with the generated source added (empty when the model compiles).</summary>
@@ -90,30 +75,5 @@ internal sealed class GeneratorTiming
             .Where(d => d.Severity == DiagnosticSeverity.Error)
             .Select(d => d.ToString())
             .ToList();
-    }
-
-    /// <summary>Warms up for <paramref name="warmup"/>, then times <paramref name="runs"/> full runs.</summary>
-    public static GeneratorTimingResult Measure(string model, string source, TimeSpan warmup, int runs)
-    {
-        var timing = new GeneratorTiming(source);
-        long first = Stopwatch.GetTimestamp();
-        int length = timing.RunOnce();
-        double firstRun = Stopwatch.GetElapsedTime(first).TotalMilliseconds;
-        IReadOnlyList<string> errors = timing.CompileErrors();
-        var stopwatch = Stopwatch.StartNew();
-        while (stopwatch.Elapsed < warmup)
-        {
-            length = timing.RunOnce();
-        }
-
-        var times = new List<double>(runs);
-        for (int i = 0; i < runs; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            length = timing.RunOnce();
-            times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-        }
-
-        return new GeneratorTimingResult(model, timing.Layers, length, errors, firstRun, times);
     }
 }

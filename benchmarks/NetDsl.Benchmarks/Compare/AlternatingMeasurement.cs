@@ -101,6 +101,37 @@ internal static class AlternatingMeasurement
         return (new Samples(first.Name, firstTimes, firstOperations), new Samples(second.Name, secondTimes, secondOperations));
     }
 
+    /// <summary>
+    /// A short round-robin trial of interchangeable ways to run the same thing (a peer's call styles or
+    /// thread settings): returns the fastest by median, and every candidate's median seconds per operation.
+    /// </summary>
+    public static (IContender Fastest, double[] Medians) Fastest(IReadOnlyList<IContender> candidates, MeasurementSettings settings)
+    {
+        var estimates = new double[candidates.Count];
+        for (int slice = 0; slice < 2; slice++)
+        {
+            for (int c = 0; c < candidates.Count; c++)
+            {
+                estimates[c] = WarmUp(candidates[c], settings.WarmupSeconds / 2);
+            }
+        }
+
+        int[] operations = estimates.Select(e => OperationsPerBlock(e, settings.BlockSeconds)).ToArray();
+        var times = candidates.Select(_ => new List<double>()).ToArray();
+        for (int round = 0; round < settings.Rounds; round++)
+        {
+            for (int k = 0; k < candidates.Count; k++)
+            {
+                int c = (round + k) % candidates.Count;
+                times[c].Add(candidates[c].Run(operations[c]) / operations[c]);
+            }
+        }
+
+        double[] medians = candidates.Select((c, i) => new Samples(c.Name, times[i], operations[i]).Median).ToArray();
+        int best = Array.IndexOf(medians, medians.Min());
+        return (candidates[best], medians);
+    }
+
     /// <summary>Times one contender alone (no peer available) with the same warm-up and rounds.</summary>
     public static Samples Measure(IContender contender, MeasurementSettings settings)
     {

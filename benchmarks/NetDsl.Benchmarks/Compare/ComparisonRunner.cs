@@ -28,42 +28,46 @@ internal sealed record ComparisonOptions
     public bool SkipGenerator { get; init; }
 
     public MeasurementSettings Settings => new(WarmupSeconds, BlockSeconds, Rounds);
+
+    /// <summary>The short trial that picks a peer's fastest configuration.</summary>
+    public MeasurementSettings TrialSettings => new(Math.Min(WarmupSeconds, 2), Math.Min(BlockSeconds, 0.15), 6);
 }
 
 /// <summary>
 /// The <c>compare</c> command: NetDsl against ONNX Runtime (inference) and PyTorch (training) on the seed model
 /// in one run, the machine's measured FMA peak, and the generator's run time; prints a Markdown report.
+/// Each peer runs in its fastest configuration, picked by a short trial in the same run.
 /// </summary>
 internal sealed class ComparisonRunner(ComparisonOptions options)
 {
     private const int TrainingBatch = 64;
     private const int TrainingThreads = 2;
     private const int InferenceBatch = 256;
+    private const double SeedGeneratorTargetMilliseconds = 50;
 
     private readonly List<Row> _rows = [];
     private readonly List<string> _details = [];
     private readonly List<string> _notMeasured = [];
     private readonly Dictionary<int, FmaPeakResult> _peaks = [];
+    private readonly int _cores = Environment.ProcessorCount;
     private NetworkCost _cost = null!;
     private string _ortVersion = "?";
     private string _torchVersion = "not found";
 
     public int Run()
     {
-        int cores = Environment.ProcessorCount;
         _cost = NetworkCost.Of(new MnistNet(seed: 1));
         _ortVersion = OrtEnv.Instance().GetVersionString();
         var random = new Random(12345);
 
-        Progress($"Measuring the FMA peak on 1, {TrainingThreads} and {cores} threads...");
-        foreach (int threads in new[] { 1, TrainingThreads, cores }.Distinct())
-        {
-            _peaks[threads] = FmaPeak.Measure(threads, TimeSpan.FromSeconds(0.25));
-        }
-
+        Progress($"FMA peak on {string.Join(" and ", PeakThreadCounts)} thread(s), first sample...");
+        SamplePeaks(allWidths: true);
         MeasureInferenceLatency(random);
-        MeasureInferenceThroughput(random, cores);
+        SamplePeaks(allWidths: false);
+        MeasureInferenceThroughput(random);
+        SamplePeaks(allWidths: false);
         MeasureTraining(random);
+        SamplePeaks(allWidths: false);
         if (!options.SkipGenerator)
         {
             MeasureGenerator();
@@ -73,8 +77,24 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
             _notMeasured.Add("Generator timing: skipped (--skip-generator).");
         }
 
-        PrintReport(cores);
+        PrintReport();
         return 0;
+    }
+
+    private IEnumerable<int> PeakThreadCounts => new[] { 1, TrainingThreads, _cores }.Distinct().Order();
+
+    /// <summary>Samples the FMA peak again and keeps the best seen per thread count (load only ever lowers it).</summary>
+    private void SamplePeaks(bool allWidths)
+    {
+        foreach (int threads in PeakThreadCounts)
+        {
+            string? width = allWidths || !_peaks.TryGetValue(threads, out FmaPeakResult? known) ? null : known.Width;
+            FmaPeakResult sample = FmaPeak.Measure(threads, TimeSpan.FromMilliseconds(40), windows: 8, width);
+            if (!_peaks.TryGetValue(threads, out FmaPeakResult? best) || sample.GigaflopsPerSecond > best.GigaflopsPerSecond)
+            {
+                _peaks[threads] = sample;
+            }
+        }
     }
 
     private void MeasureInferenceLatency(Random random)
@@ -86,80 +106,79 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
         var netDsl = new DelegateContender("NetDsl Predict(input, output)", () => net.Predict(input, output));
 
         using OnnxRuntimeModel? ort = LoadOnnx(batchSize: 1, intraOpThreads: 1, input);
+        Samples a;
+        Samples? b = null;
         if (ort is null)
         {
-            Samples alone = AlternatingMeasurement.Measure(netDsl, options.Settings);
-            AddLatencyRow(alone, null);
-            return;
+            a = AlternatingMeasurement.Measure(netDsl, options.Settings);
+        }
+        else
+        {
+            IContender peer = FastestOrtCall(1, [ort]);
+            (a, b) = AlternatingMeasurement.Compare(netDsl, peer, options.Settings);
+            CheckFinite("NetDsl batch-1 output", output);
+            CheckFinite("ONNX Runtime batch-1 output", ort.Outputs);
         }
 
-        IContender peer = FasterOrtCall(ort);
-        (Samples a, Samples b) = AlternatingMeasurement.Compare(netDsl, peer, options.Settings);
-        CheckFinite("NetDsl batch-1 output", output);
-        CheckFinite("ONNX Runtime batch-1 output", ort.Outputs);
-        AddLatencyRow(a, b);
-    }
-
-    private void AddLatencyRow(Samples netDsl, Samples? ort)
-    {
-        double netSeconds = netDsl.Median;
-        double gflops = _cost.InferenceFlops / netSeconds / 1e9;
+        double gflops = _cost.InferenceFlops / a.Median / 1e9;
         _rows.Add(new Row(
             "Inference latency, batch 1, 1 thread",
-            Microseconds(netSeconds),
-            ort is null ? "not measured" : $"{Microseconds(ort.Median)} (ONNX Runtime)",
-            ort is null ? null : netSeconds / ort.Median,
-            "≤ 0.90x latency",
-            ratio => ratio <= 0.9,
+            Microseconds(a.Median),
+            b is null ? "not measured" : $"{Microseconds(b.Median)} (ONNX Runtime)",
+            b is null ? null : a.Median / b.Median,
+            "≤ 0.90x (latency)",
+            b is null ? null : a.Median / b.Median <= 0.9,
             gflops,
-            Share(gflops, 1),
-            ort is null ? null : _cost.InferenceFlops / ort.Median / 1e9));
-        Detail(netDsl, s => Microseconds(s), "calls");
-        if (ort is not null)
+            1,
+            b is null ? null : _cost.InferenceFlops / b.Median / 1e9));
+        Detail(a, Microseconds, "calls", isRate: false);
+        if (b is not null)
         {
-            Detail(ort, s => Microseconds(s), "calls");
+            Detail(b, Microseconds, "calls", isRate: false);
         }
     }
 
-    private void MeasureInferenceThroughput(Random random, int cores)
+    private void MeasureInferenceThroughput(Random random)
     {
-        Progress($"Inference, batch {InferenceBatch}, {cores} threads: NetDsl Predict vs ONNX Runtime...");
-        var net = new MnistNet(seed: 1) { MaxDegreeOfParallelism = cores };
+        Progress($"Inference, batch {InferenceBatch}, {_cores} threads: NetDsl Predict vs ONNX Runtime...");
+        var net = new MnistNet(seed: 1) { MaxDegreeOfParallelism = _cores };
         float[] inputs = RandomPixels(random, InferenceBatch * MnistNet.InputLength);
         float[] outputs = new float[InferenceBatch * MnistNet.OutputLength];
         var netDsl = new DelegateContender($"NetDsl Predict(inputs, outputs, {InferenceBatch})", () => net.Predict(inputs, outputs, InferenceBatch));
 
-        using OnnxRuntimeModel? ort = LoadOnnx(InferenceBatch, intraOpThreads: cores, inputs);
-        Samples a, b;
-        if (ort is null)
+        using OnnxRuntimeModel? spinning = LoadOnnx(InferenceBatch, intraOpThreads: _cores, inputs);
+        using OnnxRuntimeModel? blocking = _cores > 1 ? LoadOnnx(InferenceBatch, intraOpThreads: _cores, inputs, allowSpinning: false) : null;
+        Samples a;
+        Samples? b = null;
+        if (spinning is null)
         {
             a = AlternatingMeasurement.Measure(netDsl, options.Settings);
-            b = null!;
         }
         else
         {
-            (a, b) = AlternatingMeasurement.Compare(netDsl, FasterOrtCall(ort), options.Settings);
+            IContender peer = FastestOrtCall(InferenceBatch, blocking is null ? [spinning] : [spinning, blocking]);
+            (a, b) = AlternatingMeasurement.Compare(netDsl, peer, options.Settings);
             CheckFinite("NetDsl batch outputs", outputs);
-            CheckFinite("ONNX Runtime batch outputs", ort.Outputs);
+            CheckFinite("ONNX Runtime batch outputs", spinning.Outputs);
         }
 
         double netRate = InferenceBatch / a.Median;
         double gflops = netRate * _cost.InferenceFlops / 1e9;
-        double? peerRate = ort is null ? null : InferenceBatch / b.Median;
+        double? peerRate = b is null ? null : InferenceBatch / b.Median;
         _rows.Add(new Row(
-            $"Inference throughput, batch {InferenceBatch}, {cores} threads",
+            $"Inference throughput, batch {InferenceBatch}, {_cores} threads",
             SamplesPerSecond(netRate),
             peerRate is null ? "not measured" : $"{SamplesPerSecond(peerRate.Value)} (ONNX Runtime)",
             peerRate is null ? null : netRate / peerRate.Value,
-            "≥ 1.00x throughput",
-            ratio => ratio >= 1.0,
+            "≥ 1.00x (throughput)",
+            peerRate is null ? null : netRate / peerRate.Value >= 1.0,
             gflops,
-            Share(gflops, cores),
+            _cores,
             peerRate * _cost.InferenceFlops / 1e9));
-        Detail(a, s => SamplesPerSecond(InferenceBatch / s), "batches");
-        if (ort is not null)
+        Detail(a, s => SamplesPerSecond(InferenceBatch / s), "batches", isRate: true);
+        if (b is not null)
         {
-            Detail(b, s => SamplesPerSecond(InferenceBatch / s), "batches");
+            Detail(b, s => SamplesPerSecond(InferenceBatch / s), "batches", isRate: true);
         }
     }
 
@@ -183,36 +202,54 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
             next = (next + 1) % Pool;
         });
 
-        PyTorchTrainer? torch = null;
-        string reason = "skipped: --skip-pytorch";
+        var trainers = new List<PyTorchTrainer>();
+        string reason = "skipped (--skip-pytorch)";
+        PythonWithTorch? python = null;
         if (!options.SkipPyTorch)
         {
-            try
-            {
-                torch = PyTorchTrainer.TryStart(options.Python, TrainingThreads, TrainingBatch, out reason);
-                reason = torch is null ? $"skipped: {reason}" : reason;
-            }
-            catch (Exception e) when (e is InvalidOperationException or IOException)
-            {
-                reason = $"skipped: {e.Message}";
-            }
+            python = PyTorchTrainer.FindInterpreter(options.Python, out string why);
+            reason = python is null ? $"skipped: {why}" : string.Empty;
         }
 
         Samples a;
         Samples? b = null;
-        if (torch is null)
+        try
         {
-            Progress($"PyTorch {reason}");
-            _notMeasured.Add($"PyTorch training: {reason}");
-            a = AlternatingMeasurement.Measure(netDsl, options.Settings);
-        }
-        else
-        {
-            using (torch)
+            if (python is not null)
             {
-                _torchVersion = $"{torch.TorchVersion} (Python {torch.PythonVersion}, {torch.Interpreter}; {torch.ReadyLine})";
-                (a, b) = AlternatingMeasurement.Compare(netDsl, torch, options.Settings);
+                // PyTorch's OpenMP threads spin while waiting by default, which collapses when the machine has
+                // other load; passive waiting avoids that. Both are tried, the faster one is compared.
+                trainers.Add(PyTorchTrainer.Start(python, TrainingThreads, TrainingBatch, "PyTorch (OpenMP defaults)"));
+                trainers.Add(PyTorchTrainer.Start(python, TrainingThreads, TrainingBatch, "PyTorch (OMP_WAIT_POLICY=PASSIVE)", new Dictionary<string, string> { ["OMP_WAIT_POLICY"] = "PASSIVE" }));
+                _torchVersion = $"{python.TorchVersion} (Python {python.PythonVersion}, {python.Interpreter})";
             }
+        }
+        catch (InvalidOperationException e)
+        {
+            reason = $"skipped: {e.Message}";
+            trainers.ForEach(t => t.Dispose());
+            trainers.Clear();
+        }
+
+        try
+        {
+            if (trainers.Count == 0)
+            {
+                Progress($"PyTorch {reason}");
+                _notMeasured.Add($"PyTorch training: {reason}");
+                a = AlternatingMeasurement.Measure(netDsl, options.Settings);
+            }
+            else
+            {
+                (IContender peer, double[] medians) = AlternatingMeasurement.Fastest(trainers, options.TrialSettings);
+                _details.Add($"- PyTorch configuration chosen: {peer.Name} (trial medians: " +
+                    string.Join(", ", trainers.Select((t, i) => $"{t.Name} {SamplesPerSecond(TrainingBatch / medians[i])}")) + $"); {((PyTorchTrainer)peer).ReadyLine}");
+                (a, b) = AlternatingMeasurement.Compare(netDsl, peer, options.Settings);
+            }
+        }
+        finally
+        {
+            trainers.ForEach(t => t.Dispose());
         }
 
         if (!float.IsFinite(loss))
@@ -228,72 +265,82 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
             SamplesPerSecond(netRate),
             peerRate is null ? reason : $"{SamplesPerSecond(peerRate.Value)} (PyTorch)",
             peerRate is null ? null : netRate / peerRate.Value,
-            "≥ 3.00x throughput",
-            ratio => ratio >= 3.0,
+            "≥ 3.00x (throughput)",
+            peerRate is null ? null : netRate / peerRate.Value >= 3.0,
             gflops,
-            Share(gflops, TrainingThreads),
+            TrainingThreads,
             peerRate * _cost.TrainingFlops / 1e9));
-        Detail(a, s => SamplesPerSecond(TrainingBatch / s), "steps");
+        Detail(a, s => SamplesPerSecond(TrainingBatch / s), "steps", isRate: true);
         if (b is not null)
         {
-            Detail(b, s => SamplesPerSecond(TrainingBatch / s), "steps");
+            Detail(b, s => SamplesPerSecond(TrainingBatch / s), "steps", isRate: true);
         }
     }
 
     private void MeasureGenerator()
     {
         Progress("Generator: full runs on the seed model and a 20-layer model...");
-        var results = new[]
+        var seed = new GeneratorTiming(ModelSources.SeedModel);
+        var twenty = new GeneratorTiming(ModelSources.TwentyLayerModel);
+        var firstRuns = new[] { seed, twenty }.Select(t =>
         {
-            GeneratorTiming.Measure("seed model", ModelSources.SeedModel, TimeSpan.FromSeconds(3), Math.Max(options.Rounds, 15)),
-            GeneratorTiming.Measure("20-layer model", ModelSources.TwentyLayerModel, TimeSpan.FromSeconds(2), Math.Max(options.Rounds, 15)),
-        };
-        foreach (GeneratorTimingResult result in results)
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            t.RunOnce();
+            return System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }).ToArray();
+
+        // One full run per block, alternating the two models, after a warm-up of both.
+        (Samples s, Samples t) = AlternatingMeasurement.Compare(
+            new DelegateContender("seed model", () => seed.RunOnce()),
+            new DelegateContender("20-layer model", () => twenty.RunOnce()),
+            new MeasurementSettings(Math.Max(options.WarmupSeconds, 4), 0.001, Math.Max(2 * options.Rounds, 41)));
+
+        foreach (var (timing, samples, firstRun) in new[] { (seed, s, firstRuns[0]), (twenty, t, firstRuns[1]) })
         {
+            double median = samples.Median * 1000;
+            bool isSeed = ReferenceEquals(timing, seed);
+            IReadOnlyList<string> errors = timing.CompileErrors();
             _rows.Add(new Row(
-                $"Generator, {result.Model} ({result.Layers} layers), full run",
-                Milliseconds(result.MedianMilliseconds),
+                $"Generator, {samples.Name} ({timing.Layers} layers), full run",
+                Milliseconds(median),
                 "–",
                 null,
-                result.Model == "seed model" ? "< 50 ms" : "–",
+                isSeed ? $"< {SeedGeneratorTargetMilliseconds} ms" : "–",
+                isSeed ? median < SeedGeneratorTargetMilliseconds : null,
                 null,
-                null,
-                null,
-                null,
-                MetOverride: result.Model == "seed model" ? result.MedianMilliseconds < 50 : null));
-            double[] sorted = result.MillisecondsPerRun.OrderBy(x => x).ToArray();
-            _details.Add($"- Generator, {result.Model}: median {Milliseconds(result.MedianMilliseconds)} over {sorted.Length} full runs " +
-                $"(fastest {Milliseconds(sorted[0])}, slowest {Milliseconds(sorted[^1])}); first run in this process {Milliseconds(result.FirstRunMilliseconds)} " +
-                $"(includes JIT); {result.GeneratedCharacters:N0} characters generated; " +
-                (result.Errors.Count == 0 ? "compiles without errors." : $"**{result.Errors.Count} compile errors**: {result.Errors[0]}"));
+                0,
+                null));
+            _details.Add($"- Generator, {samples.Name}: {Milliseconds(median)} [{Milliseconds(samples.LowerQuartile * 1000)} – {Milliseconds(samples.UpperQuartile * 1000)}] " +
+                $"per full run, {samples.SecondsPerOperation.Count} rounds of {samples.OperationsPerBlock} run(s); first run in this process {Milliseconds(firstRun)} " +
+                $"(includes JIT compilation of Roslyn and the generator); {timing.GeneratedCharacters:N0} characters generated; " +
+                (errors.Count == 0 ? "the model compiles without errors." : $"**{errors.Count} compile errors**: {errors[0]}"));
         }
     }
 
-    private void PrintReport(int cores)
+    private void PrintReport()
     {
         var inv = CultureInfo.InvariantCulture;
         Console.WriteLine("## NetDsl vs ONNX Runtime and PyTorch (seed model)");
         Console.WriteLine();
-        Console.WriteLine($"- Machine: {cores} logical processors, {MachineInfo.Processor}, {RuntimeInformation.OSDescription.Trim()} {RuntimeInformation.ProcessArchitecture}");
+        Console.WriteLine($"- Machine: {_cores} logical processors, {MachineInfo.Processor}, {RuntimeInformation.OSDescription.Trim()} {RuntimeInformation.ProcessArchitecture}");
         Console.WriteLine($"- Vectors: {MachineInfo.Vectors}");
         Console.WriteLine($"- Versions: {RuntimeInformation.FrameworkDescription}, NetDsl {MachineInfo.VersionOf(typeof(INetwork).Assembly)}, " +
             $"ONNX Runtime {_ortVersion}, PyTorch {_torchVersion}, Roslyn {MachineInfo.VersionOf(typeof(CSharpCompilation).Assembly)}");
-        Console.WriteLine($"- FMA peak (measured, {FmaPeak.Chains} independent FMA chains per thread, best of 5): " +
+        Console.WriteLine($"- FMA peak (measured: {FmaPeak.Chains} independent FMA chains per thread, best 40 ms window of samples taken throughout the run): " +
             string.Join(", ", _peaks.OrderBy(p => p.Key).Select(p => $"{p.Key} thread{(p.Key == 1 ? "" : "s")} {p.Value.GigaflopsPerSecond.ToString("N1", inv)} GFLOP/s ({p.Value.Width})")));
-        Console.WriteLine($"- Seed model work per sample (from the generated network's summary and parameter layout): {_cost.ForwardMultiplyAdds:N0} multiply-adds forward; " +
+        Console.WriteLine($"- Work per sample (counted from the generated network's summary and parameter layout): {_cost.ForwardMultiplyAdds:N0} multiply-adds forward; " +
             $"inference {Mflop(_cost.InferenceFlops)}, training {Mflop(_cost.TrainingFlops)} (forward, kernel gradients, input gradients after the first layer; " +
             $"{Mflop(_cost.TrainingFlopsThreeTimesForward)} by the 3x-forward convention)");
         Console.WriteLine($"- Method: {options.WarmupSeconds.ToString(inv)} s warm-up per side, then {options.Rounds} rounds, each timing a block of about " +
-            $"{options.BlockSeconds.ToString(inv)} s of NetDsl and of the peer (order swapped every round); medians over the rounds. " +
-            "Ratio = NetDsl ÷ peer (latency: lower is better; throughput: higher is better).");
+            $"{(options.BlockSeconds * 1000).ToString(inv)} ms of NetDsl and one of the peer (order swapped every round); medians over the rounds. " +
+            "Ratio = NetDsl ÷ peer: for latency lower is better, for throughput higher is better.");
         Console.WriteLine();
         Console.WriteLine("| Figure | NetDsl | Peer | Ratio | Target | Met | NetDsl GFLOP/s | NetDsl % of FMA peak | Peer GFLOP/s |");
         Console.WriteLine("| --- | ---: | ---: | ---: | --- | :---: | ---: | ---: | ---: |");
         foreach (Row row in _rows)
         {
-            bool? met = row.MetOverride ?? (row.Ratio is double r && row.Meets is not null ? row.Meets(r) : null);
             Console.WriteLine($"| {row.Figure} | {row.NetDsl} | {row.Peer} | {(row.Ratio is double ratio ? ratio.ToString("0.00", inv) + "x" : "–")} | {row.Target} | " +
-                $"{(met is null ? "–" : met.Value ? "yes" : "**no**")} | {Number(row.Gflops, "N1")} | {(row.PeakShare is double s ? s.ToString("P0", inv) : "–")} | {Number(row.PeerGflops, "N1")} |");
+                $"{(row.Met is null ? "–" : row.Met.Value ? "yes" : "**no**")} | {Number(row.Gflops, "N1")} | {(row.Gflops is double g && Share(g, row.Threads) is double s ? (s * 100).ToString("N0", inv) + "%" : "–")} | {Number(row.PeerGflops, "N1")} |");
         }
 
         Console.WriteLine();
@@ -316,28 +363,39 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
         }
     }
 
-    private OnnxRuntimeModel? LoadOnnx(int batchSize, int intraOpThreads, float[] inputs)
+    private OnnxRuntimeModel? LoadOnnx(int batchSize, int intraOpThreads, float[] inputs, bool allowSpinning = true)
     {
         string path = OnnxRuntimeModel.SeedModelPath;
         if (!File.Exists(path))
         {
-            _notMeasured.Add($"ONNX Runtime: the model {path} is missing (it is copied from models/ at build time).");
+            if (allowSpinning)
+            {
+                _notMeasured.Add($"ONNX Runtime: the model {path} is missing (it is copied from models/ at build time).");
+            }
+
             return null;
         }
 
-        return new OnnxRuntimeModel(path, batchSize, intraOpThreads, inputs);
+        return new OnnxRuntimeModel(path, batchSize, intraOpThreads, inputs, allowSpinning);
     }
 
-    /// <summary>Times ONNX Runtime's two zero-copy calls briefly and returns the faster, so ORT gets its best case.</summary>
-    private IContender FasterOrtCall(OnnxRuntimeModel ort)
+    /// <summary>Tries ONNX Runtime's zero-copy calls (and thread settings) briefly and returns the fastest, so ORT gets its best case.</summary>
+    private IContender FastestOrtCall(int batchSize, OnnxRuntimeModel[] sessions)
     {
-        var binding = new DelegateContender($"ONNX Runtime RunWithBinding (batch {ort.BatchSize}, {ort.IntraOpThreads} intra-op threads)", ort.RunWithBinding);
-        var values = new DelegateContender($"ONNX Runtime Run(RunOptions, OrtValue[]) (batch {ort.BatchSize}, {ort.IntraOpThreads} intra-op threads)", ort.RunWithValues);
-        (Samples b, Samples v) = AlternatingMeasurement.Compare(binding, values, new MeasurementSettings(1.0, 0.1, 6));
-        IContender faster = b.Median <= v.Median ? binding : values;
-        _details.Add($"- ONNX Runtime call chosen for batch {ort.BatchSize}: {faster.Name} " +
-            $"(trial medians: binding {Microseconds(b.Median)}, OrtValue[] {Microseconds(v.Median)} per call)");
-        return faster;
+        var candidates = new List<IContender>();
+        foreach (OnnxRuntimeModel session in sessions)
+        {
+            candidates.Add(new DelegateContender($"ONNX Runtime RunWithBinding ({session.Description})", session.RunWithBinding));
+            if (session.AllowSpinning)
+            {
+                candidates.Add(new DelegateContender($"ONNX Runtime Run(RunOptions, OrtValue[]) ({session.Description})", session.RunWithValues));
+            }
+        }
+
+        (IContender fastest, double[] medians) = AlternatingMeasurement.Fastest(candidates, options.TrialSettings);
+        _details.Add($"- ONNX Runtime configuration chosen for batch {batchSize}: {fastest.Name} (trial medians per call: " +
+            string.Join(", ", candidates.Select((c, i) => $"{c.Name} {Microseconds(medians[i])}")) + ")");
+        return fastest;
     }
 
     private void CheckFinite(string what, float[] values)
@@ -348,11 +406,14 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
         }
     }
 
+    /// <summary>The share of the FMA peak on as many threads; computed when printing, once every peak sample is in.</summary>
     private double? Share(double gflops, int threads) =>
         _peaks.TryGetValue(threads, out FmaPeakResult? peak) && peak.GigaflopsPerSecond > 0 ? gflops / peak.GigaflopsPerSecond : null;
 
-    private void Detail(Samples samples, Func<double, string> format, string unit) =>
-        _details.Add($"- {samples.Name}: {format(samples.Median)} [{format(samples.LowerQuartile)} – {format(samples.UpperQuartile)}], " +
+    /// <summary>One line of details; for a rate the quartiles of time are swapped so the range reads low to high.</summary>
+    private void Detail(Samples samples, Func<double, string> format, string unit, bool isRate) =>
+        _details.Add($"- {samples.Name}: {format(samples.Median)} " +
+            $"[{format(isRate ? samples.UpperQuartile : samples.LowerQuartile)} – {format(isRate ? samples.LowerQuartile : samples.UpperQuartile)}], " +
             $"{samples.SecondsPerOperation.Count} rounds of {samples.OperationsPerBlock:N0} {unit}");
 
     private static float[] RandomPixels(Random random, int length)
@@ -370,7 +431,7 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
 
     private static string Microseconds(double seconds) => $"{(seconds * 1e6).ToString("N1", CultureInfo.InvariantCulture)} µs";
 
-    private static string Milliseconds(double milliseconds) => $"{milliseconds.ToString("N1", CultureInfo.InvariantCulture)} ms";
+    private static string Milliseconds(double milliseconds) => $"{milliseconds.ToString("N2", CultureInfo.InvariantCulture)} ms";
 
     private static string SamplesPerSecond(double rate) => $"{rate.ToString("N0", CultureInfo.InvariantCulture)} samples/s";
 
@@ -384,9 +445,8 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
         string Peer,
         double? Ratio,
         string Target,
-        Func<double, bool>? Meets,
+        bool? Met,
         double? Gflops,
-        double? PeakShare,
-        double? PeerGflops,
-        bool? MetOverride = null);
+        int Threads,
+        double? PeerGflops);
 }

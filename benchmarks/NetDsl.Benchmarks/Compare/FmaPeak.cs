@@ -1,26 +1,27 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Threading;
 
 namespace NetDsl.Benchmarks.Compare;
 
-/// <summary>A measured fused multiply-add peak: the best of several runs at the best vector width.</summary>
+/// <summary>A measured fused multiply-add peak: the best of several short runs at the best vector width.</summary>
 internal sealed record FmaPeakResult(int Threads, string Width, double GigaflopsPerSecond);
 
 /// <summary>
 /// Measures the machine's FMA peak in process: <see cref="Chains"/> independent chains of vector fused
 /// multiply-adds per thread (enough to cover the FMA latency on every current x64 and Arm core), on one thread
-/// and on several threads at once. One FMA on an n-lane vector counts as 2n FLOPs. The peak is the best run,
-/// since noise on a shared machine only ever lowers it.
+/// and on several threads at once. One FMA on an n-lane vector counts as 2n FLOPs. The peak is the best of
+/// many short windows, since noise on a shared machine only ever lowers it; sampling it several times during a
+/// run and keeping the best makes it robust to other load.
 /// </summary>
 internal static class FmaPeak
 {
     /// <summary>Independent accumulators per thread; 12 plus the two operands fit in 16 vector registers.</summary>
     public const int Chains = 12;
 
-    private const int Repeats = 5;
 
     /// <summary>The accelerated widths, widest first, with their lane counts.</summary>
     public static (string Name, int Lanes, Func<long, float> Kernel)[] AcceleratedWidths()
@@ -44,10 +45,14 @@ internal static class FmaPeak
         return widths.ToArray();
     }
 
-    /// <summary>The best GFLOP/s over every accelerated width with <paramref name="threads"/> threads running at once.</summary>
-    public static FmaPeakResult Measure(int threads, TimeSpan runTime)
+    /// <summary>
+    /// The best GFLOP/s of <paramref name="windows"/> runs of about <paramref name="window"/> each, with
+    /// <paramref name="threads"/> threads running at once, over every accelerated width (or only
+    /// <paramref name="onlyWidth"/>).
+    /// </summary>
+    public static FmaPeakResult Measure(int threads, TimeSpan window, int windows, string? onlyWidth = null)
     {
-        var widths = AcceleratedWidths();
+        var widths = AcceleratedWidths().Where(w => onlyWidth is null || w.Name == onlyWidth).ToArray();
         if (widths.Length == 0)
         {
             return new FmaPeakResult(threads, "none (no accelerated vectors)", double.NaN);
@@ -56,16 +61,16 @@ internal static class FmaPeak
         FmaPeakResult best = new(threads, widths[0].Name, 0);
         foreach (var (name, lanes, kernel) in widths)
         {
-            // Calibrate on one thread: iterations that take about runTime.
+            // Calibrate on one thread: iterations that take about one window.
             kernel(1000);
-            long iterations = 1 << 16;
+            long iterations = 1 << 14;
             while (true)
             {
                 var sw = Stopwatch.StartNew();
                 kernel(iterations);
-                if (sw.Elapsed.TotalSeconds > runTime.TotalSeconds / 4)
+                if (sw.Elapsed.TotalSeconds > window.TotalSeconds / 4)
                 {
-                    iterations = (long)(iterations * runTime.TotalSeconds / sw.Elapsed.TotalSeconds);
+                    iterations = (long)(iterations * window.TotalSeconds / sw.Elapsed.TotalSeconds);
                     break;
                 }
 
@@ -73,7 +78,7 @@ internal static class FmaPeak
             }
 
             double flopsPerIteration = 2.0 * Chains * lanes;
-            for (int r = 0; r < Repeats; r++)
+            for (int r = 0; r < windows; r++)
             {
                 double seconds = RunOnThreads(kernel, iterations, threads);
                 double gflops = flopsPerIteration * iterations * threads / seconds / 1e9;

@@ -18,12 +18,11 @@ internal sealed class PyTorchTrainer : IContender, IDisposable
     private readonly Process _process;
     private readonly StringBuilder _stderr = new();
 
-    private PyTorchTrainer(Process process, string interpreter, string torchVersion, string pythonVersion)
+    private PyTorchTrainer(Process process, string name, PythonWithTorch python)
     {
         _process = process;
-        Interpreter = interpreter;
-        TorchVersion = torchVersion;
-        PythonVersion = pythonVersion;
+        Name = name;
+        Python = python;
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -38,14 +37,10 @@ internal sealed class PyTorchTrainer : IContender, IDisposable
         ReadyLine = ReadLine(process, out _);
     }
 
-    public string Name => "PyTorch";
+    public string Name { get; }
 
     /// <summary>The python3 that runs the script.</summary>
-    public string Interpreter { get; }
-
-    public string TorchVersion { get; }
-
-    public string PythonVersion { get; }
+    public PythonWithTorch Python { get; }
 
     /// <summary>What the script said when it started (version, threads, batch).</summary>
     public string ReadyLine { get; }
@@ -54,11 +49,10 @@ internal sealed class PyTorchTrainer : IContender, IDisposable
     public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "pytorch", "train_seed.py");
 
     /// <summary>
-    /// Finds a python3 that can import torch (<paramref name="preferred"/> if given, else <c>/usr/bin/python3</c>
-    /// (Debian's python3-torch), then <c>python3</c> on the PATH) and starts the script. Returns null with the
-    /// reason when there is none.
+    /// Finds a python3 that can import torch: <paramref name="preferred"/> if given, else <c>/usr/bin/python3</c>
+    /// (Debian's python3-torch), then <c>python3</c> on the PATH. Returns null with the reason when there is none.
     /// </summary>
-    public static PyTorchTrainer? TryStart(string? preferred, int threads, int batchSize, out string reason)
+    public static PythonWithTorch? FindInterpreter(string? preferred, out string reason)
     {
         var candidates = preferred is not null ? new[] { preferred } : new[] { "/usr/bin/python3", "python3" };
         var failures = new List<string>();
@@ -73,34 +67,49 @@ internal sealed class PyTorchTrainer : IContender, IDisposable
             }
 
             string[] versions = output.Trim().Split(' ');
-            var start = new ProcessStartInfo(candidate)
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (string argument in new[] { "-u", ScriptPath, "--serve", "--threads", threads.ToString(CultureInfo.InvariantCulture), "--batch", batchSize.ToString(CultureInfo.InvariantCulture) })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {candidate}.");
-            var trainer = new PyTorchTrainer(process, candidate, versions[0], versions.Length > 1 ? versions[1] : "?");
-            if (!trainer.ReadyLine.StartsWith("ready", StringComparison.Ordinal))
-            {
-                trainer._process.WaitForExit(5000);
-                failures.Add($"{candidate} {ScriptPath} did not start: '{trainer.ReadyLine}' {trainer.StandardError}");
-                trainer.Dispose();
-                continue;
-            }
-
             reason = string.Empty;
-            return trainer;
+            return new PythonWithTorch(candidate, versions[0], versions.Length > 1 ? versions[1] : "?");
         }
 
         reason = $"no python3 that can import torch ({string.Join("; ", failures)}); on Debian: apt-get install python3-torch";
         return null;
+    }
+
+    /// <summary>
+    /// Starts the script with <paramref name="python"/>, <paramref name="threads"/> threads and batch
+    /// <paramref name="batchSize"/>; <paramref name="environment"/> adds variables (e.g. OpenMP settings).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The script did not start.</exception>
+    public static PyTorchTrainer Start(PythonWithTorch python, int threads, int batchSize, string name, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(python.Interpreter)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { "-u", ScriptPath, "--serve", "--threads", threads.ToString(CultureInfo.InvariantCulture), "--batch", batchSize.ToString(CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {python.Interpreter}.");
+        var trainer = new PyTorchTrainer(process, name, python);
+        if (!trainer.ReadyLine.StartsWith("ready", StringComparison.Ordinal))
+        {
+            process.WaitForExit(5000);
+            string message = $"{python.Interpreter} {ScriptPath} did not start: '{trainer.ReadyLine}' {trainer.StandardError}";
+            trainer.Dispose();
+            throw new InvalidOperationException(message);
+        }
+
+        return trainer;
     }
 
     /// <summary>Runs <paramref name="operations"/> training steps in PyTorch; returns the seconds PyTorch measured.</summary>
@@ -195,3 +204,6 @@ internal sealed class PyTorchTrainer : IContender, IDisposable
         }
     }
 }
+
+/// <summary>A python3 interpreter that can import torch, and the versions it reported.</summary>
+internal sealed record PythonWithTorch(string Interpreter, string TorchVersion, string PythonVersion);

@@ -233,17 +233,15 @@ internal static class AttributeNetworkReader
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
             generic |= outer.TypeParameters.Length > 0;
-            SyntaxNode? outerSyntax = outer.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax();
             bool outerPartial = outer.DeclaringSyntaxReferences
                 .Select(r => r.GetSyntax())
                 .OfType<TypeDeclarationSyntax>()
                 .Any(t => t.Modifiers.Any(SyntaxKind.PartialKeyword));
             if (!outerPartial)
             {
-                LocationInfo? outerLocation = outerSyntax is BaseTypeDeclarationSyntax typeSyntax
-                    ? LocationInfo.From(typeSyntax.Identifier.GetLocation())
-                    : nameLocation;
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, outerLocation, outer.Name, type.Name));
+                // Reported on the network's own name (the fix makes the containing types partial), so the
+                // diagnostic stays local to the network's declaration.
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, nameLocation, outer.Name, type.Name));
             }
 
             containing.Insert(0, "partial " + TypeKeyword(outer) + " " + outer.Name);

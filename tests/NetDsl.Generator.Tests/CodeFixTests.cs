@@ -1,0 +1,181 @@
+using System.Threading.Tasks;
+using NetDsl.Analyzers;
+using NetDsl.CodeFixes;
+using NetDsl.Generator.Tests.Infrastructure;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>Each code fix on the diagnostic it fixes: the light-bulb actions of the IDE.</summary>
+public sealed class CodeFixTests
+{
+    [Fact]
+    public Task MakesTheNetworkClassPartial() =>
+        CodeFixVerifier<NetworkDiagnosticsAnalyzer, MakePartialCodeFix>.VerifyAsync(
+            """
+            using NetDsl;
+
+            [Network]
+            [Input(784)]
+            [Dense(10)]
+            public class {|NDSL0001:Net|}
+            {
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network]
+            [Input(784)]
+            [Dense(10)]
+            public partial class Net
+            {
+            }
+            """);
+
+    [Fact]
+    public Task MakesTheContainingTypePartial() =>
+        CodeFixVerifier<NetworkDiagnosticsAnalyzer, MakePartialCodeFix>.VerifyAsync(
+            """
+            using NetDsl;
+
+            static class Models
+            {
+                [Network]
+                [Input(784)]
+                [Dense(10)]
+                partial class {|NDSL0003:Net|}
+                {
+                }
+            }
+            """,
+            """
+            using NetDsl;
+
+            static partial class Models
+            {
+                [Network]
+                [Input(784)]
+                [Dense(10)]
+                partial class Net
+                {
+                }
+            }
+            """);
+
+    [Fact]
+    public Task InsertsFlattenBeforeDense() =>
+        CodeFixVerifier<NetworkDiagnosticsAnalyzer, InsertFlattenCodeFix>.VerifyAsync(
+            """
+            using NetDsl;
+
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D(8, 3, Activation = Activation.ReLU)]
+            [{|NDSL0010:Dense(10, Activation = Activation.Softmax)|}]
+            partial class Net;
+            """,
+            """
+            using NetDsl;
+
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D(8, 3, Activation = Activation.ReLU)]
+            [Flatten]
+            [Dense(10, Activation = Activation.Softmax)]
+            partial class Net;
+            """);
+
+    [Fact]
+    public Task InsertsFlattenInsideAnAttributeList() =>
+        CodeFixVerifier<NetworkDiagnosticsAnalyzer, InsertFlattenCodeFix>.VerifyAsync(
+            """
+            using NetDsl;
+
+            [Network, Input(28, 28, 1), Conv2D(8, 3), {|NDSL0010:Dense(10)|}]
+            partial class Net;
+            """,
+            """
+            using NetDsl;
+
+            [Network, Input(28, 28, 1), Conv2D(8, 3), Flatten, Dense(10)]
+            partial class Net;
+            """);
+
+    [Fact]
+    public Task SwitchesAWindowThatDoesNotFitToSamePadding() =>
+        CodeFixVerifier<NetworkDiagnosticsAnalyzer, UseSamePaddingCodeFix>.VerifyAsync(
+            """
+            using NetDsl;
+
+            [Network]
+            [Input(5, 5, 64)]
+            [{|NDSL0009:Conv2D(64, 7, Activation = Activation.ReLU)|}]
+            [Flatten]
+            partial class Net;
+            """,
+            """
+            using NetDsl;
+
+            [Network]
+            [Input(5, 5, 64)]
+            [Conv2D(64, 7, Activation = Activation.ReLU, Padding = Padding.Same)]
+            [Flatten]
+            partial class Net;
+            """);
+
+    [Fact]
+    public Task ReplacesAnExplicitValidPadding() =>
+        CodeFixVerifier<NetworkDiagnosticsAnalyzer, UseSamePaddingCodeFix>.VerifyAsync(
+            """
+            using NetDsl;
+
+            [Network]
+            [Input(3, 3, 1)]
+            [{|NDSL0009:MaxPooling2D(4, Padding = Padding.Valid)|}]
+            partial class Net;
+            """,
+            """
+            using NetDsl;
+
+            [Network]
+            [Input(3, 3, 1)]
+            [MaxPooling2D(4, Padding = Padding.Same)]
+            partial class Net;
+            """);
+
+    [Fact]
+    public Task SizesABufferFromTheNetworksConstant() =>
+        CodeFixVerifier<BufferLengthAnalyzer, BufferLengthCodeFix>.VerifyAsync(
+            """
+            using NetDsl;
+
+            [Network, Input(784), Dense(10)]
+            partial class Net;
+
+            static class Use
+            {
+                static void Run(Net net)
+                {
+                    var image = new float[100];
+                    net.Predict({|NDSL0100:image|}, stackalloc float[Net.OutputLength]);
+                    net.Predict(new float[2 * 784], {|NDSL0100:new float[10]|}, 2);
+                }
+            }
+            """,
+            """
+            using NetDsl;
+
+            [Network, Input(784), Dense(10)]
+            partial class Net;
+
+            static class Use
+            {
+                static void Run(Net net)
+                {
+                    var image = new float[Net.InputLength];
+                    net.Predict(image, stackalloc float[Net.OutputLength]);
+                    net.Predict(new float[2 * 784], new float[2 * Net.OutputLength], 2);
+                }
+            }
+            """);
+}
