@@ -119,6 +119,52 @@ public sealed class CachingTests
         }
     }
 
+    [Fact]
+    public void EditingOneNetDslFileLeavesTheOtherFilesNetworksCached()
+    {
+        var first = new InMemoryAdditionalText("/models/a.netdsl", "network A\ninput 28x28x1\nconv2d 8 3x3 relu\nflatten\ndense 10\n");
+        var second = new InMemoryAdditionalText("/models/b.netdsl", "network B\ninput 784\ndense 10\n");
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(Unrelated);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true, additionalFiles: new[] { first, second }).RunGenerators(compilation);
+
+        driver = driver.ReplaceAdditionalText(second, new InMemoryAdditionalText("/models/b.netdsl", "network B\ninput 784\ndense 12\n"));
+        driver = driver.RunGenerators(compilation);
+
+        GeneratorRunResult run = driver.GetRunResult().Results.Single();
+        var reasons = run.TrackedSteps[NetworkGenerator.Steps.FileModel]
+            .SelectMany(step => step.Outputs)
+            .Select(o => (((NetDsl.Generator.Shapes.NetworkModel)o.Value).Target.Name, o.Reason))
+            .ToList();
+        Assert.Contains(("A", IncrementalStepRunReason.Cached), reasons);
+        Assert.Contains(("B", IncrementalStepRunReason.Modified), reasons);
+        Assert.Contains("OutputLength = 12", run.GeneratedSources.Single(s => s.HintName == "B.netdsl.g.cs").SourceText.ToString());
+
+        // An unrelated C# edit leaves both files' networks cached.
+        SyntaxTree tree = compilation.SyntaxTrees.Single();
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(Unrelated + "\n// edit", GeneratorHarness.ParseOptions, tree.FilePath)));
+        run = driver.GetRunResult().Results.Single();
+        Assert.All(run.TrackedSteps[NetworkGenerator.Steps.FileModel].SelectMany(s => s.Outputs), o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    [Fact]
+    public void EditingInlineTextRegeneratesOnlyThatNetwork()
+    {
+        const string inline = "using NetDsl;\n[Network(\"input 784\\ndense 10\")]\npartial class Inline;\n";
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation(SeedNetwork, inline);
+        GeneratorDriver driver = GeneratorHarness.CreateDriver(trackSteps: true).RunGenerators(compilation);
+
+        SyntaxTree tree = compilation.SyntaxTrees.Last();
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(inline.Replace("dense 10", "dense 11"), GeneratorHarness.ParseOptions, tree.FilePath)));
+
+        GeneratorRunResult run = driver.GetRunResult().Results.Single();
+        var reasons = run.TrackedSteps[NetworkGenerator.Steps.Model]
+            .SelectMany(step => step.Outputs)
+            .Select(o => (((NetDsl.Generator.Shapes.NetworkModel)o.Value).Target.Name, o.Reason))
+            .ToList();
+        Assert.Contains(("MnistNet", IncrementalStepRunReason.Cached), reasons);
+        Assert.Contains(("Inline", IncrementalStepRunReason.Modified), reasons);
+    }
+
     private static void AssertAllOutputs(GeneratorRunResult run, string step, IncrementalStepRunReason reason)
     {
         ImmutableArray<IncrementalGeneratorRunStep> steps = run.TrackedSteps[step];

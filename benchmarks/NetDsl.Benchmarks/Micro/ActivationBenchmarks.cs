@@ -24,15 +24,15 @@ public class ActivationBenchmarks
         _logits = Conv2DBenchmarks.Filled(SeedLayers.Random(10, 4));
     }
 
-    [Benchmark(Description = "ReLU, 64 values (dense)")]
+    [Benchmark]
     public void ReLUDense() => ActivationKernels.ReLU(_dense.Span);
 
-    [Benchmark(Description = "ReLU backward, 64 values (dense)")]
+    [Benchmark]
     public void ReLUBackwardDense() => ActivationKernels.ReLUBackward(_dense.Span, _denseGradient.Span);
 
-    [Benchmark(Description = "ReLU, 21,632 values (26x26x32)")]
+    [Benchmark]
     public void ReLUMap() => ActivationKernels.ReLU(_map.Span);
 
-    [Benchmark(Description = "Softmax, 10 values (dense_1)")]
+    [Benchmark]
     public void Softmax() => ActivationKernels.Softmax(_logits.Span, 10);
 }

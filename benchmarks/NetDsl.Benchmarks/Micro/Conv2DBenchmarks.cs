@@ -43,15 +43,15 @@ public class Conv2DBenchmarks
         Conv2DKernels.TransposeKernel(in _geometry, _kernel.Span, _transposedKernel.Span);
     }
 
-    [Benchmark(Description = "Conv2D forward")]
+    [Benchmark]
     public void Forward() =>
         Conv2DKernels.Forward(in _geometry, _input.Span, _kernel.Span, _bias.Span, _output.Span, default, relu: true);
 
-    [Benchmark(Description = "Conv2D kernel+bias gradient")]
+    [Benchmark]
     public void ParameterGradients() =>
         Conv2DKernels.AccumulateParameterGradients(in _geometry, _input.Span, default, _outputGradient.Span, _kernelGradient.Span, _biasGradient.Span);
 
-    [Benchmark(Description = "Conv2D input gradient")]
+    [Benchmark]
     public void InputGradient() =>
         Conv2DKernels.InputGradient(in _geometry, _transposedKernel.Span, _outputGradient.Span, _inputGradient.Span, _scratch.Span);
 

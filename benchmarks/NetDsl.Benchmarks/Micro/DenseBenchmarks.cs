@@ -34,17 +34,17 @@ public class DenseBenchmarks
         _inputGradient = new AlignedBuffer(inputs);
     }
 
-    [Benchmark(Description = "Dense forward")]
+    [Benchmark]
     public void Forward()
     {
         _bias.Span.CopyTo(_output.Span);
         VectorOps.MultiplyAccumulate(_input.Span, _kernel.Span, _output.Span);
     }
 
-    [Benchmark(Description = "Dense kernel gradient")]
+    [Benchmark]
     public void KernelGradient() => VectorOps.AccumulateOuterProduct(_input.Span, _outputGradient.Span, _kernelGradient.Span);
 
-    [Benchmark(Description = "Dense input gradient")]
+    [Benchmark]
     public void InputGradient()
     {
         _inputGradient.Span.Clear();

@@ -18,9 +18,9 @@ public class GeneratorBenchmarks
         _twentyLayers = new GeneratorTiming(ModelSources.TwentyLayerModel);
     }
 
-    [Benchmark(Description = "Generator, seed model (8 layers)")]
+    [Benchmark]
     public int SeedModel() => _seed.RunOnce();
 
-    [Benchmark(Description = "Generator, 20-layer model")]
+    [Benchmark]
     public int TwentyLayerModel() => _twentyLayers.RunOnce();
 }

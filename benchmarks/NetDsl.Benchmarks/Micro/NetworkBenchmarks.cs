@@ -9,8 +9,8 @@ namespace NetDsl.Benchmarks.Micro;
 [BenchmarkCategory("Network")]
 public class NetworkBenchmarks
 {
-    private const int InferenceBatch = 256;
-    private const int TrainingBatch = 64;
+    public const int InferenceBatch = 256;
+    public const int TrainingBatch = 64;
 
     private MnistNet _single = null!;
     private MnistNet _batch = null!;
@@ -46,13 +46,13 @@ public class NetworkBenchmarks
         _gradients = new float[MnistNet.ParameterCount];
     }
 
-    [Benchmark(Description = "Predict, batch 1, 1 thread")]
+    [Benchmark]
     public void PredictOne() => _single.Predict(_input, _output);
 
-    [Benchmark(Description = "Predict, batch 256, all cores")]
+    [Benchmark]
     public void PredictBatch() => _batch.Predict(_inputs, _outputs, InferenceBatch);
 
-    [Benchmark(Description = "Train step (ComputeGradients + Adam), batch 64, 2 threads")]
+    [Benchmark]
     public float TrainStep()
     {
         float loss = _training.ComputeGradients(_trainingInputs, _labels, _gradients);

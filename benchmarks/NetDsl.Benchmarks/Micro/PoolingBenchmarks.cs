@@ -28,9 +28,9 @@ public class PoolingBenchmarks
         PoolingKernels.MaxForward(in _geometry, _input.Span, _output.Span);
     }
 
-    [Benchmark(Description = "MaxPooling2D forward")]
+    [Benchmark]
     public void Forward() => PoolingKernels.MaxForward(in _geometry, _input.Span, _output.Span);
 
-    [Benchmark(Description = "MaxPooling2D backward")]
+    [Benchmark]
     public void Backward() => PoolingKernels.MaxBackward(in _geometry, _input.Span, _output.Span, _outputGradient.Span, _inputGradient.Span);
 }

@@ -184,3 +184,17 @@ public static partial class Tiny
 [Flatten]
 [Dense(10, Activation = Activation.Softmax)]
 public partial class SmallDigitNet;
+
+/// <summary>The seed model written in the inline text form.</summary>
+[Network("""
+    input 28x28x1
+    conv2d 32 3x3 relu
+    maxpool 2x2
+    conv2d 64 3x3 relu
+    maxpool 2x2
+    conv2d 64 3x3 relu
+    flatten
+    dense 64 relu
+    dense 10 softmax
+    """)]
+public partial class MnistNetInline;
