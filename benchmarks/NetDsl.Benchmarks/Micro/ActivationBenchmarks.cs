@@ -24,15 +24,19 @@ public class ActivationBenchmarks
         _logits = Conv2DBenchmarks.Filled(SeedLayers.Random(10, 4));
     }
 
+    /// <summary>ReLU in place on the 64 outputs of <c>dense</c>.</summary>
     [Benchmark]
     public void ReLUDense() => ActivationKernels.ReLU(_dense.Span);
 
+    /// <summary>ReLU's gradient on the 64 outputs of <c>dense</c>.</summary>
     [Benchmark]
     public void ReLUBackwardDense() => ActivationKernels.ReLUBackward(_dense.Span, _denseGradient.Span);
 
+    /// <summary>ReLU in place on a 26x26x32 map.</summary>
     [Benchmark]
     public void ReLUMap() => ActivationKernels.ReLU(_map.Span);
 
+    /// <summary>Softmax over the 10 outputs of <c>dense_1</c>.</summary>
     [Benchmark]
     public void Softmax() => ActivationKernels.Softmax(_logits.Span, 10);
 }

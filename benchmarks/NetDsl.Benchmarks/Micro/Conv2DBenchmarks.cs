@@ -43,14 +43,17 @@ public class Conv2DBenchmarks
         Conv2DKernels.TransposeKernel(in _geometry, _kernel.Span, _transposedKernel.Span);
     }
 
+    /// <summary><c>relu(conv(x, K) + b)</c> of one sample.</summary>
     [Benchmark]
     public void Forward() =>
         Conv2DKernels.Forward(in _geometry, _input.Span, _kernel.Span, _bias.Span, _output.Span, default, relu: true);
 
+    /// <summary>Adds one sample's kernel and bias gradients.</summary>
     [Benchmark]
     public void ParameterGradients() =>
         Conv2DKernels.AccumulateParameterGradients(in _geometry, _input.Span, default, _outputGradient.Span, _kernelGradient.Span, _biasGradient.Span);
 
+    /// <summary>One sample's input gradient (windows as a tiled product, then added into place).</summary>
     [Benchmark]
     public void InputGradient() =>
         Conv2DKernels.InputGradient(in _geometry, _transposedKernel.Span, _outputGradient.Span, _inputGradient.Span, _scratch.Span);

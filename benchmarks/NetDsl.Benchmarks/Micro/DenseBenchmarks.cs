@@ -34,6 +34,7 @@ public class DenseBenchmarks
         _inputGradient = new AlignedBuffer(inputs);
     }
 
+    /// <summary><c>y = b + x W</c>.</summary>
     [Benchmark]
     public void Forward()
     {
@@ -41,9 +42,11 @@ public class DenseBenchmarks
         VectorOps.MultiplyAccumulate(_input.Span, _kernel.Span, _output.Span);
     }
 
+    /// <summary><c>dW += x dy^T</c>.</summary>
     [Benchmark]
     public void KernelGradient() => VectorOps.AccumulateOuterProduct(_input.Span, _outputGradient.Span, _kernelGradient.Span);
 
+    /// <summary><c>dx = W dy</c>.</summary>
     [Benchmark]
     public void InputGradient()
     {

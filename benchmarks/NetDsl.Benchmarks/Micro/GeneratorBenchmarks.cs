@@ -18,9 +18,11 @@ public class GeneratorBenchmarks
         _twentyLayers = new GeneratorTiming(ModelSources.TwentyLayerModel);
     }
 
+    /// <summary>A full generator run on the seed model.</summary>
     [Benchmark]
     public int SeedModel() => _seed.RunOnce();
 
+    /// <summary>A full generator run on the 20-layer model.</summary>
     [Benchmark]
     public int TwentyLayerModel() => _twentyLayers.RunOnce();
 }

@@ -46,12 +46,15 @@ public class NetworkBenchmarks
         _gradients = new float[MnistNet.ParameterCount];
     }
 
+    /// <summary>One sample on the calling thread, as <c>compare</c> times it against ONNX Runtime.</summary>
     [Benchmark]
     public void PredictOne() => _single.Predict(_input, _output);
 
+    /// <summary>256 samples on all cores.</summary>
     [Benchmark]
     public void PredictBatch() => _batch.Predict(_inputs, _outputs, InferenceBatch);
 
+    /// <summary>One training step of 64 samples on 2 threads: gradients, then Adam.</summary>
     [Benchmark]
     public float TrainStep()
     {

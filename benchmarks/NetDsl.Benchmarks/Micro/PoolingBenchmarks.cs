@@ -28,9 +28,11 @@ public class PoolingBenchmarks
         PoolingKernels.MaxForward(in _geometry, _input.Span, _output.Span);
     }
 
+    /// <summary>The maximum of every 2x2 window.</summary>
     [Benchmark]
     public void Forward() => PoolingKernels.MaxForward(in _geometry, _input.Span, _output.Span);
 
+    /// <summary>Routes each window's gradient to its maximum.</summary>
     [Benchmark]
     public void Backward() => PoolingKernels.MaxBackward(in _geometry, _input.Span, _output.Span, _outputGradient.Span, _inputGradient.Span);
 }
