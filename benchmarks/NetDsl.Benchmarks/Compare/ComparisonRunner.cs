@@ -77,6 +77,8 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
             _notMeasured.Add("Generator timing: skipped (--skip-generator).");
         }
 
+        SamplePeaks(allWidths: false);
+        CheckPeaks();
         PrintReport();
         return 0;
     }
@@ -89,10 +91,32 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
         foreach (int threads in PeakThreadCounts)
         {
             string? width = allWidths || !_peaks.TryGetValue(threads, out FmaPeakResult? known) ? null : known.Width;
-            FmaPeakResult sample = FmaPeak.Measure(threads, TimeSpan.FromMilliseconds(40), windows: 8, width);
+            FmaPeakResult sample = FmaPeak.Measure(threads, TimeSpan.FromMilliseconds(40), windows: 12, width);
             if (!_peaks.TryGetValue(threads, out FmaPeakResult? best) || sample.GigaflopsPerSecond > best.GigaflopsPerSecond)
             {
                 _peaks[threads] = sample;
+            }
+        }
+    }
+
+    /// <summary>Flags a multi-thread peak that other load kept below what the single-thread peak implies.</summary>
+    private void CheckPeaks()
+    {
+        if (!_peaks.TryGetValue(1, out FmaPeakResult? single))
+        {
+            return;
+        }
+
+        foreach ((int threads, FmaPeakResult peak) in _peaks.Where(p => p.Key > 1).OrderBy(p => p.Key))
+        {
+            double scaling = peak.GigaflopsPerSecond / single.GigaflopsPerSecond;
+            if (scaling < 0.9 * Math.Min(threads, _cores))
+            {
+                _notMeasured.Add($"A clean {threads}-thread FMA peak: the best sample reached only {scaling.ToString("0.00", CultureInfo.InvariantCulture)}x " +
+                    $"the 1-thread peak, so other programs kept the cores busy during every sample. The {threads}-thread peak is understated and " +
+                    $"NetDsl's share of it overstated (against {Math.Min(threads, _cores)} x the 1-thread peak it would be " +
+                    $"{string.Join(", ", _rows.Where(r => r.Threads == threads && r.Gflops is not null).Select(r => $"{(r.Gflops!.Value / (Math.Min(threads, _cores) * single.GigaflopsPerSecond) * 100).ToString("N0", CultureInfo.InvariantCulture)}% for {r.Figure.ToLowerInvariant()}"))}). " +
+                    "Rerun on a quiet machine.");
             }
         }
     }

@@ -126,15 +126,13 @@ internal static class AttributeNetworkReader
             return new NetworkSpec(target, networkLocation, EquatableArray<LayerSpec>.Empty, diagnostics.ToEquatableArray(), SpecStatus.Unreadable);
         }
 
-        var attributeLayers = declaration.AttributeLists.SelectMany(list => list.Attributes)
-            .Select(a => (Syntax: a, Data: FindAttributeData(type, a, cancellationToken)))
-            .Where(a => a.Data?.AttributeClass is { } c && TryGetLayerKind(c, out _))
-            .Select(a => (a.Syntax, Kind: LayerKind.Input))
-            .Concat(LayerAttributesElsewhere(type, declaration, cancellationToken))
-            .ToList();
-        if (attributeLayers.Count > 0)
+        AttributeSyntax? firstLayerAttribute = declaration.AttributeLists.SelectMany(list => list.Attributes)
+            .Where(a => FindAttributeData(type, a, cancellationToken)?.AttributeClass is { } c && TryGetLayerKind(c, out _))
+            .Concat(LayerAttributesElsewhere(type, declaration, cancellationToken).Select(a => a.Syntax))
+            .FirstOrDefault();
+        if (firstLayerAttribute is not null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DslAndLayerAttributes, LocationInfo.From(attributeLayers[0].Syntax), type.Name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DslAndLayerAttributes, LocationInfo.From(firstLayerAttribute), type.Name));
             return new NetworkSpec(target, networkLocation, EquatableArray<LayerSpec>.Empty, diagnostics.ToEquatableArray(), SpecStatus.Unreadable);
         }
 

@@ -326,13 +326,13 @@ public sealed unsafe class BatchEngine<TWorkspace> : IParallelWork, IBatchEngine
 
     private sealed class Part
     {
+        private readonly AlignedBuffer _gradients;
+
         public Part(TWorkspace workspace, AlignedBuffer gradients)
         {
             Workspace = workspace;
             _gradients = gradients;
         }
-
-        private readonly AlignedBuffer _gradients;
 
         public TWorkspace Workspace { get; }
 

@@ -30,6 +30,10 @@ internal interface ISimdWidth<TVector>
 
     static abstract TVector Multiply(TVector a, TVector b);
 
+    static abstract TVector Divide(TVector a, TVector b);
+
+    static abstract TVector Sqrt(TVector value);
+
     /// <summary><c>a * b + c</c>, fused where the hardware has FMA.</summary>
     static abstract TVector MultiplyAdd(TVector a, TVector b, TVector c);
 
@@ -83,6 +87,12 @@ internal readonly struct Simd512 : ISimdWidth<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Sqrt(Vector512<float> value) => Vector512.Sqrt(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Vector512.FusedMultiplyAdd(a, b, c);
@@ -142,6 +152,12 @@ internal readonly struct Simd256 : ISimdWidth<Vector256<float>>
     public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Sqrt(Vector256<float> value) => Vector256.Sqrt(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Vector256.FusedMultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -197,6 +213,12 @@ internal readonly struct Simd128 : ISimdWidth<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Divide(Vector128<float> a, Vector128<float> b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Sqrt(Vector128<float> value) => Vector128.Sqrt(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.FusedMultiplyAdd(a, b, c);
@@ -261,6 +283,12 @@ internal readonly struct SimdScalar : ISimdWidth<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Multiply(float a, float b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Divide(float a, float b) => a / b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sqrt(float value) => MathF.Sqrt(value);
 
     // Not fused: without FMA hardware a fused scalar multiply-add is emulated in software, far slower.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

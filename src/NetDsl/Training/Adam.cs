@@ -68,9 +68,9 @@ public sealed class Adam : Optimizer
         ref float v = ref MemoryMarshal.GetArrayDataReference(_v!);
         int n = parameters.Length;
         int i = 0;
-        i = UpdateCore<Simd512, Vector512<float>, Root512>(c, ref w, ref g, ref m, ref v, i, n);
-        i = UpdateCore<Simd256, Vector256<float>, Root256>(c, ref w, ref g, ref m, ref v, i, n);
-        i = UpdateCore<Simd128, Vector128<float>, Root128>(c, ref w, ref g, ref m, ref v, i, n);
+        i = UpdateCore<Simd512, Vector512<float>>(c, ref w, ref g, ref m, ref v, i, n);
+        i = UpdateCore<Simd256, Vector256<float>>(c, ref w, ref g, ref m, ref v, i, n);
+        i = UpdateCore<Simd128, Vector128<float>>(c, ref w, ref g, ref m, ref v, i, n);
         for (; i < n; i++)
         {
             float gi = Unsafe.Add(ref g, i);
@@ -84,10 +84,9 @@ public sealed class Adam : Optimizer
 
     // Same operations in the same order as the scalar tail above (fused multiply-adds, correctly rounded
     // square root and division), so every element gets the same result whichever width handles it.
-    private static int UpdateCore<TS, TV, TR>(in Coefficients c, ref float w, ref float g, ref float m, ref float v, int i, int n)
+    private static int UpdateCore<TS, TV>(in Coefficients c, ref float w, ref float g, ref float m, ref float v, int i, int n)
         where TS : ISimdWidth<TV>
         where TV : struct
-        where TR : ISimdRoot<TV>
     {
         if (!TS.IsSupported)
         {
@@ -107,7 +106,7 @@ public sealed class Adam : Optimizer
             vi = TS.MultiplyAdd(TS.Subtract(TS.Multiply(gi, gi), vi), oneMinusBeta2, vi);
             TS.Store(mi, ref m, i);
             TS.Store(vi, ref v, i);
-            TV delta = TR.Divide(TS.Multiply(negativeAlpha, mi), TS.Add(TR.Sqrt(vi), epsilon));
+            TV delta = TS.Divide(TS.Multiply(negativeAlpha, mi), TS.Add(TS.Sqrt(vi), epsilon));
             TS.Store(TS.Add(TS.Load(ref w, i), delta), ref w, i);
         }
 
@@ -124,40 +123,4 @@ public sealed class Adam : Optimizer
 
     /// <summary>The per-step scalars of the update, computed once per step.</summary>
     private readonly record struct Coefficients(float OneMinusBeta1, float OneMinusBeta2, float NegativeAlpha, float Epsilon);
-
-    /// <summary>The two operations Adam needs that <see cref="ISimdWidth{TVector}"/> does not have.</summary>
-    private interface ISimdRoot<TVector>
-        where TVector : struct
-    {
-        static abstract TVector Sqrt(TVector value);
-
-        static abstract TVector Divide(TVector a, TVector b);
-    }
-
-    private readonly struct Root512 : ISimdRoot<Vector512<float>>
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<float> Sqrt(Vector512<float> value) => Vector512.Sqrt(value);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector512<float> Divide(Vector512<float> a, Vector512<float> b) => a / b;
-    }
-
-    private readonly struct Root256 : ISimdRoot<Vector256<float>>
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Sqrt(Vector256<float> value) => Vector256.Sqrt(value);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Divide(Vector256<float> a, Vector256<float> b) => a / b;
-    }
-
-    private readonly struct Root128 : ISimdRoot<Vector128<float>>
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<float> Sqrt(Vector128<float> value) => Vector128.Sqrt(value);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<float> Divide(Vector128<float> a, Vector128<float> b) => a / b;
-    }
 }
