@@ -95,8 +95,9 @@ internal static class LayerEmitter
 
     public static string TransposedKernelName(LayerPlan layer) => Pascal(layer.Name) + "TransposedKernel";
 
-    /// <summary>Convolutions compute their input gradient with the transposed kernel, prepared once per batch.</summary>
-    public static bool NeedsTransposedKernel(LayerPlan layer) => layer.Kind == LayerKind.Conv2D;
+    /// <summary>Convolutions and dense layers compute their input gradient with the transposed kernel, prepared
+    /// once per batch (so the product runs along contiguous rows).</summary>
+    public static bool NeedsTransposedKernel(LayerPlan layer) => layer.Kind is LayerKind.Conv2D or LayerKind.Dense;
 
     /// <summary>Floats of the padded input a convolution keeps for its backward pass (0 without padding).</summary>
     public static int PaddedInputLength(LayerPlan layer) =>
@@ -202,7 +203,7 @@ internal static class LayerEmitter
     {
         string bias = layer.UseBias ? ", " + Span + " biasGradient" : string.Empty;
         var constants = new[] { new[] { ("In", layer.Input.Length), ("Out", layer.Units) } };
-        string header = "private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " kernel, " + ReadOnlySpan + " outputGradient, " + Span + " kernelGradient" + bias + ", " + Span + " inputGradient)";
+        string header = "private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " transposedKernel, " + ReadOnlySpan + " outputGradient, " + Span + " kernelGradient" + bias + ", " + Span + " inputGradient)";
         EmitMethod(w, header, constants, w =>
         {
             w.Line(ReadOnlySpan + " d = outputGradient.Slice(0, Out);");
@@ -214,8 +215,9 @@ internal static class LayerEmitter
             w.Line(VectorOps + ".AccumulateOuterProduct(input.Slice(0, In), d, kernelGradient.Slice(0, In * Out));");
             w.Block("if (!inputGradient.IsEmpty)", () =>
             {
+                // dX = d . kernel^T: with the kernel transposed to [Out, In], a product along contiguous rows.
                 w.Line("inputGradient.Clear();");
-                w.Line(VectorOps + ".MultiplyAccumulateTransposed(kernel.Slice(0, In * Out), d, inputGradient.Slice(0, In));");
+                w.Line(VectorOps + ".MultiplyAccumulate(d, transposedKernel.Slice(0, Out * In), inputGradient.Slice(0, In));");
             });
         });
     }

@@ -447,7 +447,7 @@ internal static partial class NetworkEmitter
                     case LayerKind.Conv2D:
                     case LayerKind.Dense:
                         var arguments = new List<string> { x };
-                        arguments.Add(layer.Kind == LayerKind.Conv2D ? "ws." + LayerEmitter.TransposedKernelName(layer) : ParameterSlice("p", layer, layer.Find("kernel")!));
+                        arguments.Add("ws." + LayerEmitter.TransposedKernelName(layer));
                         arguments.Add(dOut);
                         foreach (ParameterPlan parameter in layer.Parameters)
                         {
@@ -514,8 +514,11 @@ internal static partial class NetworkEmitter
                 {
                     foreach (LayerPlan layer in transposed)
                     {
-                        w.Line("global::NetDsl.Kernels.Conv2DKernels.TransposeKernel(in " + LayerEmitter.GeometryName(layer) + ", "
-                            + ParameterSlice("parameters", layer, layer.Find("kernel")!) + ", workspace." + LayerEmitter.TransposedKernelName(layer) + ");");
+                        w.Line(layer.Kind == LayerKind.Conv2D
+                            ? "global::NetDsl.Kernels.Conv2DKernels.TransposeKernel(in " + LayerEmitter.GeometryName(layer) + ", "
+                                + ParameterSlice("parameters", layer, layer.Find("kernel")!) + ", workspace." + LayerEmitter.TransposedKernelName(layer) + ");"
+                            : VectorOps + ".Transpose(" + ParameterSlice("parameters", layer, layer.Find("kernel")!) + ", " + Int(layer.Input.Length)
+                                + ", workspace." + LayerEmitter.TransposedKernelName(layer) + ");");
                     }
                 });
                 w.Line();
@@ -568,7 +571,7 @@ internal static partial class NetworkEmitter
 
             if (LayerEmitter.NeedsTransposedKernel(layer))
             {
-                entries.Add((LayerEmitter.TransposedKernelName(layer), layer.Find("kernel")!.Length, layer.Name + " kernel transposed to [out, kh * kw * in], for its input gradient; set at the start of training passes."));
+                entries.Add((LayerEmitter.TransposedKernelName(layer), layer.Find("kernel")!.Length, layer.Name + " kernel transposed to [out, " + (layer.Kind == LayerKind.Conv2D ? "kh * kw * in" : "in") + "], for its input gradient; set at the start of training passes."));
             }
 
             gradientLength = System.Math.Max(gradientLength, layer.Output.Length);

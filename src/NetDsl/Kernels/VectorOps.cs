@@ -74,13 +74,27 @@ public static class VectorOps
     public static void AccumulateOuterProduct(ReadOnlySpan<float> x, ReadOnlySpan<float> d, Span<float> matrix)
     {
         CheckMatrix(matrix.Length, x.Length, d.Length);
-        int n = d.Length;
-        for (int r = 0; r < x.Length; r++)
+        int j = 0;
+        j = OuterProductColumns<Simd512, Vector512<float>>(x, d, matrix, j);
+        j = OuterProductColumns<Simd256, Vector256<float>>(x, d, matrix, j);
+        j = OuterProductColumns<Simd128, Vector128<float>>(x, d, matrix, j);
+        OuterProductColumns<SimdScalar, float>(x, d, matrix, j);
+    }
+
+    /// <summary>Writes the <paramref name="rows"/> x <c>columns</c> matrix transposed (<c>columns</c> x rows).</summary>
+    public static void Transpose(ReadOnlySpan<float> matrix, int rows, Span<float> transposed)
+    {
+        if (rows <= 0 || matrix.Length % rows != 0 || transposed.Length != matrix.Length)
         {
-            float xr = x[r];
-            if (xr != 0f)
+            throw new ArgumentException($"A matrix of {matrix.Length} values does not have {rows} rows, or the target has {transposed.Length} values.");
+        }
+
+        int columns = matrix.Length / rows;
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
             {
-                MultiplyAdd(xr, d, matrix.Slice(r * n, n));
+                transposed[(c * rows) + r] = matrix[(r * columns) + c];
             }
         }
     }
@@ -286,6 +300,61 @@ public static class VectorOps
 
             TS.Store(s0, ref acc, j);
             j += c;
+        }
+
+        return j;
+    }
+
+    /// <summary>Columns [j, ...) of a rank-1 update, four vectors of <c>d</c> held in registers across every row;
+    /// rows whose <c>x</c> is zero (ReLU outputs) are skipped.</summary>
+    private static int OuterProductColumns<TS, TV>(ReadOnlySpan<float> x, ReadOnlySpan<float> d, Span<float> matrix, int j)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return j;
+        }
+
+        int n = d.Length, rows = x.Length, c = TS.Count;
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float dr = ref MemoryMarshal.GetReference(d);
+        ref float wr = ref MemoryMarshal.GetReference(matrix);
+        while (j + c <= n)
+        {
+            int vectors = Math.Min(4, (n - j) / c);
+            TV d0 = TS.Load(ref dr, j);
+            TV d1 = vectors > 1 ? TS.Load(ref dr, j + c) : TS.Zero;
+            TV d2 = vectors > 2 ? TS.Load(ref dr, j + (2 * c)) : TS.Zero;
+            TV d3 = vectors > 3 ? TS.Load(ref dr, j + (3 * c)) : TS.Zero;
+            nint o = j;
+            for (int r = 0; r < rows; r++, o += n)
+            {
+                float xv = Unsafe.Add(ref xr, r);
+                if (xv == 0f)
+                {
+                    continue;
+                }
+
+                TV xb = TS.Broadcast(xv);
+                TS.Store(TS.MultiplyAdd(xb, d0, TS.Load(ref wr, o)), ref wr, o);
+                if (vectors > 1)
+                {
+                    TS.Store(TS.MultiplyAdd(xb, d1, TS.Load(ref wr, o + c)), ref wr, o + c);
+                }
+
+                if (vectors > 2)
+                {
+                    TS.Store(TS.MultiplyAdd(xb, d2, TS.Load(ref wr, o + (2 * c))), ref wr, o + (2 * c));
+                }
+
+                if (vectors > 3)
+                {
+                    TS.Store(TS.MultiplyAdd(xb, d3, TS.Load(ref wr, o + (3 * c))), ref wr, o + (3 * c));
+                }
+            }
+
+            j += vectors * c;
         }
 
         return j;

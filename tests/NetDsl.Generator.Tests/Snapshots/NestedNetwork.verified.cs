@@ -206,7 +206,7 @@ partial class Models
         {
             // dense: Dense 3, relu
             global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Output, ws.GradA(3));
-            DenseBackward(ws.GlobalMaxPooling2d, p.Slice(DenseKernelOffset, 6), ws.GradA(3), g.Slice(DenseKernelOffset, 6), g.Slice(DenseBiasOffset, 3), ws.GradB(2));
+            DenseBackward(ws.GlobalMaxPooling2d, ws.DenseTransposedKernel, ws.GradA(3), g.Slice(DenseKernelOffset, 6), g.Slice(DenseBiasOffset, 3), ws.GradB(2));
             // global_max_pooling2d: GlobalMaxPooling2D
             if (!inputGradient.IsEmpty) GlobalMaxPooling2dBackward(input, ws.GlobalMaxPooling2d, ws.GradB(2), inputGradient);
         }
@@ -226,6 +226,11 @@ partial class Models
             }
 
             public override Workspace CreateWorkspace() => new Workspace();
+
+            public override void BeginTraining(global::System.ReadOnlySpan<float> parameters, Workspace workspace)
+            {
+                global::NetDsl.Kernels.VectorOps.Transpose(parameters.Slice(DenseKernelOffset, 6), 2, workspace.DenseTransposedKernel);
+            }
 
             public override void Predict(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, Workspace workspace, global::System.Span<float> output) =>
                 Forward(parameters, input, workspace, output, training: false, logits: false);
@@ -257,22 +262,25 @@ partial class Models
         /// <summary>One worker's buffers, each of its exact size, carved out of one 64-byte aligned block: every layer's output and two gradient buffers.</summary>
         private sealed class Workspace
         {
-            private readonly global::NetDsl.Engine.AlignedBuffer _arena = new global::NetDsl.Engine.AlignedBuffer(192);
+            private readonly global::NetDsl.Engine.AlignedBuffer _arena = new global::NetDsl.Engine.AlignedBuffer(208);
 
             /// <summary>global_max_pooling2d output, 2.</summary>
             public global::System.Span<float> GlobalMaxPooling2d => _arena.Slice(0, 2);
 
+            /// <summary>dense kernel transposed to [out, in], for its input gradient; set at the start of training passes.</summary>
+            public global::System.Span<float> DenseTransposedKernel => _arena.Slice(16, 6);
+
             /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
-            public global::System.Span<float> Output => _arena.Slice(16, 3);
+            public global::System.Span<float> Output => _arena.Slice(32, 3);
 
             /// <summary>Temporary space of the convolutions' input gradients.</summary>
-            public global::System.Span<float> Scratch => _arena.Slice(32, 0);
+            public global::System.Span<float> Scratch => _arena.Slice(48, 0);
 
             /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>
-            public global::System.Span<float> GradA(int length) => _arena.Slice(32, length);
+            public global::System.Span<float> GradA(int length) => _arena.Slice(48, length);
 
             /// <summary>The first <paramref name="length"/> values of the other gradient buffer.</summary>
-            public global::System.Span<float> GradB(int length) => _arena.Slice(112, length);
+            public global::System.Span<float> GradB(int length) => _arena.Slice(128, length);
         }
 
         /// <summary>global_max_pooling2d: GlobalMaxPooling2D; 6x6x2 -> 2.</summary>
@@ -299,7 +307,7 @@ partial class Models
         }
 
         /// <summary>dense backward: Dense 3, relu; 3 -> 2.</summary>
-        private static void DenseBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+        private static void DenseBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> transposedKernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
         {
             const int In = 2, Out = 3;
             global::System.ReadOnlySpan<float> d = outputGradient.Slice(0, Out);
@@ -308,7 +316,7 @@ partial class Models
             if (!inputGradient.IsEmpty)
             {
                 inputGradient.Clear();
-                global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(0, In * Out), d, inputGradient.Slice(0, In));
+                global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(d, transposedKernel.Slice(0, Out * In), inputGradient.Slice(0, In));
             }
         }
     }

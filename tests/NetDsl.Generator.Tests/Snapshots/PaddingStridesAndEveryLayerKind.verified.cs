@@ -249,7 +249,7 @@ namespace Samples.Vision
             // activation_1: Activation softmax
             if (!logits) global::NetDsl.Kernels.ActivationKernels.SoftmaxBackward(ws.Output, ws.GradA(5), 5);
             // dense: Dense 5, no bias
-            DenseBackward(ws.GlobalAveragePooling2d, p.Slice(DenseKernelOffset, 80), ws.GradA(5), g.Slice(DenseKernelOffset, 80), ws.GradB(16));
+            DenseBackward(ws.GlobalAveragePooling2d, ws.DenseTransposedKernel, ws.GradA(5), g.Slice(DenseKernelOffset, 80), ws.GradB(16));
             // global_average_pooling2d: GlobalAveragePooling2D
             GlobalAveragePooling2dBackward(ws.Activation, ws.GlobalAveragePooling2d, ws.GradB(16), ws.GradA(960));
             // activation: Activation sigmoid
@@ -285,6 +285,7 @@ namespace Samples.Vision
             {
                 global::NetDsl.Kernels.Conv2DKernels.TransposeKernel(in Conv2dGeometry, parameters.Slice(Conv2dKernelOffset, 360), workspace.Conv2dTransposedKernel);
                 global::NetDsl.Kernels.Conv2DKernels.TransposeKernel(in Conv2d1Geometry, parameters.Slice(Conv2d1KernelOffset, 128), workspace.Conv2d1TransposedKernel);
+                global::NetDsl.Kernels.VectorOps.Transpose(parameters.Slice(DenseKernelOffset, 80), 16, workspace.DenseTransposedKernel);
             }
 
             public override void Predict(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, Workspace workspace, global::System.Span<float> output) =>
@@ -317,7 +318,7 @@ namespace Samples.Vision
         /// <summary>One worker's buffers, each of its exact size, carved out of one 64-byte aligned block: every layer's output and two gradient buffers.</summary>
         private sealed class Workspace
         {
-            private readonly global::NetDsl.Engine.AlignedBuffer _arena = new global::NetDsl.Engine.AlignedBuffer(43744);
+            private readonly global::NetDsl.Engine.AlignedBuffer _arena = new global::NetDsl.Engine.AlignedBuffer(43824);
 
             /// <summary>conv2d output, 16x30x8.</summary>
             public global::System.Span<float> Conv2d => _arena.Slice(0, 3840);
@@ -349,17 +350,20 @@ namespace Samples.Vision
             /// <summary>dense output, 5.</summary>
             public global::System.Span<float> Dense => _arena.Slice(11072, 5);
 
+            /// <summary>dense kernel transposed to [out, in], for its input gradient; set at the start of training passes.</summary>
+            public global::System.Span<float> DenseTransposedKernel => _arena.Slice(11088, 80);
+
             /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
-            public global::System.Span<float> Output => _arena.Slice(11088, 5);
+            public global::System.Span<float> Output => _arena.Slice(11168, 5);
 
             /// <summary>Temporary space of the convolutions' input gradients.</summary>
-            public global::System.Span<float> Scratch => _arena.Slice(11104, 24960);
+            public global::System.Span<float> Scratch => _arena.Slice(11184, 24960);
 
             /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>
-            public global::System.Span<float> GradA(int length) => _arena.Slice(36064, length);
+            public global::System.Span<float> GradA(int length) => _arena.Slice(36144, length);
 
             /// <summary>The first <paramref name="length"/> values of the other gradient buffer.</summary>
-            public global::System.Span<float> GradB(int length) => _arena.Slice(39904, length);
+            public global::System.Span<float> GradB(int length) => _arena.Slice(39984, length);
         }
 
         /// <summary>conv2d: 32x30x3 -> 16x30x8, kernel 5x3, strides 2x1, padding top/bottom/left/right 1/2/1/1.</summary>
@@ -472,7 +476,7 @@ namespace Samples.Vision
         }
 
         /// <summary>dense backward: Dense 5, no bias; 5 -> 16.</summary>
-        private static void DenseBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> inputGradient)
+        private static void DenseBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> transposedKernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> inputGradient)
         {
             const int In = 16, Out = 5;
             global::System.ReadOnlySpan<float> d = outputGradient.Slice(0, Out);
@@ -480,7 +484,7 @@ namespace Samples.Vision
             if (!inputGradient.IsEmpty)
             {
                 inputGradient.Clear();
-                global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(0, In * Out), d, inputGradient.Slice(0, In));
+                global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(d, transposedKernel.Slice(0, Out * In), inputGradient.Slice(0, In));
             }
         }
 

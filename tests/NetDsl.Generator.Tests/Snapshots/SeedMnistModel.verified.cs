@@ -258,10 +258,10 @@ namespace Samples
         {
             // dense_1: Dense 10, softmax
             if (!logits) global::NetDsl.Kernels.ActivationKernels.SoftmaxBackward(ws.Output, ws.GradA(10), 10);
-            Dense1Backward(ws.Dense, p.Slice(Dense1KernelOffset, 640), ws.GradA(10), g.Slice(Dense1KernelOffset, 640), g.Slice(Dense1BiasOffset, 10), ws.GradB(64));
+            Dense1Backward(ws.Dense, ws.Dense1TransposedKernel, ws.GradA(10), g.Slice(Dense1KernelOffset, 640), g.Slice(Dense1BiasOffset, 10), ws.GradB(64));
             // dense: Dense 64, relu
             global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Dense, ws.GradB(64));
-            DenseBackward(ws.Conv2d2, p.Slice(DenseKernelOffset, 36864), ws.GradB(64), g.Slice(DenseKernelOffset, 36864), g.Slice(DenseBiasOffset, 64), ws.GradA(576));
+            DenseBackward(ws.Conv2d2, ws.DenseTransposedKernel, ws.GradB(64), g.Slice(DenseKernelOffset, 36864), g.Slice(DenseBiasOffset, 64), ws.GradA(576));
             // conv2d_2: Conv2D 64 3x3, strides 1x1, valid, relu
             global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Conv2d2, ws.GradA(576));
             Conv2d2Backward(ws.MaxPooling2d1, ws.Conv2d2TransposedKernel, ws.GradA(576), g.Slice(Conv2d2KernelOffset, 36864), g.Slice(Conv2d2BiasOffset, 64), ws.GradB(1600), ws.Scratch);
@@ -298,6 +298,8 @@ namespace Samples
                 global::NetDsl.Kernels.Conv2DKernels.TransposeKernel(in Conv2dGeometry, parameters.Slice(Conv2dKernelOffset, 288), workspace.Conv2dTransposedKernel);
                 global::NetDsl.Kernels.Conv2DKernels.TransposeKernel(in Conv2d1Geometry, parameters.Slice(Conv2d1KernelOffset, 18432), workspace.Conv2d1TransposedKernel);
                 global::NetDsl.Kernels.Conv2DKernels.TransposeKernel(in Conv2d2Geometry, parameters.Slice(Conv2d2KernelOffset, 36864), workspace.Conv2d2TransposedKernel);
+                global::NetDsl.Kernels.VectorOps.Transpose(parameters.Slice(DenseKernelOffset, 36864), 576, workspace.DenseTransposedKernel);
+                global::NetDsl.Kernels.VectorOps.Transpose(parameters.Slice(Dense1KernelOffset, 640), 64, workspace.Dense1TransposedKernel);
             }
 
             public override void Predict(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, Workspace workspace, global::System.Span<float> output) =>
@@ -330,7 +332,7 @@ namespace Samples
         /// <summary>One worker's buffers, each of its exact size, carved out of one 64-byte aligned block: every layer's output and two gradient buffers.</summary>
         private sealed class Workspace
         {
-            private readonly global::NetDsl.Engine.AlignedBuffer _arena = new global::NetDsl.Engine.AlignedBuffer(170736);
+            private readonly global::NetDsl.Engine.AlignedBuffer _arena = new global::NetDsl.Engine.AlignedBuffer(208240);
 
             /// <summary>conv2d output, 26x26x32.</summary>
             public global::System.Span<float> Conv2d => _arena.Slice(0, 21632);
@@ -359,17 +361,23 @@ namespace Samples
             /// <summary>dense output, 64.</summary>
             public global::System.Span<float> Dense => _arena.Slice(92544, 64);
 
+            /// <summary>dense kernel transposed to [out, in], for its input gradient; set at the start of training passes.</summary>
+            public global::System.Span<float> DenseTransposedKernel => _arena.Slice(92608, 36864);
+
+            /// <summary>dense_1 kernel transposed to [out, in], for its input gradient; set at the start of training passes.</summary>
+            public global::System.Span<float> Dense1TransposedKernel => _arena.Slice(129472, 640);
+
             /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
-            public global::System.Span<float> Output => _arena.Slice(92608, 10);
+            public global::System.Span<float> Output => _arena.Slice(130112, 10);
 
             /// <summary>Temporary space of the convolutions' input gradients.</summary>
-            public global::System.Span<float> Scratch => _arena.Slice(92624, 34848);
+            public global::System.Span<float> Scratch => _arena.Slice(130128, 34848);
 
             /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>
-            public global::System.Span<float> GradA(int length) => _arena.Slice(127472, length);
+            public global::System.Span<float> GradA(int length) => _arena.Slice(164976, length);
 
             /// <summary>The first <paramref name="length"/> values of the other gradient buffer.</summary>
-            public global::System.Span<float> GradB(int length) => _arena.Slice(149104, length);
+            public global::System.Span<float> GradB(int length) => _arena.Slice(186608, length);
         }
 
         /// <summary>conv2d: 28x28x1 -> 26x26x32, kernel 3x3, strides 1x1, padding top/bottom/left/right 0/0/0/0.</summary>
@@ -483,7 +491,7 @@ namespace Samples
         }
 
         /// <summary>dense backward: Dense 64, relu; 64 -> 576.</summary>
-        private static void DenseBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+        private static void DenseBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> transposedKernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
         {
             const int In = 576, Out = 64;
             global::System.ReadOnlySpan<float> d = outputGradient.Slice(0, Out);
@@ -492,7 +500,7 @@ namespace Samples
             if (!inputGradient.IsEmpty)
             {
                 inputGradient.Clear();
-                global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(0, In * Out), d, inputGradient.Slice(0, In));
+                global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(d, transposedKernel.Slice(0, Out * In), inputGradient.Slice(0, In));
             }
         }
 
@@ -505,7 +513,7 @@ namespace Samples
         }
 
         /// <summary>dense_1 backward: Dense 10, softmax; 10 -> 64.</summary>
-        private static void Dense1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+        private static void Dense1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> transposedKernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
         {
             const int In = 64, Out = 10;
             global::System.ReadOnlySpan<float> d = outputGradient.Slice(0, Out);
@@ -514,7 +522,7 @@ namespace Samples
             if (!inputGradient.IsEmpty)
             {
                 inputGradient.Clear();
-                global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(0, In * Out), d, inputGradient.Slice(0, In));
+                global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(d, transposedKernel.Slice(0, Out * In), inputGradient.Slice(0, In));
             }
         }
     }

@@ -189,7 +189,7 @@ partial class Logistic : global::NetDsl.INetwork
     private static void Backward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, Workspace ws, global::System.Span<float> g, global::System.Span<float> inputGradient, bool logits)
     {
         // dense: Dense 10
-        DenseBackward(input, p.Slice(DenseKernelOffset, 7840), ws.GradA(10), g.Slice(DenseKernelOffset, 7840), g.Slice(DenseBiasOffset, 10), inputGradient);
+        DenseBackward(input, ws.DenseTransposedKernel, ws.GradA(10), g.Slice(DenseKernelOffset, 7840), g.Slice(DenseBiasOffset, 10), inputGradient);
     }
 
     /// <summary>Sparse categorical cross-entropy of one sample from logits; writes the output gradient unless <paramref name="gradient"/> is empty.</summary>
@@ -207,6 +207,11 @@ partial class Logistic : global::NetDsl.INetwork
         }
 
         public override Workspace CreateWorkspace() => new Workspace();
+
+        public override void BeginTraining(global::System.ReadOnlySpan<float> parameters, Workspace workspace)
+        {
+            global::NetDsl.Kernels.VectorOps.Transpose(parameters.Slice(DenseKernelOffset, 7840), 784, workspace.DenseTransposedKernel);
+        }
 
         public override void Predict(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, Workspace workspace, global::System.Span<float> output) =>
             Forward(parameters, input, workspace, output, training: false, logits: false);
@@ -238,19 +243,22 @@ partial class Logistic : global::NetDsl.INetwork
     /// <summary>One worker's buffers, each of its exact size, carved out of one 64-byte aligned block: every layer's output and two gradient buffers.</summary>
     private sealed class Workspace
     {
-        private readonly global::NetDsl.Engine.AlignedBuffer _arena = new global::NetDsl.Engine.AlignedBuffer(1584);
+        private readonly global::NetDsl.Engine.AlignedBuffer _arena = new global::NetDsl.Engine.AlignedBuffer(9424);
+
+        /// <summary>dense kernel transposed to [out, in], for its input gradient; set at the start of training passes.</summary>
+        public global::System.Span<float> DenseTransposedKernel => _arena.Slice(0, 7840);
 
         /// <summary>The network's output (logits when the final softmax is fused with the loss).</summary>
-        public global::System.Span<float> Output => _arena.Slice(0, 10);
+        public global::System.Span<float> Output => _arena.Slice(7840, 10);
 
         /// <summary>Temporary space of the convolutions' input gradients.</summary>
-        public global::System.Span<float> Scratch => _arena.Slice(16, 0);
+        public global::System.Span<float> Scratch => _arena.Slice(7856, 0);
 
         /// <summary>The first <paramref name="length"/> values of one of the two buffers gradients alternate between on the way back.</summary>
-        public global::System.Span<float> GradA(int length) => _arena.Slice(16, length);
+        public global::System.Span<float> GradA(int length) => _arena.Slice(7856, length);
 
         /// <summary>The first <paramref name="length"/> values of the other gradient buffer.</summary>
-        public global::System.Span<float> GradB(int length) => _arena.Slice(800, length);
+        public global::System.Span<float> GradB(int length) => _arena.Slice(8640, length);
     }
 
     /// <summary>dense: Dense 10; 784 -> 10.</summary>
@@ -262,7 +270,7 @@ partial class Logistic : global::NetDsl.INetwork
     }
 
     /// <summary>dense backward: Dense 10; 10 -> 784.</summary>
-    private static void DenseBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
+    private static void DenseBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> transposedKernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient)
     {
         const int In = 784, Out = 10;
         global::System.ReadOnlySpan<float> d = outputGradient.Slice(0, Out);
@@ -271,7 +279,7 @@ partial class Logistic : global::NetDsl.INetwork
         if (!inputGradient.IsEmpty)
         {
             inputGradient.Clear();
-            global::NetDsl.Kernels.VectorOps.MultiplyAccumulateTransposed(kernel.Slice(0, In * Out), d, inputGradient.Slice(0, In));
+            global::NetDsl.Kernels.VectorOps.MultiplyAccumulate(d, transposedKernel.Slice(0, Out * In), inputGradient.Slice(0, In));
         }
     }
 }
