@@ -7,7 +7,7 @@ using System.Runtime.InteropServices;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.ML.OnnxRuntime;
 using NetDsl.Benchmarks.BuildTime;
-using NetDsl.Benchmarks.Models;
+using NetDsl.Benchmarks.Workload;
 using NetDsl.Training;
 
 namespace NetDsl.Benchmarks.Compare;

@@ -3,7 +3,7 @@ using System.Globalization;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
-using NetDsl.Benchmarks.Models;
+using NetDsl.Benchmarks.Workload;
 using NetDsl.Kernels;
 
 namespace NetDsl.Benchmarks.Micro;

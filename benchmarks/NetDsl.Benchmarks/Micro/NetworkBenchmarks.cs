@@ -1,6 +1,6 @@
 using System;
 using BenchmarkDotNet.Attributes;
-using NetDsl.Benchmarks.Models;
+using NetDsl.Benchmarks.Workload;
 using NetDsl.Training;
 
 namespace NetDsl.Benchmarks.Micro;

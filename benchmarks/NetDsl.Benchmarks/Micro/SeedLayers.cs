@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using NetDsl.Benchmarks.Models;
+using NetDsl.Benchmarks.Workload;
 using NetDsl.Kernels;
 
 namespace NetDsl.Benchmarks.Micro;

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text.RegularExpressions;
 
-namespace NetDsl.Benchmarks.Models;
+namespace NetDsl.Benchmarks.Workload;
 
 /// <summary>
 /// Floating-point work of a network per sample, computed from what the generated network says about itself:

@@ -1,6 +1,6 @@
 using NetDsl;
 
-namespace NetDsl.Benchmarks.Models;
+namespace NetDsl.Benchmarks.Workload;
 
 /// <summary>
 /// The seed model: the classic Keras MNIST CNN from the repository's README (2.79 M multiply-adds per sample),
