@@ -237,14 +237,17 @@ public static class Conv2DKernels
 
         Span<float> padded = g.IsPadded ? scratch.Slice(windows.Length) : inputGradient;
         padded.Clear();
-        int rowLength = g.KernelWidth * g.InputChannels;
-        for (int oy = 0, p = 0; oy < g.OutputHeight; oy++)
+        // Sizes in locals: the geometry's computed properties (a division each) must not run per pixel.
+        int rowLength = g.KernelWidth * g.InputChannels, outputHeight = g.OutputHeight, outputWidth = g.OutputWidth;
+        int kernelHeight = g.KernelHeight, strideHeight = g.StrideHeight, strideWidth = g.StrideWidth;
+        int paddedWidth = g.PaddedWidth, channels = g.InputChannels;
+        for (int oy = 0, p = 0; oy < outputHeight; oy++)
         {
-            for (int ox = 0; ox < g.OutputWidth; ox++, p++)
+            for (int ox = 0; ox < outputWidth; ox++, p++)
             {
-                for (int ky = 0; ky < g.KernelHeight; ky++)
+                for (int ky = 0; ky < kernelHeight; ky++)
                 {
-                    int target = ((((oy * g.StrideHeight) + ky) * g.PaddedWidth) + (ox * g.StrideWidth)) * g.InputChannels;
+                    int target = ((((oy * strideHeight) + ky) * paddedWidth) + (ox * strideWidth)) * channels;
                     VectorOps.Add(windows.Slice((p * windowLength) + (ky * rowLength), rowLength), padded.Slice(target, rowLength));
                 }
             }

@@ -152,22 +152,27 @@ public static class PoolingKernels
             return c0;
         }
 
-        var window = new Window { Channels = g.Channels, RowStride = (nint)g.InputWidth * g.Channels };
-        for (int oy = 0, p = 0; oy < g.OutputHeight; oy++)
+        // Sizes in locals: the geometry's computed properties (a division each) must not run per pixel.
+        int outputHeight = g.OutputHeight, outputWidth = g.OutputWidth, channels = g.Channels;
+        int inputHeight = g.InputHeight, inputWidth = g.InputWidth, poolHeight = g.PoolHeight, poolWidth = g.PoolWidth;
+        int strideHeight = g.StrideHeight, strideWidth = g.StrideWidth, padTop = g.PadTop, padLeft = g.PadLeft;
+        var window = new Window { Channels = channels, RowStride = (nint)inputWidth * channels };
+        for (int oy = 0, p = 0; oy < outputHeight; oy++)
         {
-            int iy = (oy * g.StrideHeight) - g.PadTop;
-            int ky0 = Math.Max(0, -iy), ky1 = Math.Min(g.PoolHeight, g.InputHeight - iy);
-            for (int ox = 0; ox < g.OutputWidth; ox++, p++)
+            int iy = (oy * strideHeight) - padTop;
+            int ky0 = Math.Max(0, -iy), ky1 = Math.Min(poolHeight, inputHeight - iy);
+            for (int ox = 0; ox < outputWidth; ox++, p++)
             {
-                int ix = (ox * g.StrideWidth) - g.PadLeft;
-                int kx0 = Math.Max(0, -ix), kx1 = Math.Min(g.PoolWidth, g.InputWidth - ix);
-                window.First = ((((nint)(iy + ky0) * g.InputWidth) + ix + kx0) * g.Channels);
+                int ix = (ox * strideWidth) - padLeft;
+                int kx0 = Math.Max(0, -ix), kx1 = Math.Min(poolWidth, inputWidth - ix);
+                window.First = (((nint)(iy + ky0) * inputWidth) + ix + kx0) * channels;
                 window.Rows = ky1 - ky0;
                 window.Columns = kx1 - kx0;
-                window.Output = (nint)p * g.Channels;
-                for (int c = c0; c < end; c += TS.Count)
+                window.Output = (nint)p * channels;
+                // Up to four channel vectors at once: independent chains keep the max/add latency hidden.
+                for (int c = c0; c < end; c += 4 * TS.Count)
                 {
-                    TOp.Apply<TS, TV>(in window, ref buffers, c);
+                    TOp.Apply<TS, TV>(in window, ref buffers, c, Math.Min(4, (end - c) / TS.Count));
                 }
             }
         }
@@ -200,69 +205,123 @@ public static class PoolingKernels
 
     private interface IPoolOperation
     {
-        static abstract void Apply<TS, TV>(in Window w, ref Buffers b, int c)
+        /// <summary>Processes <paramref name="vectors"/> (1 to 4) consecutive channel vectors from channel <paramref name="c"/>.</summary>
+        static abstract void Apply<TS, TV>(in Window w, ref Buffers b, int c, int vectors)
             where TS : ISimdWidth<TV>
             where TV : struct;
     }
 
     private readonly struct MaxForwardOperation : IPoolOperation
     {
+        /// <summary>The hardware maximum (one instruction, short dependency chains) plus a NaN flag kept off
+        /// the chain, so a NaN anywhere in the window still makes the output NaN, as <c>MathF.Max</c> would.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Apply<TS, TV>(in Window w, ref Buffers b, int c)
+        public static void Apply<TS, TV>(in Window w, ref Buffers b, int c, int vectors)
             where TS : ISimdWidth<TV>
             where TV : struct
         {
-            TV max = TS.Load(ref b.Input, w.First + c);
+            nint n = TS.Count;
+            TV m0 = TS.Load(ref b.Input, w.First + c);
+            TV m1 = vectors > 1 ? TS.Load(ref b.Input, w.First + c + n) : m0;
+            TV m2 = vectors > 2 ? TS.Load(ref b.Input, w.First + c + (2 * n)) : m0;
+            TV m3 = vectors > 3 ? TS.Load(ref b.Input, w.First + c + (3 * n)) : m0;
+            TV nan0 = TS.Zero, nan1 = TS.Zero, nan2 = TS.Zero, nan3 = TS.Zero;
             for (int y = 0; y < w.Rows; y++)
             {
                 for (int x = 0; x < w.Columns; x++)
                 {
-                    max = TS.Max(max, TS.Load(ref b.Input, w.Cell(y, x) + c));
+                    nint cell = w.Cell(y, x) + c;
+                    Step<TS, TV>(ref m0, ref nan0, TS.Load(ref b.Input, cell));
+                    if (vectors > 1)
+                    {
+                        Step<TS, TV>(ref m1, ref nan1, TS.Load(ref b.Input, cell + n));
+                    }
+
+                    if (vectors > 2)
+                    {
+                        Step<TS, TV>(ref m2, ref nan2, TS.Load(ref b.Input, cell + (2 * n)));
+                    }
+
+                    if (vectors > 3)
+                    {
+                        Step<TS, TV>(ref m3, ref nan3, TS.Load(ref b.Input, cell + (3 * n)));
+                    }
                 }
             }
 
-            TS.Store(max, ref b.Output, w.Output + c);
+            TV quietNaN = TS.Broadcast(float.NaN);
+            Store4<TS, TV>(ref b.Output, w.Output + c, vectors, TS.Select(nan0, quietNaN, m0), TS.Select(nan1, quietNaN, m1), TS.Select(nan2, quietNaN, m2), TS.Select(nan3, quietNaN, m3));
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Step<TS, TV>(ref TV max, ref TV nan, TV value)
+            where TS : ISimdWidth<TV>
+            where TV : struct
+        {
+            nan = TS.Or(nan, TS.IsNaN(value));
+            max = TS.MaxNative(value, max);
         }
     }
 
     private readonly struct AverageForwardOperation : IPoolOperation
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Apply<TS, TV>(in Window w, ref Buffers b, int c)
+        public static void Apply<TS, TV>(in Window w, ref Buffers b, int c, int vectors)
             where TS : ISimdWidth<TV>
             where TV : struct
         {
-            TV sum = TS.Zero;
+            nint n = TS.Count;
+            TV s0 = TS.Zero, s1 = TS.Zero, s2 = TS.Zero, s3 = TS.Zero;
             for (int y = 0; y < w.Rows; y++)
             {
                 for (int x = 0; x < w.Columns; x++)
                 {
-                    sum = TS.Add(sum, TS.Load(ref b.Input, w.Cell(y, x) + c));
+                    nint cell = w.Cell(y, x) + c;
+                    s0 = TS.Add(s0, TS.Load(ref b.Input, cell));
+                    if (vectors > 1)
+                    {
+                        s1 = TS.Add(s1, TS.Load(ref b.Input, cell + n));
+                    }
+
+                    if (vectors > 2)
+                    {
+                        s2 = TS.Add(s2, TS.Load(ref b.Input, cell + (2 * n)));
+                    }
+
+                    if (vectors > 3)
+                    {
+                        s3 = TS.Add(s3, TS.Load(ref b.Input, cell + (3 * n)));
+                    }
                 }
             }
 
-            TS.Store(TS.Multiply(sum, TS.Broadcast(1f / (w.Rows * w.Columns))), ref b.Output, w.Output + c);
+            TV scale = TS.Broadcast(1f / (w.Rows * w.Columns));
+            Store4<TS, TV>(ref b.Output, w.Output + c, vectors, TS.Multiply(s0, scale), TS.Multiply(s1, scale), TS.Multiply(s2, scale), TS.Multiply(s3, scale));
         }
     }
 
     private readonly struct MaxBackwardOperation : IPoolOperation
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Apply<TS, TV>(in Window w, ref Buffers b, int c)
+        public static void Apply<TS, TV>(in Window w, ref Buffers b, int c, int vectors)
             where TS : ISimdWidth<TV>
             where TV : struct
         {
-            TV max = TS.Load(ref b.Output, w.Output + c);
-            TV gradient = TS.Load(ref b.OutputGradient, w.Output + c);
-            TV taken = TS.Zero;
-            for (int y = 0; y < w.Rows; y++)
+            for (int v = 0; v < vectors; v++)
             {
-                for (int x = 0; x < w.Columns; x++)
+                nint channel = c + (v * (nint)TS.Count);
+                TV max = TS.Load(ref b.Output, w.Output + channel);
+                TV gradient = TS.Load(ref b.OutputGradient, w.Output + channel);
+                TV taken = TS.Zero;
+                for (int y = 0; y < w.Rows; y++)
                 {
-                    nint cell = w.Cell(y, x) + c;
-                    TV first = TS.AndNot(TS.Equal(TS.Load(ref b.Input, cell), max), taken);
-                    taken = TS.Or(taken, first);
-                    TS.Store(TS.Add(TS.Load(ref b.InputGradient, cell), TS.Select(first, gradient, TS.Zero)), ref b.InputGradient, cell);
+                    for (int x = 0; x < w.Columns; x++)
+                    {
+                        nint cell = w.Cell(y, x) + channel;
+                        TV first = TS.AndNot(TS.Equal(TS.Load(ref b.Input, cell), max), taken);
+                        taken = TS.Or(taken, first);
+                        TS.Store(TS.Add(TS.Load(ref b.InputGradient, cell), TS.Select(first, gradient, TS.Zero)), ref b.InputGradient, cell);
+                    }
                 }
             }
         }
@@ -271,19 +330,47 @@ public static class PoolingKernels
     private readonly struct AverageBackwardOperation : IPoolOperation
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static void Apply<TS, TV>(in Window w, ref Buffers b, int c)
+        public static void Apply<TS, TV>(in Window w, ref Buffers b, int c, int vectors)
             where TS : ISimdWidth<TV>
             where TV : struct
         {
-            TV share = TS.Multiply(TS.Load(ref b.OutputGradient, w.Output + c), TS.Broadcast(1f / (w.Rows * w.Columns)));
-            for (int y = 0; y < w.Rows; y++)
+            TV scale = TS.Broadcast(1f / (w.Rows * w.Columns));
+            for (int v = 0; v < vectors; v++)
             {
-                for (int x = 0; x < w.Columns; x++)
+                nint channel = c + (v * (nint)TS.Count);
+                TV share = TS.Multiply(TS.Load(ref b.OutputGradient, w.Output + channel), scale);
+                for (int y = 0; y < w.Rows; y++)
                 {
-                    nint cell = w.Cell(y, x) + c;
-                    TS.Store(TS.Add(TS.Load(ref b.InputGradient, cell), share), ref b.InputGradient, cell);
+                    for (int x = 0; x < w.Columns; x++)
+                    {
+                        nint cell = w.Cell(y, x) + channel;
+                        TS.Store(TS.Add(TS.Load(ref b.InputGradient, cell), share), ref b.InputGradient, cell);
+                    }
                 }
             }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store4<TS, TV>(ref float output, nint offset, int vectors, TV v0, TV v1, TV v2, TV v3)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        nint n = TS.Count;
+        TS.Store(v0, ref output, offset);
+        if (vectors > 1)
+        {
+            TS.Store(v1, ref output, offset + n);
+        }
+
+        if (vectors > 2)
+        {
+            TS.Store(v2, ref output, offset + (2 * n));
+        }
+
+        if (vectors > 3)
+        {
+            TS.Store(v3, ref output, offset + (3 * n));
         }
     }
 }

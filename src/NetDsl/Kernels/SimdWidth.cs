@@ -59,6 +59,9 @@ internal interface ISimdWidth<TVector>
     /// <summary>Bitwise or.</summary>
     static abstract TVector Or(TVector a, TVector b);
 
+    /// <summary>All bits set in lanes holding NaN.</summary>
+    static abstract TVector IsNaN(TVector value);
+
     static abstract float MaxAcross(TVector value);
 }
 
@@ -120,6 +123,9 @@ internal readonly struct Simd512 : ISimdWidth<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Or(Vector512<float> a, Vector512<float> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> IsNaN(Vector512<float> value) => Vector512.IsNaN(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(Vector512<float> value) => Simd256.MaxAcross(Vector256.Max(value.GetLower(), value.GetUpper()));
@@ -185,6 +191,9 @@ internal readonly struct Simd256 : ISimdWidth<Vector256<float>>
     public static Vector256<float> Or(Vector256<float> a, Vector256<float> b) => a | b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> IsNaN(Vector256<float> value) => Vector256.IsNaN(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(Vector256<float> value) => Simd128.MaxAcross(Vector128.Max(value.GetLower(), value.GetUpper()));
 }
 
@@ -246,6 +255,9 @@ internal readonly struct Simd128 : ISimdWidth<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Or(Vector128<float> a, Vector128<float> b) => a | b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> IsNaN(Vector128<float> value) => Vector128.IsNaN(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float MaxAcross(Vector128<float> value)
@@ -318,6 +330,9 @@ internal readonly struct SimdScalar : ISimdWidth<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Or(float a, float b) => BitConverter.Int32BitsToSingle(BitConverter.SingleToInt32Bits(a) | BitConverter.SingleToInt32Bits(b));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float IsNaN(float value) => float.IsNaN(value) ? AllBits : 0f;
 
     private static float AllBits => BitConverter.Int32BitsToSingle(-1);
 
