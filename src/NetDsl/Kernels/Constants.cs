@@ -36,3 +36,33 @@ internal readonly struct C6 : IConstant
 {
     public static int Value => 6;
 }
+
+internal readonly struct C7 : IConstant
+{
+    public static int Value => 7;
+}
+
+internal readonly struct C8 : IConstant
+{
+    public static int Value => 8;
+}
+
+internal readonly struct C9 : IConstant
+{
+    public static int Value => 9;
+}
+
+internal readonly struct C10 : IConstant
+{
+    public static int Value => 10;
+}
+
+internal readonly struct C11 : IConstant
+{
+    public static int Value => 11;
+}
+
+internal readonly struct C12 : IConstant
+{
+    public static int Value => 12;
+}

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace NetDsl.Kernels;
@@ -241,14 +242,17 @@ public static class Conv2DKernels
         int rowLength = g.KernelWidth * g.InputChannels, outputHeight = g.OutputHeight, outputWidth = g.OutputWidth;
         int kernelHeight = g.KernelHeight, strideHeight = g.StrideHeight, strideWidth = g.StrideWidth;
         int paddedWidth = g.PaddedWidth, channels = g.InputChannels;
-        for (int oy = 0, p = 0; oy < outputHeight; oy++)
+        ref float window = ref MemoryMarshal.GetReference(windows);
+        ref float gradient = ref MemoryMarshal.GetReference(padded);
+        for (int oy = 0; oy < outputHeight; oy++)
         {
-            for (int ox = 0; ox < outputWidth; ox++, p++)
+            for (int ox = 0; ox < outputWidth; ox++)
             {
                 for (int ky = 0; ky < kernelHeight; ky++)
                 {
-                    int target = ((((oy * strideHeight) + ky) * paddedWidth) + (ox * strideWidth)) * channels;
-                    VectorOps.Add(windows.Slice((p * windowLength) + (ky * rowLength), rowLength), padded.Slice(target, rowLength));
+                    nint target = ((((nint)(oy * strideHeight) + ky) * paddedWidth) + (ox * strideWidth)) * channels;
+                    VectorOps.AddUnchecked(ref window, ref Unsafe.Add(ref gradient, target), rowLength);
+                    window = ref Unsafe.Add(ref window, rowLength);
                 }
             }
         }

@@ -116,15 +116,17 @@ internal static class TileDriver
         return c0;
     }
 
-    /// <summary>Every row tile for one block of columns: 6 rows at a time where the widest vectors are 512
-    /// bits (32 registers), 3 otherwise (16 registers).</summary>
+    /// <summary>Every row tile for one block of columns. Tiles hold 24 accumulators where the widest vectors are
+    /// 512 bits (32 registers): 12 rows of up to 2 vectors, or 6 rows of 3 or 4; 3 rows where there are only 16
+    /// registers.</summary>
     private static void Rows<TMap, TS, TV, TN>(TMap map, int rowCount, scoped ref Operands o, int c0)
         where TMap : struct, IRowMap
         where TS : ISimdWidth<TV>
         where TV : struct
         where TN : IConstant
     {
-        int tile = Simd512.IsSupported ? 6 : 3;
+        bool tall = Simd512.IsSupported && TN.Value <= 2;
+        int tile = tall ? 12 : Simd512.IsSupported ? 6 : 3;
         RowOffsets offsets = default;
         for (int r0 = 0; r0 < rowCount; r0 += tile)
         {
@@ -133,6 +135,12 @@ internal static class TileDriver
             nint outputOffset = (r0 * o.OutputRowStride) + c0;
             switch (rows)
             {
+                case 12: TallTile<TS, TV, C12, TN>(in offsets, outputOffset, ref o, c0); break;
+                case 11: TallTile<TS, TV, C11, TN>(in offsets, outputOffset, ref o, c0); break;
+                case 10: TallTile<TS, TV, C10, TN>(in offsets, outputOffset, ref o, c0); break;
+                case 9: TallTile<TS, TV, C9, TN>(in offsets, outputOffset, ref o, c0); break;
+                case 8: TallTile<TS, TV, C8, TN>(in offsets, outputOffset, ref o, c0); break;
+                case 7: TallTile<TS, TV, C7, TN>(in offsets, outputOffset, ref o, c0); break;
                 case 6: Tile<TS, TV, C6, TN>(in offsets, outputOffset, ref o, c0); break;
                 case 5: Tile<TS, TV, C5, TN>(in offsets, outputOffset, ref o, c0); break;
                 case 4: Tile<TS, TV, C4, TN>(in offsets, outputOffset, ref o, c0); break;
@@ -141,6 +149,30 @@ internal static class TileDriver
                 default: Tile<TS, TV, C1, TN>(in offsets, outputOffset, ref o, c0); break;
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TallTile<TS, TV, TR, TN>(in RowOffsets offsets, nint outputOffset, scoped ref Operands o, int c0)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+        where TR : IConstant
+        where TN : IConstant
+    {
+        TileKernel.RunTall<TS, TV, TR, TN>(
+            ref o.A,
+            in offsets,
+            o.AOuter,
+            o.AInner,
+            ref Unsafe.Add(ref o.B, c0),
+            o.BOuter,
+            o.BInner,
+            o.OuterCount,
+            o.InnerCount,
+            ref Unsafe.Add(ref o.Output, outputOffset),
+            o.OutputRowStride,
+            o.Start,
+            ref Unsafe.Add(ref o.Bias, c0),
+            o.ReLU);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -15,10 +15,10 @@ internal enum TileStart
     Accumulate,
 }
 
-/// <summary>The six row offsets of a tile into its broadcast operand (only the first R are read).</summary>
+/// <summary>The row offsets of a tile into its broadcast operand (up to 12; only the first R are read).</summary>
 internal struct RowOffsets
 {
-    public nint O0, O1, O2, O3, O4, O5;
+    public nint O0, O1, O2, O3, O4, O5, O6, O7, O8, O9, O10, O11;
 
     public nint this[int row]
     {
@@ -31,7 +31,13 @@ internal struct RowOffsets
                 case 2: O2 = value; break;
                 case 3: O3 = value; break;
                 case 4: O4 = value; break;
-                default: O5 = value; break;
+                case 5: O5 = value; break;
+                case 6: O6 = value; break;
+                case 7: O7 = value; break;
+                case 8: O8 = value; break;
+                case 9: O9 = value; break;
+                case 10: O10 = value; break;
+                default: O11 = value; break;
             }
         }
     }
@@ -39,7 +45,7 @@ internal struct RowOffsets
 
 /// <summary>
 /// The register-blocked core of every convolution pass: an R x N tile of accumulators (R rows of N vectors,
-/// at most 6 x 4, all in registers) computing
+/// at most 6 x 4, or 12 x 2 for narrow outputs, all in registers) computing
 /// <c>out[r][v] = start + sum_i sum_j A[offset_r + i * aOuter + j * aInner] * B[i * bOuter + j * bInner + v * Count]</c>.
 /// Each step loads N vectors of B and broadcasts R values of A for R x N fused multiply-adds. R and N are
 /// JIT constants (<see cref="IConstant"/>), so unused accumulators and branches vanish from the machine code.
@@ -170,6 +176,121 @@ internal static class TileKernel
         if (rows > 3) StoreRow<TS, TV, TN>(ref output, 3 * outputRowStride, a30, a31, a32, a33, relu);
         if (rows > 4) StoreRow<TS, TV, TN>(ref output, 4 * outputRowStride, a40, a41, a42, a43, relu);
         if (rows > 5) StoreRow<TS, TV, TN>(ref output, 5 * outputRowStride, a50, a51, a52, a53, relu);
+    }
+
+    /// <summary>The tall tile: 7 to 12 rows of at most 2 vectors (24 accumulators), for outputs of 32 or fewer
+    /// columns, where a 6-row tile would leave half the registers idle and load as much as it computes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunTall<TS, TV, TR, TN>(
+        ref float a,
+        in RowOffsets offsets,
+        nint aOuter,
+        nint aInner,
+        ref float b,
+        nint bOuter,
+        nint bInner,
+        int outerCount,
+        int innerCount,
+        ref float output,
+        nint outputRowStride,
+        TileStart start,
+        ref float bias,
+        bool relu)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+        where TR : IConstant
+        where TN : IConstant
+    {
+        int rows = TR.Value, n = TN.Value;
+        nint c = TS.Count;
+        RowOffsets o = offsets;
+        TV a00 = TS.Zero, a01 = TS.Zero, a10 = TS.Zero, a11 = TS.Zero, a20 = TS.Zero, a21 = TS.Zero;
+        TV a30 = TS.Zero, a31 = TS.Zero, a40 = TS.Zero, a41 = TS.Zero, a50 = TS.Zero, a51 = TS.Zero;
+        TV a60 = TS.Zero, a61 = TS.Zero, a70 = TS.Zero, a71 = TS.Zero, a80 = TS.Zero, a81 = TS.Zero;
+        TV a90 = TS.Zero, a91 = TS.Zero, aA0 = TS.Zero, aA1 = TS.Zero, aB0 = TS.Zero, aB1 = TS.Zero;
+        if (start == TileStart.Bias)
+        {
+            TV b0 = TS.Load(ref bias, 0);
+            TV b1 = n > 1 ? TS.Load(ref bias, c) : TS.Zero;
+            a00 = a10 = a20 = a30 = a40 = a50 = a60 = a70 = a80 = a90 = aA0 = aB0 = b0;
+            a01 = a11 = a21 = a31 = a41 = a51 = a61 = a71 = a81 = a91 = aA1 = aB1 = b1;
+        }
+        else if (start == TileStart.Accumulate)
+        {
+            LoadPair<TS, TV, TN>(ref output, 0, out a00, out a01);
+            LoadPair<TS, TV, TN>(ref output, outputRowStride, out a10, out a11);
+            LoadPair<TS, TV, TN>(ref output, 2 * outputRowStride, out a20, out a21);
+            LoadPair<TS, TV, TN>(ref output, 3 * outputRowStride, out a30, out a31);
+            LoadPair<TS, TV, TN>(ref output, 4 * outputRowStride, out a40, out a41);
+            LoadPair<TS, TV, TN>(ref output, 5 * outputRowStride, out a50, out a51);
+            LoadPair<TS, TV, TN>(ref output, 6 * outputRowStride, out a60, out a61);
+            if (rows > 7) LoadPair<TS, TV, TN>(ref output, 7 * outputRowStride, out a70, out a71);
+            if (rows > 8) LoadPair<TS, TV, TN>(ref output, 8 * outputRowStride, out a80, out a81);
+            if (rows > 9) LoadPair<TS, TV, TN>(ref output, 9 * outputRowStride, out a90, out a91);
+            if (rows > 10) LoadPair<TS, TV, TN>(ref output, 10 * outputRowStride, out aA0, out aA1);
+            if (rows > 11) LoadPair<TS, TV, TN>(ref output, 11 * outputRowStride, out aB0, out aB1);
+        }
+
+        for (int i = 0; i < outerCount; i++)
+        {
+            ref float pa = ref Unsafe.Add(ref a, i * aOuter);
+            ref float pb = ref Unsafe.Add(ref b, i * bOuter);
+            for (int j = 0; j < innerCount; j++)
+            {
+                TV w0 = TS.Load(ref pb, 0);
+                TV w1 = n > 1 ? TS.Load(ref pb, c) : TS.Zero;
+                Step<TS, TV, TN>(TS.Broadcast(Unsafe.Add(ref pa, o.O0)), w0, w1, ref a00, ref a01);
+                Step<TS, TV, TN>(TS.Broadcast(Unsafe.Add(ref pa, o.O1)), w0, w1, ref a10, ref a11);
+                Step<TS, TV, TN>(TS.Broadcast(Unsafe.Add(ref pa, o.O2)), w0, w1, ref a20, ref a21);
+                Step<TS, TV, TN>(TS.Broadcast(Unsafe.Add(ref pa, o.O3)), w0, w1, ref a30, ref a31);
+                Step<TS, TV, TN>(TS.Broadcast(Unsafe.Add(ref pa, o.O4)), w0, w1, ref a40, ref a41);
+                Step<TS, TV, TN>(TS.Broadcast(Unsafe.Add(ref pa, o.O5)), w0, w1, ref a50, ref a51);
+                Step<TS, TV, TN>(TS.Broadcast(Unsafe.Add(ref pa, o.O6)), w0, w1, ref a60, ref a61);
+                if (rows > 7) Step<TS, TV, TN>(TS.Broadcast(Unsafe.Add(ref pa, o.O7)), w0, w1, ref a70, ref a71);
+                if (rows > 8) Step<TS, TV, TN>(TS.Broadcast(Unsafe.Add(ref pa, o.O8)), w0, w1, ref a80, ref a81);
+                if (rows > 9) Step<TS, TV, TN>(TS.Broadcast(Unsafe.Add(ref pa, o.O9)), w0, w1, ref a90, ref a91);
+                if (rows > 10) Step<TS, TV, TN>(TS.Broadcast(Unsafe.Add(ref pa, o.O10)), w0, w1, ref aA0, ref aA1);
+                if (rows > 11) Step<TS, TV, TN>(TS.Broadcast(Unsafe.Add(ref pa, o.O11)), w0, w1, ref aB0, ref aB1);
+                pa = ref Unsafe.Add(ref pa, aInner);
+                pb = ref Unsafe.Add(ref pb, bInner);
+            }
+        }
+
+        StoreRow<TS, TV, TN>(ref output, 0, a00, a01, TS.Zero, TS.Zero, relu);
+        StoreRow<TS, TV, TN>(ref output, outputRowStride, a10, a11, TS.Zero, TS.Zero, relu);
+        StoreRow<TS, TV, TN>(ref output, 2 * outputRowStride, a20, a21, TS.Zero, TS.Zero, relu);
+        StoreRow<TS, TV, TN>(ref output, 3 * outputRowStride, a30, a31, TS.Zero, TS.Zero, relu);
+        StoreRow<TS, TV, TN>(ref output, 4 * outputRowStride, a40, a41, TS.Zero, TS.Zero, relu);
+        StoreRow<TS, TV, TN>(ref output, 5 * outputRowStride, a50, a51, TS.Zero, TS.Zero, relu);
+        StoreRow<TS, TV, TN>(ref output, 6 * outputRowStride, a60, a61, TS.Zero, TS.Zero, relu);
+        if (rows > 7) StoreRow<TS, TV, TN>(ref output, 7 * outputRowStride, a70, a71, TS.Zero, TS.Zero, relu);
+        if (rows > 8) StoreRow<TS, TV, TN>(ref output, 8 * outputRowStride, a80, a81, TS.Zero, TS.Zero, relu);
+        if (rows > 9) StoreRow<TS, TV, TN>(ref output, 9 * outputRowStride, a90, a91, TS.Zero, TS.Zero, relu);
+        if (rows > 10) StoreRow<TS, TV, TN>(ref output, 10 * outputRowStride, aA0, aA1, TS.Zero, TS.Zero, relu);
+        if (rows > 11) StoreRow<TS, TV, TN>(ref output, 11 * outputRowStride, aB0, aB1, TS.Zero, TS.Zero, relu);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Step<TS, TV, TN>(TV x, TV w0, TV w1, ref TV a0, ref TV a1)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+        where TN : IConstant
+    {
+        a0 = TS.MultiplyAdd(x, w0, a0);
+        if (TN.Value > 1)
+        {
+            a1 = TS.MultiplyAdd(x, w1, a1);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadPair<TS, TV, TN>(ref float output, nint offset, out TV v0, out TV v1)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+        where TN : IConstant
+    {
+        v0 = TS.Load(ref output, offset);
+        v1 = TN.Value > 1 ? TS.Load(ref output, offset + TS.Count) : TS.Zero;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

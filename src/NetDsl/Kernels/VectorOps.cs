@@ -151,6 +151,34 @@ public static class VectorOps
     /// <summary><c>y[i] += x[i]</c>.</summary>
     public static void Add(ReadOnlySpan<float> x, Span<float> y) => MultiplyAdd(1f, x, y);
 
+    /// <summary><c>y[i] += x[i]</c> for <paramref name="length"/> values, no checks: for kernels that have
+    /// already validated their buffers and call this in an inner loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddUnchecked(ref float x, ref float y, int length)
+    {
+        int i = 0;
+        if (Simd512.IsSupported)
+        {
+            for (; i + 16 <= length; i += 16)
+            {
+                Simd512.Store(Simd512.Add(Simd512.Load(ref y, i), Simd512.Load(ref x, i)), ref y, i);
+            }
+        }
+
+        if (Simd256.IsSupported)
+        {
+            for (; i + 8 <= length; i += 8)
+            {
+                Simd256.Store(Simd256.Add(Simd256.Load(ref y, i), Simd256.Load(ref x, i)), ref y, i);
+            }
+        }
+
+        for (; i < length; i++)
+        {
+            Unsafe.Add(ref y, i) += Unsafe.Add(ref x, i);
+        }
+    }
+
     /// <summary><c>y[i] = max(y[i], x[i])</c>.</summary>
     public static void Max(ReadOnlySpan<float> x, Span<float> y)
     {
