@@ -5,10 +5,12 @@ using System.Threading;
 namespace NetDsl.Engine;
 
 /// <summary>
-/// Runs a network's per-sample passes over a batch, data-parallel: the batch is cut into contiguous parts,
-/// one per worker, each with its own workspace and gradient accumulator (allocated once, on first use), and
-/// the parts' gradients are summed in part order. With one thread the result is bit-for-bit repeatable;
-/// with more it equals the one-thread result up to float summation order.
+/// Runs a network's per-sample passes over a batch, data-parallel: one part per worker thread, each with its
+/// own workspace and gradient accumulator (allocated once, on first use). Workers take small chunks of
+/// samples from a shared counter until the batch is done, so a core that is slower (busy with other work)
+/// does less instead of holding everyone up; the parts' gradients are then summed in part order. With one
+/// thread the result is bit-for-bit repeatable; with more it equals the one-thread result up to float
+/// summation order.
 /// </summary>
 /// <typeparam name="TWorkspace">The generated network's buffers for one sample.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -32,6 +34,8 @@ public sealed unsafe class BatchEngine<TWorkspace> : IParallelWork, IBatchEngine
     private float* _inputGradients;
     private int _batchSize;
     private int _partCount;
+    private int _chunkSize;
+    private int _nextSample;
 
     /// <summary>An engine for <paramref name="kernel"/> on the shared worker pool.</summary>
     public BatchEngine(NetworkKernel<TWorkspace> kernel)
@@ -190,6 +194,8 @@ public sealed unsafe class BatchEngine<TWorkspace> : IParallelWork, IBatchEngine
         _inputGradients = inputGradients;
         _batchSize = batch;
         _partCount = Math.Min(_maxDegreeOfParallelism, batch);
+        _chunkSize = Math.Max(1, batch / (_partCount * 8));
+        _nextSample = 0;
         EnsureParts(_partCount);
         try
         {
@@ -219,12 +225,7 @@ public sealed unsafe class BatchEngine<TWorkspace> : IParallelWork, IBatchEngine
     private void ExecutePartCore(int index)
     {
         Part part = _parts[index];
-        int start = (int)((long)_batchSize * index / _partCount);
-        int end = (int)((long)_batchSize * (index + 1) / _partCount);
-        int n = _kernel.InputLength, m = _kernel.OutputLength;
         var parameters = new ReadOnlySpan<float>(_parameters, _kernel.ParameterCount);
-        double loss = 0;
-        int correct = 0;
         bool accumulates = _operation is Operation.Gradients or Operation.Backpropagate;
         if (accumulates)
         {
@@ -232,33 +233,46 @@ public sealed unsafe class BatchEngine<TWorkspace> : IParallelWork, IBatchEngine
             _kernel.BeginTraining(parameters, part.Workspace);
         }
 
-        for (int i = start; i < end; i++)
+        double loss = 0;
+        int correct = 0;
+        int start;
+        while ((start = Interlocked.Add(ref _nextSample, _chunkSize) - _chunkSize) < _batchSize)
         {
-            var input = new ReadOnlySpan<float>(_inputs + ((long)i * n), n);
-            Span<float> inputGradient = _inputGradients == null ? default : new Span<float>(_inputGradients + ((long)i * n), n);
-            int predicted;
-            switch (_operation)
+            int end = Math.Min(start + _chunkSize, _batchSize);
+            for (int i = start; i < end; i++)
             {
-                case Operation.Gradients:
-                    loss += _kernel.AccumulateGradients(parameters, input, _labels[i], part.Workspace, part.Gradients, inputGradient, out predicted);
-                    correct += predicted == _labels[i] ? 1 : 0;
-                    break;
-                case Operation.Backpropagate:
-                    var outputGradient = new ReadOnlySpan<float>(_outputGradients + ((long)i * m), m);
-                    _kernel.Backpropagate(parameters, input, outputGradient, part.Workspace, part.Gradients, inputGradient);
-                    break;
-                case Operation.Evaluate:
-                    loss += _kernel.Evaluate(parameters, input, _labels[i], part.Workspace, out predicted);
-                    correct += predicted == _labels[i] ? 1 : 0;
-                    break;
-                case Operation.Predict:
-                    _kernel.Predict(parameters, input, part.Workspace, new Span<float>(_outputs + ((long)i * m), m));
-                    break;
+                RunSample(part, parameters, i, ref loss, ref correct);
             }
         }
 
         part.Loss = loss;
         part.Correct = correct;
+    }
+
+    private void RunSample(Part part, ReadOnlySpan<float> parameters, int i, ref double loss, ref int correct)
+    {
+        int n = _kernel.InputLength, m = _kernel.OutputLength;
+        var input = new ReadOnlySpan<float>(_inputs + ((long)i * n), n);
+        Span<float> inputGradient = _inputGradients == null ? default : new Span<float>(_inputGradients + ((long)i * n), n);
+        int predicted;
+        switch (_operation)
+        {
+            case Operation.Gradients:
+                loss += _kernel.AccumulateGradients(parameters, input, _labels[i], part.Workspace, part.Gradients, inputGradient, out predicted);
+                correct += predicted == _labels[i] ? 1 : 0;
+                break;
+            case Operation.Backpropagate:
+                var outputGradient = new ReadOnlySpan<float>(_outputGradients + ((long)i * m), m);
+                _kernel.Backpropagate(parameters, input, outputGradient, part.Workspace, part.Gradients, inputGradient);
+                break;
+            case Operation.Evaluate:
+                loss += _kernel.Evaluate(parameters, input, _labels[i], part.Workspace, out predicted);
+                correct += predicted == _labels[i] ? 1 : 0;
+                break;
+            case Operation.Predict:
+                _kernel.Predict(parameters, input, part.Workspace, new Span<float>(_outputs + ((long)i * m), m));
+                break;
+        }
     }
 
     private void ReduceGradients(Span<float> gradients, float scale)
