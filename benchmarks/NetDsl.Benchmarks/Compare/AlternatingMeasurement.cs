@@ -66,10 +66,15 @@ internal sealed class Samples(string name, IReadOnlyList<double> secondsPerOpera
 /// <summary>
 /// Times two contenders against each other so that machine noise hits both: both warm up (alternately),
 /// then each round runs one block of each, the order swapped every round (ABBA...), and the median of the
-/// per-round figures is what counts.
+/// per-round figures is what counts. Blocks are separated by a short pause, so threads that a contender
+/// leaves spinning after its block (ONNX Runtime's intra-op pool, OpenMP in PyTorch) are idle again before
+/// the other contender's block starts and cannot steal its cores.
 /// </summary>
 internal static class AlternatingMeasurement
 {
+    /// <summary>Pause between timed blocks.</summary>
+    public static readonly TimeSpan SettlePause = TimeSpan.FromMilliseconds(50);
+
     public static (Samples First, Samples Second) Compare(IContender first, IContender second, MeasurementSettings settings)
     {
         // Warm up alternately in three slices, so both reach steady state (tier-1 code, warm caches, pools).
@@ -88,13 +93,13 @@ internal static class AlternatingMeasurement
         {
             if (round % 2 == 0)
             {
-                firstTimes.Add(first.Run(firstOperations) / firstOperations);
-                secondTimes.Add(second.Run(secondOperations) / secondOperations);
+                firstTimes.Add(Timed(first, firstOperations));
+                secondTimes.Add(Timed(second, secondOperations));
             }
             else
             {
-                secondTimes.Add(second.Run(secondOperations) / secondOperations);
-                firstTimes.Add(first.Run(firstOperations) / firstOperations);
+                secondTimes.Add(Timed(second, secondOperations));
+                firstTimes.Add(Timed(first, firstOperations));
             }
         }
 
@@ -123,7 +128,7 @@ internal static class AlternatingMeasurement
             for (int k = 0; k < candidates.Count; k++)
             {
                 int c = (round + k) % candidates.Count;
-                times[c].Add(candidates[c].Run(operations[c]) / operations[c]);
+                times[c].Add(Timed(candidates[c], operations[c]));
             }
         }
 
@@ -167,4 +172,11 @@ internal static class AlternatingMeasurement
 
     private static int OperationsPerBlock(double secondsPerOperation, double blockSeconds) =>
         (int)Math.Clamp(Math.Round(blockSeconds / secondsPerOperation), 1, int.MaxValue / 2);
+
+    /// <summary>Seconds per operation of one block, after the settle pause.</summary>
+    private static double Timed(IContender contender, int operations)
+    {
+        System.Threading.Thread.Sleep(SettlePause);
+        return contender.Run(operations) / operations;
+    }
 }

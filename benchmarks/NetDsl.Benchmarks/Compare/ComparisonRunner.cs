@@ -356,7 +356,7 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
             $"inference {Mflop(_cost.InferenceFlops)}, training {Mflop(_cost.TrainingFlops)} (forward, kernel gradients, input gradients after the first layer; " +
             $"{Mflop(_cost.TrainingFlopsThreeTimesForward)} by the 3x-forward convention)");
         Console.WriteLine($"- Method: {options.WarmupSeconds.ToString(inv)} s warm-up per side, then {options.Rounds} rounds, each timing a block of about " +
-            $"{(options.BlockSeconds * 1000).ToString(inv)} ms of NetDsl and one of the peer (order swapped every round); medians over the rounds. " +
+            $"{(options.BlockSeconds * 1000).ToString(inv)} ms of NetDsl and one of the peer (order swapped every round, {AlternatingMeasurement.SettlePause.TotalMilliseconds.ToString(inv)} ms pause before each block so neither side's idle-spinning threads run into the other's); medians over the rounds. " +
             "Ratio = NetDsl ÷ peer: for latency lower is better, for throughput higher is better.");
         Console.WriteLine();
         Console.WriteLine("| Figure | NetDsl | Peer | Ratio | Target | Met | NetDsl GFLOP/s | NetDsl % of FMA peak | Peer GFLOP/s |");
