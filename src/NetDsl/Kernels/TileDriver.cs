@@ -127,10 +127,16 @@ internal static class TileDriver
     {
         bool tall = Simd512.IsSupported && TN.Value <= 2;
         int tile = tall ? 12 : Simd512.IsSupported ? 6 : 3;
+
+        // Spread the rows evenly over the tiles (121 rows: sixteen tiles of 6 and five of 5, rather than twenty
+        // of 6 and a last tile of 1 that costs as much as a full one).
+        int tiles = (rowCount + tile - 1) / tile;
+        int smallest = tiles == 0 ? 0 : rowCount / tiles, larger = tiles == 0 ? 0 : rowCount % tiles;
         RowOffsets offsets = default;
-        for (int r0 = 0; r0 < rowCount; r0 += tile)
+        int r0 = 0;
+        for (int t = 0; t < tiles; t++)
         {
-            int rows = Math.Min(tile, rowCount - r0);
+            int rows = smallest + (t < larger ? 1 : 0);
             map.Offsets(r0, rows, ref offsets);
             nint outputOffset = (r0 * o.OutputRowStride) + c0;
             switch (rows)
@@ -148,6 +154,8 @@ internal static class TileDriver
                 case 2: Tile<TS, TV, C2, TN>(in offsets, outputOffset, ref o, c0); break;
                 default: Tile<TS, TV, C1, TN>(in offsets, outputOffset, ref o, c0); break;
             }
+
+            r0 += rows;
         }
     }
 
