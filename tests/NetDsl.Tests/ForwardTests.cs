@@ -19,7 +19,7 @@ public sealed class ForwardTests
         typeof(MaxPoolLargeWindow), typeof(MaxPoolStrideLargerThanPool), typeof(AvgPoolDefault), typeof(AvgPoolSameStride2),
         typeof(AvgPoolRectangularStride1), typeof(AvgPoolLargeWindow), typeof(AvgPoolSameLargeRectangular),
         typeof(GlobalAverage), typeof(GlobalMax), typeof(DenseStack), typeof(DenseOddSizes), typeof(FlattenDenseActivation),
-        typeof(FlattenOnly), typeof(InputOnly), typeof(ActivationsOnMaps), typeof(MixedRgb), typeof(MnistNet),
+        typeof(FlattenOnly), typeof(InputOnly), typeof(ActivationsOnMaps), typeof(MixedRgb), typeof(MnistNet), typeof(ConvPoolFused),
     }.Select(t => new object[] { t });
 
     [Theory]

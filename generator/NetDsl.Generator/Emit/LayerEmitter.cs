@@ -130,6 +130,30 @@ internal static class LayerEmitter
         w.Line("    padTop: " + Int(k.PadTop) + ", padBottom: " + Int(k.PadBottom) + ", padLeft: " + Int(k.PadLeft) + ", padRight: " + Int(k.PadRight) + ");");
     }
 
+    /// <summary>Whether inference runs <paramref name="conv"/> and the <paramref name="pool"/> after it as one kernel:
+    /// a 2x2, stride-2, valid max pooling of a linear or ReLU convolution.</summary>
+    public static bool FusesWithPooling(LayerPlan conv, LayerPlan? pool) =>
+        conv.Kind == LayerKind.Conv2D
+        && conv.Activation is ActivationKind.None or ActivationKind.ReLU
+        && pool is { Kind: LayerKind.MaxPooling2D, Padding: PaddingKind.Valid }
+        && pool.Window is { Height: 2, Width: 2, StrideHeight: 2, StrideWidth: 2 };
+
+    public static string PooledForwardName(LayerPlan conv) => Pascal(conv.Name) + "ForwardPooled";
+
+    /// <summary>The inference kernel of a convolution and the 2x2 max pooling after it: only the pooled map is
+    /// written.</summary>
+    public static void EmitConv2DPooledForward(SourceWriter w, LayerPlan conv, LayerPlan pool)
+    {
+        w.Line("/// <summary>" + conv.Name + " and " + pool.Name + " in one pass (inference): " + Title(conv) + ", then MaxPooling2D 2x2; "
+            + Describe(conv.Input) + " -> " + Describe(pool.Output) + ".</summary>");
+        string bias = conv.UseBias ? ", " + ReadOnlySpan + " bias" : string.Empty;
+        string padded = conv.Window.IsPadded ? ", " + Span + " paddedInput" : string.Empty;
+        w.Block("private static void " + PooledForwardName(conv) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " kernel" + bias + ", " + Span + " pooledOutput" + padded + ")", () =>
+            w.Line("global::NetDsl.Kernels.Conv2DKernels.ForwardMaxPool2x2(in " + GeometryName(conv) + ", input, kernel, "
+                + (conv.UseBias ? "bias" : "default") + ", pooledOutput, " + (conv.Window.IsPadded ? "paddedInput" : "default")
+                + ", relu: " + (FusesActivation(conv) ? "true" : "false") + ");"));
+    }
+
     private static void EmitConv2DForward(SourceWriter w, LayerPlan layer)
     {
         string bias = layer.UseBias ? ", " + ReadOnlySpan + " bias" : string.Empty;

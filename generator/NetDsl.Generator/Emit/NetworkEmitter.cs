@@ -122,6 +122,13 @@ internal static partial class NetworkEmitter
 
             w.Line();
             LayerEmitter.EmitForward(w, layer);
+            LayerPlan? following = layer.Index + 1 < model.Layers.Count ? model.Layers[layer.Index + 1] : null;
+            if (following is not null && LayerEmitter.FusesWithPooling(layer, following))
+            {
+                w.Line();
+                LayerEmitter.EmitConv2DPooledForward(w, layer, following);
+            }
+
             if (layer.Kind is not LayerKind.Activation)
             {
                 w.Line();
@@ -372,31 +379,44 @@ internal static partial class NetworkEmitter
         w.Line("/// <summary>The forward pass of one sample, layer by layer. With <paramref name=\"logits\"/>, a final softmax that is fused with the loss is left out.</summary>");
         w.Block("private static void Forward(" + ReadOnlySpan + " p, " + ReadOnlySpan + " input, Workspace ws, " + Span + " output, bool training, bool logits)", () =>
         {
-            foreach (LayerPlan layer in model.Layers)
+            for (int i = 0; i < model.Layers.Count; i++)
             {
+                LayerPlan layer = model.Layers[i];
                 if (layer.Kind == LayerKind.Flatten)
                 {
                     continue;
                 }
 
-                var arguments = new List<string> { buffers.InputOf(layer) };
-                foreach (ParameterPlan parameter in layer.Parameters)
+                LayerPlan? next = i + 1 < model.Layers.Count ? model.Layers[i + 1] : null;
+                if (next is not null && LayerEmitter.FusesWithPooling(layer, next))
                 {
-                    arguments.Add(ParameterSlice("p", layer, parameter));
+                    // Training keeps the convolution's output (its backward pass needs it); inference does not.
+                    w.Block("if (training)", () =>
+                    {
+                        EmitLayerForward(w, layer, buffers, plan);
+                        EmitLayerForward(w, next, buffers, plan);
+                    });
+                    w.Block("else", () =>
+                    {
+                        var arguments = new List<string> { buffers.InputOf(layer) };
+                        foreach (ParameterPlan parameter in layer.Parameters)
+                        {
+                            arguments.Add(ParameterSlice("p", layer, parameter));
+                        }
+
+                        arguments.Add(buffers.OutputOf(next));
+                        if (LayerEmitter.PaddedInputLength(layer) > 0)
+                        {
+                            arguments.Add("ws." + LayerEmitter.PaddedInputName(layer));
+                        }
+
+                        w.Line(LayerEmitter.PooledForwardName(layer) + "(" + string.Join(", ", arguments) + ");");
+                    });
+                    i++;
+                    continue;
                 }
 
-                arguments.Add(buffers.OutputOf(layer));
-                if (LayerEmitter.PaddedInputLength(layer) > 0)
-                {
-                    arguments.Add("ws." + LayerEmitter.PaddedInputName(layer));
-                }
-
-                w.Line(LayerEmitter.ForwardName(layer) + "(" + string.Join(", ", arguments) + ");");
-                string? activation = LayerEmitter.FusesActivation(layer) ? null : LayerEmitter.ActivationCall(layer.Activation, buffers.OutputOf(layer), layer.Output.Channels);
-                if (activation is not null)
-                {
-                    w.Line(layer.Index == plan.FusedSoftmaxLayer ? "if (!logits) " + activation : activation);
-                }
+                EmitLayerForward(w, layer, buffers, plan);
             }
 
             if (buffers.NeedsFinalCopy)
@@ -404,6 +424,28 @@ internal static partial class NetworkEmitter
                 w.Line(buffers.FinalSource + ".CopyTo(output);");
             }
         });
+    }
+
+    private static void EmitLayerForward(SourceWriter w, LayerPlan layer, BufferPlan buffers, TrainingPlan plan)
+    {
+        var arguments = new List<string> { buffers.InputOf(layer) };
+        foreach (ParameterPlan parameter in layer.Parameters)
+        {
+            arguments.Add(ParameterSlice("p", layer, parameter));
+        }
+
+        arguments.Add(buffers.OutputOf(layer));
+        if (LayerEmitter.PaddedInputLength(layer) > 0)
+        {
+            arguments.Add("ws." + LayerEmitter.PaddedInputName(layer));
+        }
+
+        w.Line(LayerEmitter.ForwardName(layer) + "(" + string.Join(", ", arguments) + ");");
+        string? activation = LayerEmitter.FusesActivation(layer) ? null : LayerEmitter.ActivationCall(layer.Activation, buffers.OutputOf(layer), layer.Output.Channels);
+        if (activation is not null)
+        {
+            w.Line(layer.Index == plan.FusedSoftmaxLayer ? "if (!logits) " + activation : activation);
+        }
     }
 
     /// <summary>The backward pass: from the gradient of the output in <c>ws.GradA</c>, layer by layer down to the

@@ -148,6 +148,47 @@ public static class Conv2DKernels
     }
 
     /// <summary>
+    /// Inference only: <c>maxpool2x2(relu?(conv(input, kernel) + bias))</c> in one pass, for a convolution
+    /// followed by a 2x2, stride-2, valid max pooling. Each tile computes whole pooling windows and stores only
+    /// their maximum: the unpooled map is never written, and pixels no window covers (an odd last row or
+    /// column) are never computed. <paramref name="pooledOutput"/> has floor(OutputHeight / 2) x
+    /// floor(OutputWidth / 2) x Filters values.
+    /// </summary>
+    public static void ForwardMaxPool2x2(in Conv2DGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> pooledOutput, Span<float> paddedInput, bool relu)
+    {
+        Check(input.Length, g.InputLength, nameof(input));
+        Check(kernel.Length, g.KernelLength, nameof(kernel));
+        int pooledHeight = g.OutputHeight / 2, pooledWidth = g.OutputWidth / 2;
+        Check(pooledOutput.Length, pooledHeight * pooledWidth * g.Filters, nameof(pooledOutput));
+        if (!bias.IsEmpty)
+        {
+            Check(bias.Length, g.Filters, nameof(bias));
+        }
+
+        ReadOnlySpan<float> source = Pad(in g, input, paddedInput);
+        int sourceWidth = g.PaddedWidth;
+        var operands = new TileDriver.Operands
+        {
+            A = ref MemoryMarshal.GetReference(source),
+            AOuter = (nint)sourceWidth * g.InputChannels,
+            AInner = 1,
+            B = ref MemoryMarshal.GetReference(kernel),
+            BOuter = (nint)g.KernelWidth * g.InputChannels * g.Filters,
+            BInner = g.Filters,
+            OuterCount = g.KernelHeight,
+            InnerCount = g.KernelWidth * g.InputChannels,
+            Output = ref MemoryMarshal.GetReference(pooledOutput),
+            OutputRowStride = g.Filters,
+            Columns = g.Filters,
+            Start = bias.IsEmpty ? TileStart.Zero : TileStart.Bias,
+            Bias = ref MemoryMarshal.GetReference(bias),
+            ReLU = relu,
+        };
+        var windows = new PooledPixelRows(sourceWidth, g.InputChannels, g.StrideHeight, g.StrideWidth);
+        TileDriver.RunPooled2x2(windows, pooledHeight, pooledWidth, ref operands);
+    }
+
+    /// <summary>
     /// Adds the gradients of one sample to <paramref name="kernelGradient"/> (and <paramref name="biasGradient"/>
     /// unless empty): <c>dK[ky, kx, ci, co] += sum over output pixels of x[pixel + (ky, kx), ci] * dY[pixel, co]</c>.
     /// <paramref name="paddedInput"/> is what <see cref="Forward"/> left there (empty without padding).
@@ -331,6 +372,25 @@ public static class Conv2DKernels
                         kx = 0;
                         ky++;
                     }
+                }
+            }
+        }
+    }
+
+    /// <summary>The pixels of consecutive 2x2 pooling windows: the top row of every window first, then the
+    /// bottom row, each pixel reading its convolution window's top-left input.</summary>
+    private readonly struct PooledPixelRows(int sourceWidth, int channels, int strideHeight, int strideWidth) : IPooledRowMap
+    {
+        public void Offsets(int pooledRow, int pooledColumn, int windows, ref RowOffsets offsets)
+        {
+            int pixels = 2 * windows;
+            for (int dy = 0; dy < 2; dy++)
+            {
+                int oy = (2 * pooledRow) + dy;
+                for (int k = 0; k < pixels; k++)
+                {
+                    int ox = (2 * pooledColumn) + k;
+                    offsets[(dy * pixels) + k] = (((nint)oy * strideHeight * sourceWidth) + ((nint)ox * strideWidth)) * channels;
                 }
             }
         }

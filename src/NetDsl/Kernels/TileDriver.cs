@@ -13,6 +13,13 @@ internal interface IRowMap
     void Offsets(int first, int count, ref RowOffsets offsets);
 }
 
+/// <summary>Maps a group of 2x2 pooling windows to the offsets of their pixels: the top row's pixels first,
+/// then the bottom row's, as the tiles' pooled epilogue expects.</summary>
+internal interface IPooledRowMap
+{
+    void Offsets(int pooledRow, int pooledColumn, int windows, ref RowOffsets offsets);
+}
+
 /// <summary>
 /// Runs <see cref="TileKernel"/> over a whole output: rows in tiles of 6 (3 where the widest vectors are
 /// 256 bits or narrower: 16 registers), columns in blocks of up to 4 vectors of the widest accelerated width,
@@ -67,6 +74,87 @@ internal static class TileDriver
             pass.Start = i0 == 0 ? start : TileStart.Accumulate;
             pass.ReLU = relu && i0 + chunk >= total;
             Columns(map, rowCount, ref pass);
+        }
+    }
+
+    /// <summary>
+    /// A product whose rows are the pixels of 2x2 max-pooling windows (stride 2, valid) and whose output is the
+    /// pooled map: each tile computes whole windows and stores only their maximum, so the unpooled map is
+    /// never written (and the pixels no window covers are never computed).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunPooled2x2<TMap>(TMap map, int pooledHeight, int pooledWidth, scoped ref Operands operands)
+        where TMap : struct, IPooledRowMap
+    {
+        int c0 = 0;
+        c0 = PooledBlocks<TMap, Simd512, Vector512<float>>(map, pooledHeight, pooledWidth, ref operands, c0);
+        c0 = PooledBlocks<TMap, Simd256, Vector256<float>>(map, pooledHeight, pooledWidth, ref operands, c0);
+        c0 = PooledBlocks<TMap, Simd128, Vector128<float>>(map, pooledHeight, pooledWidth, ref operands, c0);
+        PooledBlocks<TMap, SimdScalar, float>(map, pooledHeight, pooledWidth, ref operands, c0);
+    }
+
+    private static int PooledBlocks<TMap, TS, TV>(TMap map, int pooledHeight, int pooledWidth, scoped ref Operands o, int c0)
+        where TMap : struct, IPooledRowMap
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return c0;
+        }
+
+        int c = TS.Count;
+        while (c0 + (4 * c) <= o.Columns)
+        {
+            PooledRows<TMap, TS, TV, C4>(map, pooledHeight, pooledWidth, ref o, c0);
+            c0 += 4 * c;
+        }
+
+        if (c0 + (3 * c) <= o.Columns)
+        {
+            PooledRows<TMap, TS, TV, C3>(map, pooledHeight, pooledWidth, ref o, c0);
+            c0 += 3 * c;
+        }
+        else if (c0 + (2 * c) <= o.Columns)
+        {
+            PooledRows<TMap, TS, TV, C2>(map, pooledHeight, pooledWidth, ref o, c0);
+            c0 += 2 * c;
+        }
+        else if (c0 + c <= o.Columns)
+        {
+            PooledRows<TMap, TS, TV, C1>(map, pooledHeight, pooledWidth, ref o, c0);
+            c0 += c;
+        }
+
+        return c0;
+    }
+
+    /// <summary>Three windows (12 pixels) per tile when the column block is at most 2 vectors and the widest
+    /// vectors are 512 bits; otherwise one window (4 pixels) per tile.</summary>
+    private static void PooledRows<TMap, TS, TV, TN>(TMap map, int pooledHeight, int pooledWidth, scoped ref Operands o, int c0)
+        where TMap : struct, IPooledRowMap
+        where TS : ISimdWidth<TV>
+        where TV : struct
+        where TN : IConstant
+    {
+        int group = Simd512.IsSupported && TN.Value <= 2 ? 3 : 1;
+        RowOffsets offsets = default;
+        for (int py = 0; py < pooledHeight; py++)
+        {
+            for (int px = 0; px < pooledWidth;)
+            {
+                int windows = Math.Min(group, pooledWidth - px);
+                map.Offsets(py, px, windows, ref offsets);
+                nint outputOffset = ((((nint)py * pooledWidth) + px) * o.OutputRowStride) + c0;
+                switch (windows)
+                {
+                    case 3: TallTile<TS, TV, C12, TN>(in offsets, outputOffset, ref o, c0, pool2x2: true); break;
+                    case 2: TallTile<TS, TV, C8, TN>(in offsets, outputOffset, ref o, c0, pool2x2: true); break;
+                    default: Tile<TS, TV, C4, TN>(in offsets, outputOffset, ref o, c0, pool2x2: true); break;
+                }
+
+                px += windows;
+            }
         }
     }
 
@@ -160,7 +248,7 @@ internal static class TileDriver
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TallTile<TS, TV, TR, TN>(in RowOffsets offsets, nint outputOffset, scoped ref Operands o, int c0)
+    private static void TallTile<TS, TV, TR, TN>(in RowOffsets offsets, nint outputOffset, scoped ref Operands o, int c0, bool pool2x2 = false)
         where TS : ISimdWidth<TV>
         where TV : struct
         where TR : IConstant
@@ -180,11 +268,12 @@ internal static class TileDriver
             o.OutputRowStride,
             o.Start,
             ref Unsafe.Add(ref o.Bias, c0),
-            o.ReLU);
+            o.ReLU,
+            pool2x2);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile<TS, TV, TR, TN>(in RowOffsets offsets, nint outputOffset, scoped ref Operands o, int c0)
+    private static void Tile<TS, TV, TR, TN>(in RowOffsets offsets, nint outputOffset, scoped ref Operands o, int c0, bool pool2x2 = false)
         where TS : ISimdWidth<TV>
         where TV : struct
         where TR : IConstant
@@ -204,6 +293,7 @@ internal static class TileDriver
             o.OutputRowStride,
             o.Start,
             ref Unsafe.Add(ref o.Bias, c0),
-            o.ReLU);
+            o.ReLU,
+            pool2x2);
     }
 }

@@ -69,7 +69,8 @@ internal static class TileKernel
         nint outputRowStride,
         TileStart start,
         ref float bias,
-        bool relu)
+        bool relu,
+        bool pool2x2 = false)
         where TS : ISimdWidth<TV>
         where TV : struct
         where TR : IConstant
@@ -170,6 +171,13 @@ internal static class TileKernel
             }
         }
 
+        if (pool2x2 && rows == 4)
+        {
+            // Rows 0-1 are the top pixels of a 2x2 window, rows 2-3 the bottom ones: store only their maximum.
+            StoreRow<TS, TV, TN>(ref output, 0, Max4<TS, TV>(a00, a10, a20, a30), Max4<TS, TV>(a01, a11, a21, a31), Max4<TS, TV>(a02, a12, a22, a32), Max4<TS, TV>(a03, a13, a23, a33), relu);
+            return;
+        }
+
         StoreRow<TS, TV, TN>(ref output, 0, a00, a01, a02, a03, relu);
         if (rows > 1) StoreRow<TS, TV, TN>(ref output, outputRowStride, a10, a11, a12, a13, relu);
         if (rows > 2) StoreRow<TS, TV, TN>(ref output, 2 * outputRowStride, a20, a21, a22, a23, relu);
@@ -195,7 +203,8 @@ internal static class TileKernel
         nint outputRowStride,
         TileStart start,
         ref float bias,
-        bool relu)
+        bool relu,
+        bool pool2x2 = false)
         where TS : ISimdWidth<TV>
         where TV : struct
         where TR : IConstant
@@ -256,6 +265,23 @@ internal static class TileKernel
             }
         }
 
+        if (pool2x2 && rows == 12)
+        {
+            // Rows 0-5 are the top row of three 2x2 windows, rows 6-11 the bottom row.
+            StoreRow<TS, TV, TN>(ref output, 0, Max4<TS, TV>(a00, a10, a60, a70), Max4<TS, TV>(a01, a11, a61, a71), TS.Zero, TS.Zero, relu);
+            StoreRow<TS, TV, TN>(ref output, outputRowStride, Max4<TS, TV>(a20, a30, a80, a90), Max4<TS, TV>(a21, a31, a81, a91), TS.Zero, TS.Zero, relu);
+            StoreRow<TS, TV, TN>(ref output, 2 * outputRowStride, Max4<TS, TV>(a40, a50, aA0, aB0), Max4<TS, TV>(a41, a51, aA1, aB1), TS.Zero, TS.Zero, relu);
+            return;
+        }
+
+        if (pool2x2 && rows == 8)
+        {
+            // Rows 0-3 are the top row of two 2x2 windows, rows 4-7 the bottom row.
+            StoreRow<TS, TV, TN>(ref output, 0, Max4<TS, TV>(a00, a10, a40, a50), Max4<TS, TV>(a01, a11, a41, a51), TS.Zero, TS.Zero, relu);
+            StoreRow<TS, TV, TN>(ref output, outputRowStride, Max4<TS, TV>(a20, a30, a60, a70), Max4<TS, TV>(a21, a31, a61, a71), TS.Zero, TS.Zero, relu);
+            return;
+        }
+
         StoreRow<TS, TV, TN>(ref output, 0, a00, a01, TS.Zero, TS.Zero, relu);
         StoreRow<TS, TV, TN>(ref output, outputRowStride, a10, a11, TS.Zero, TS.Zero, relu);
         StoreRow<TS, TV, TN>(ref output, 2 * outputRowStride, a20, a21, TS.Zero, TS.Zero, relu);
@@ -269,6 +295,12 @@ internal static class TileKernel
         if (rows > 10) StoreRow<TS, TV, TN>(ref output, 10 * outputRowStride, aA0, aA1, TS.Zero, TS.Zero, relu);
         if (rows > 11) StoreRow<TS, TV, TN>(ref output, 11 * outputRowStride, aB0, aB1, TS.Zero, TS.Zero, relu);
     }
+
+    /// <summary>The maximum of four values, NaN-propagating (max pooling's semantics).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Max4<TS, TV>(TV a, TV b, TV c, TV d)
+        where TS : ISimdWidth<TV>
+        where TV : struct => TS.Max(TS.Max(a, b), TS.Max(c, d));
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Step<TS, TV, TN>(TV x, TV w0, TV w1, ref TV a0, ref TV a1)

@@ -242,10 +242,24 @@ namespace Samples
         /// <summary>The forward pass of one sample, layer by layer. With <paramref name="logits"/>, a final softmax that is fused with the loss is left out.</summary>
         private static void Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, Workspace ws, global::System.Span<float> output, bool training, bool logits)
         {
-            Conv2dForward(input, p.Slice(Conv2dKernelOffset, 288), p.Slice(Conv2dBiasOffset, 32), ws.Conv2d);
-            MaxPooling2dForward(ws.Conv2d, ws.MaxPooling2d);
-            Conv2d1Forward(ws.MaxPooling2d, p.Slice(Conv2d1KernelOffset, 18432), p.Slice(Conv2d1BiasOffset, 64), ws.Conv2d1);
-            MaxPooling2d1Forward(ws.Conv2d1, ws.MaxPooling2d1);
+            if (training)
+            {
+                Conv2dForward(input, p.Slice(Conv2dKernelOffset, 288), p.Slice(Conv2dBiasOffset, 32), ws.Conv2d);
+                MaxPooling2dForward(ws.Conv2d, ws.MaxPooling2d);
+            }
+            else
+            {
+                Conv2dForwardPooled(input, p.Slice(Conv2dKernelOffset, 288), p.Slice(Conv2dBiasOffset, 32), ws.MaxPooling2d);
+            }
+            if (training)
+            {
+                Conv2d1Forward(ws.MaxPooling2d, p.Slice(Conv2d1KernelOffset, 18432), p.Slice(Conv2d1BiasOffset, 64), ws.Conv2d1);
+                MaxPooling2d1Forward(ws.Conv2d1, ws.MaxPooling2d1);
+            }
+            else
+            {
+                Conv2d1ForwardPooled(ws.MaxPooling2d, p.Slice(Conv2d1KernelOffset, 18432), p.Slice(Conv2d1BiasOffset, 64), ws.MaxPooling2d1);
+            }
             Conv2d2Forward(ws.MaxPooling2d1, p.Slice(Conv2d2KernelOffset, 36864), p.Slice(Conv2d2BiasOffset, 64), ws.Conv2d2);
             DenseForward(ws.Conv2d2, p.Slice(DenseKernelOffset, 36864), p.Slice(DenseBiasOffset, 64), ws.Dense);
             global::NetDsl.Kernels.ActivationKernels.ReLU(ws.Dense);
@@ -416,6 +430,12 @@ namespace Samples
             global::NetDsl.Kernels.Conv2DKernels.Forward(in Conv2dGeometry, input, kernel, bias, output, default, relu: true);
         }
 
+        /// <summary>conv2d and max_pooling2d in one pass (inference): Conv2D 32 3x3, strides 1x1, valid, relu, then MaxPooling2D 2x2; 28x28x1 -> 13x13x32.</summary>
+        private static void Conv2dForwardPooled(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> bias, global::System.Span<float> pooledOutput)
+        {
+            global::NetDsl.Kernels.Conv2DKernels.ForwardMaxPool2x2(in Conv2dGeometry, input, kernel, bias, pooledOutput, default, relu: true);
+        }
+
         /// <summary>conv2d backward: Conv2D 32 3x3, strides 1x1, valid, relu; 26x26x32 -> 28x28x1.</summary>
         private static void Conv2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> transposedKernel, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> kernelGradient, global::System.Span<float> biasGradient, global::System.Span<float> inputGradient, global::System.Span<float> scratch)
         {
@@ -442,6 +462,12 @@ namespace Samples
         private static void Conv2d1Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
         {
             global::NetDsl.Kernels.Conv2DKernels.Forward(in Conv2d1Geometry, input, kernel, bias, output, default, relu: true);
+        }
+
+        /// <summary>conv2d_1 and max_pooling2d_1 in one pass (inference): Conv2D 64 3x3, strides 1x1, valid, relu, then MaxPooling2D 2x2; 13x13x32 -> 5x5x64.</summary>
+        private static void Conv2d1ForwardPooled(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> kernel, global::System.ReadOnlySpan<float> bias, global::System.Span<float> pooledOutput)
+        {
+            global::NetDsl.Kernels.Conv2DKernels.ForwardMaxPool2x2(in Conv2d1Geometry, input, kernel, bias, pooledOutput, default, relu: true);
         }
 
         /// <summary>conv2d_1 backward: Conv2D 64 3x3, strides 1x1, valid, relu; 11x11x64 -> 13x13x32.</summary>

@@ -198,3 +198,8 @@ public partial class SmallDigitNet;
     dense 10 softmax
     """)]
 public partial class MnistNetInline;
+
+/// <summary>Convolutions followed by 2x2 max pooling: fused in inference (odd map sizes, linear and ReLU,
+/// filter counts that need the narrower widths).</summary>
+[Network, Input(9, 8, 3), Conv2D(20, 2), MaxPooling2D, Conv2D(70, 1, Activation = Activation.ReLU, Padding = Padding.Same), MaxPooling2D(2)]
+public partial class ConvPoolFused;
