@@ -125,25 +125,8 @@ public static class Conv2DKernels
         }
 
         ReadOnlySpan<float> source = Pad(in g, input, paddedInput);
-        int sourceWidth = g.PaddedWidth;
-        var operands = new TileDriver.Operands
-        {
-            A = ref MemoryMarshal.GetReference(source),
-            AOuter = (nint)sourceWidth * g.InputChannels,
-            AInner = 1,
-            B = ref MemoryMarshal.GetReference(kernel),
-            BOuter = (nint)g.KernelWidth * g.InputChannels * g.Filters,
-            BInner = g.Filters,
-            OuterCount = g.KernelHeight,
-            InnerCount = g.KernelWidth * g.InputChannels,
-            Output = ref MemoryMarshal.GetReference(output),
-            OutputRowStride = g.Filters,
-            Columns = g.Filters,
-            Start = bias.IsEmpty ? TileStart.Zero : TileStart.Bias,
-            Bias = ref MemoryMarshal.GetReference(bias),
-            ReLU = relu,
-        };
-        var pixels = new PixelRows(g.OutputWidth, sourceWidth, g.InputChannels, g.StrideHeight, g.StrideWidth);
+        TileDriver.Operands operands = ForwardOperands(in g, source, kernel, bias, output, relu);
+        var pixels = new PixelRows(g.OutputWidth, g.PaddedWidth, g.InputChannels, g.StrideHeight, g.StrideWidth);
         TileDriver.Run(pixels, g.OutputHeight * g.OutputWidth, ref operands);
     }
 
@@ -166,25 +149,8 @@ public static class Conv2DKernels
         }
 
         ReadOnlySpan<float> source = Pad(in g, input, paddedInput);
-        int sourceWidth = g.PaddedWidth;
-        var operands = new TileDriver.Operands
-        {
-            A = ref MemoryMarshal.GetReference(source),
-            AOuter = (nint)sourceWidth * g.InputChannels,
-            AInner = 1,
-            B = ref MemoryMarshal.GetReference(kernel),
-            BOuter = (nint)g.KernelWidth * g.InputChannels * g.Filters,
-            BInner = g.Filters,
-            OuterCount = g.KernelHeight,
-            InnerCount = g.KernelWidth * g.InputChannels,
-            Output = ref MemoryMarshal.GetReference(pooledOutput),
-            OutputRowStride = g.Filters,
-            Columns = g.Filters,
-            Start = bias.IsEmpty ? TileStart.Zero : TileStart.Bias,
-            Bias = ref MemoryMarshal.GetReference(bias),
-            ReLU = relu,
-        };
-        var windows = new PooledPixelRows(sourceWidth, g.InputChannels, g.StrideHeight, g.StrideWidth);
+        TileDriver.Operands operands = ForwardOperands(in g, source, kernel, bias, pooledOutput, relu);
+        var windows = new PooledPixelRows(g.PaddedWidth, g.InputChannels, g.StrideHeight, g.StrideWidth);
         TileDriver.RunPooled2x2(windows, pooledHeight, pooledWidth, ref operands);
     }
 
@@ -308,6 +274,26 @@ public static class Conv2DKernels
             }
         }
     }
+
+    /// <summary>The forward product: rows are output pixels (each reading its window row by row from the padded
+    /// input), columns are filters, the reduction runs over kernel rows (ky) and each row's taps (kx, ci).</summary>
+    private static TileDriver.Operands ForwardOperands(in Conv2DGeometry g, ReadOnlySpan<float> source, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> output, bool relu) => new()
+    {
+        A = ref MemoryMarshal.GetReference(source),
+        AOuter = (nint)g.PaddedWidth * g.InputChannels,
+        AInner = 1,
+        B = ref MemoryMarshal.GetReference(kernel),
+        BOuter = (nint)g.KernelWidth * g.InputChannels * g.Filters,
+        BInner = g.Filters,
+        OuterCount = g.KernelHeight,
+        InnerCount = g.KernelWidth * g.InputChannels,
+        Output = ref MemoryMarshal.GetReference(output),
+        OutputRowStride = g.Filters,
+        Columns = g.Filters,
+        Start = bias.IsEmpty ? TileStart.Zero : TileStart.Bias,
+        Bias = ref MemoryMarshal.GetReference(bias),
+        ReLU = relu,
+    };
 
     private static ReadOnlySpan<float> Pad(in Conv2DGeometry g, ReadOnlySpan<float> input, Span<float> padded)
     {
