@@ -171,7 +171,18 @@ public sealed class BufferLengthAnalyzer : DiagnosticAnalyzer
         type.GetMembers(name).OfType<IFieldSymbol>().FirstOrDefault(f => f.IsConst)?.ConstantValue as int?;
 
     /// <summary>A length known at build time, and the size expression that set it (null for an initializer).</summary>
-    private sealed record Known(int Value, ExpressionSyntax? Size);
+    private sealed class Known
+    {
+        public Known(int value, ExpressionSyntax? size)
+        {
+            Value = value;
+            Size = size;
+        }
+
+        public int Value { get; }
+
+        public ExpressionSyntax? Size { get; }
+    }
 
     private static Known? KnownLength(IOperation operation, SemanticModel model, System.Threading.CancellationToken cancellationToken, int depth = 0)
     {

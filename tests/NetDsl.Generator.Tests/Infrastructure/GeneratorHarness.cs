@@ -65,7 +65,7 @@ internal static class GeneratorHarness
     public static ImmutableArray<Diagnostic> RunAnalyzers(Compilation compilation, IEnumerable<AdditionalText> additionalFiles)
     {
         var analyzers = ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(
-            new NetDsl.Analyzers.NetworkDiagnosticsAnalyzer(),
+            new NetDsl.Generator.NetworkDiagnosticsAnalyzer(),
             new NetDsl.Analyzers.BufferLengthAnalyzer());
         var options = new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions(additionalFiles.ToImmutableArray());
         var withAnalyzers = compilation.WithAnalyzers(analyzers, new Microsoft.CodeAnalysis.Diagnostics.CompilationWithAnalyzersOptions(options, null, concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false));

@@ -11,13 +11,14 @@ using NetDsl.Generator.Model;
 using NetDsl.Generator.Parsing;
 using NetDsl.Generator.Shapes;
 
-namespace NetDsl.Analyzers;
+namespace NetDsl.Generator;
 
 /// <summary>
 /// Reports every NDSL diagnostic of every network: declaration errors, text (DSL) errors and shape errors,
 /// for classes with <c>[Network]</c> and for <c>.netdsl</c> files. Analyzers run as the user types (source
 /// generators may only run on save or build in the IDE), so this is where the squiggles come from; the
-/// generator runs the same front end and checker to produce code, and reports nothing itself.
+/// generator runs the same front end and checker to produce code, and reports nothing itself. It ships in
+/// the generator's assembly, so referencing the generator is all it takes to get the errors.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NetworkDiagnosticsAnalyzer : DiagnosticAnalyzer
