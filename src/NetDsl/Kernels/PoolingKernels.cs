@@ -302,28 +302,53 @@ public static class PoolingKernels
 
     private readonly struct MaxBackwardOperation : IPoolOperation
     {
+        /// <summary>Up to four channel vectors at once; per vector, a mask of the lanes already routed keeps
+        /// the gradient on the first cell holding the maximum.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Apply<TS, TV>(in Window w, ref Buffers b, int c, int vectors)
             where TS : ISimdWidth<TV>
             where TV : struct
         {
-            for (int v = 0; v < vectors; v++)
+            nint n = TS.Count;
+            TV max0 = TS.Load(ref b.Output, w.Output + c), gradient0 = TS.Load(ref b.OutputGradient, w.Output + c), taken0 = TS.Zero;
+            TV max1 = vectors > 1 ? TS.Load(ref b.Output, w.Output + c + n) : TS.Zero;
+            TV gradient1 = vectors > 1 ? TS.Load(ref b.OutputGradient, w.Output + c + n) : TS.Zero, taken1 = TS.Zero;
+            TV max2 = vectors > 2 ? TS.Load(ref b.Output, w.Output + c + (2 * n)) : TS.Zero;
+            TV gradient2 = vectors > 2 ? TS.Load(ref b.OutputGradient, w.Output + c + (2 * n)) : TS.Zero, taken2 = TS.Zero;
+            TV max3 = vectors > 3 ? TS.Load(ref b.Output, w.Output + c + (3 * n)) : TS.Zero;
+            TV gradient3 = vectors > 3 ? TS.Load(ref b.OutputGradient, w.Output + c + (3 * n)) : TS.Zero, taken3 = TS.Zero;
+            for (int y = 0; y < w.Rows; y++)
             {
-                nint channel = c + (v * (nint)TS.Count);
-                TV max = TS.Load(ref b.Output, w.Output + channel);
-                TV gradient = TS.Load(ref b.OutputGradient, w.Output + channel);
-                TV taken = TS.Zero;
-                for (int y = 0; y < w.Rows; y++)
+                for (int x = 0; x < w.Columns; x++)
                 {
-                    for (int x = 0; x < w.Columns; x++)
+                    nint cell = w.Cell(y, x) + c;
+                    Route<TS, TV>(ref b, cell, max0, gradient0, ref taken0);
+                    if (vectors > 1)
                     {
-                        nint cell = w.Cell(y, x) + channel;
-                        TV first = TS.AndNot(TS.Equal(TS.Load(ref b.Input, cell), max), taken);
-                        taken = TS.Or(taken, first);
-                        TS.Store(TS.Add(TS.Load(ref b.InputGradient, cell), TS.Select(first, gradient, TS.Zero)), ref b.InputGradient, cell);
+                        Route<TS, TV>(ref b, cell + n, max1, gradient1, ref taken1);
+                    }
+
+                    if (vectors > 2)
+                    {
+                        Route<TS, TV>(ref b, cell + (2 * n), max2, gradient2, ref taken2);
+                    }
+
+                    if (vectors > 3)
+                    {
+                        Route<TS, TV>(ref b, cell + (3 * n), max3, gradient3, ref taken3);
                     }
                 }
             }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Route<TS, TV>(ref Buffers b, nint cell, TV max, TV gradient, ref TV taken)
+            where TS : ISimdWidth<TV>
+            where TV : struct
+        {
+            TV first = TS.AndNot(TS.Equal(TS.Load(ref b.Input, cell), max), taken);
+            taken = TS.Or(taken, first);
+            TS.Store(TS.Add(TS.Load(ref b.InputGradient, cell), TS.Select(first, gradient, TS.Zero)), ref b.InputGradient, cell);
         }
     }
 
