@@ -1,6 +1,7 @@
 using System;
 using System.IO;
-using System.Runtime.CompilerServices;
+using System.Linq;
+using System.Reflection;
 using System.Text;
 using DiffPlex.DiffBuilder;
 using DiffPlex.DiffBuilder.Model;
@@ -18,9 +19,18 @@ internal static class Snapshot
 {
     public const string AcceptVariable = "NETDSL_ACCEPT_SNAPSHOTS";
 
-    public static void Verify(string actual, string name, string extension = "cs", [CallerFilePath] string callerPath = "")
+    /// <summary>
+    /// The test project's <c>Snapshots</c> folder, recorded by the build in an assembly attribute. (The caller's
+    /// file path would not do: deterministic CI builds map source paths to <c>/_/</c>.)
+    /// </summary>
+    public static string Directory { get; } =
+        typeof(Snapshot).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(attribute => attribute.Key == "NetDsl.SnapshotDirectory")?.Value
+        ?? throw new InvalidOperationException("The test assembly does not record its snapshot directory (AssemblyMetadata 'NetDsl.SnapshotDirectory').");
+
+    public static void Verify(string actual, string name, string extension = "cs")
     {
-        string directory = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots");
+        string directory = Directory;
         string verifiedPath = Path.Combine(directory, $"{name}.verified.{extension}");
         string receivedPath = Path.Combine(directory, $"{name}.received.{extension}");
         actual = Normalize(actual);
@@ -35,13 +45,13 @@ internal static class Snapshot
 
         if (accept)
         {
-            Directory.CreateDirectory(directory);
+            System.IO.Directory.CreateDirectory(directory);
             File.WriteAllText(verifiedPath, actual);
             File.Delete(receivedPath);
             return;
         }
 
-        Directory.CreateDirectory(directory);
+        System.IO.Directory.CreateDirectory(directory);
         File.WriteAllText(receivedPath, actual);
         string message = expected is null
             ? $"No verified snapshot '{verifiedPath}'. The output was written to '{receivedPath}'; review it, then rerun with {AcceptVariable}=1 to accept it."
