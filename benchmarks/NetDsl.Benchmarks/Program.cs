@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using BenchmarkDotNet.Running;
 using NetDsl.Benchmarks.Compare;
 using NetDsl.Benchmarks.Micro;
@@ -33,8 +34,11 @@ switch (command)
         return new ComparisonRunner(options).Run();
 
     case "micro":
-        BenchmarkSwitcher.FromAssembly(typeof(MicroConfig).Assembly).Run(rest, MicroConfig.Create());
-        return 0;
+        // Without a selection BenchmarkDotNet would ask on the console; `micro` alone means every benchmark.
+        bool selects = Array.Exists(rest, a => a is "--filter" or "-f" or "--list" or "--help" or "-h" or "--info");
+        string[] micro = selects ? rest : [.. rest, "--filter", "*"];
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(MicroConfig).Assembly).Run(micro, MicroConfig.Create());
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
 
     case "help":
         Console.WriteLine(Usage.Text);

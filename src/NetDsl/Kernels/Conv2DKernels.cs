@@ -322,42 +322,69 @@ public static class Conv2DKernels
         }
     }
 
+    // The row maps run once per tile, and a tile of a small reduction (the first layer's 9 taps) is only a
+    // few hundred cycles: they divide once, then step by precomputed strides (no multiplications per row).
+
     /// <summary>Output pixel p (row-major) reads the input window starting at its top-left corner.</summary>
-    private readonly struct PixelRows(int outputWidth, int sourceWidth, int channels, int strideHeight, int strideWidth) : IRowMap
+    private readonly struct PixelRows : IRowMap
     {
+        private readonly int outputWidth;
+        private readonly nint rowStep;
+        private readonly nint columnStep;
+
+        public PixelRows(int outputWidth, int sourceWidth, int channels, int strideHeight, int strideWidth)
+        {
+            this.outputWidth = outputWidth;
+            rowStep = (nint)strideHeight * sourceWidth * channels;
+            columnStep = (nint)strideWidth * channels;
+        }
+
         public void Offsets(int first, int count, ref RowOffsets offsets)
         {
             int oy = first / outputWidth, ox = first - (oy * outputWidth);
+            nint rowStart = oy * rowStep, offset = rowStart + (ox * columnStep);
+            ref nint target = ref offsets.O0;
             for (int r = 0; r < count; r++)
             {
-                offsets[r] = (((nint)oy * strideHeight * sourceWidth) + ((nint)ox * strideWidth)) * channels;
+                Unsafe.Add(ref target, r) = offset;
+                offset += columnStep;
                 if (++ox == outputWidth)
                 {
                     ox = 0;
-                    oy++;
+                    rowStart += rowStep;
+                    offset = rowStart;
                 }
             }
         }
     }
 
     /// <summary>Kernel row q = (ky, kx, ci) reads the input at (ky, kx) from each output pixel's window, channel ci.</summary>
-    private readonly struct KernelRows(int kernelWidth, int channels, int sourceWidth) : IRowMap
+    private readonly struct KernelRows : IRowMap
     {
+        private readonly int tapLength;
+        private readonly nint rowGap;
+
+        public KernelRows(int kernelWidth, int channels, int sourceWidth)
+        {
+            // Taps (kx, ci) of one kernel row are contiguous in the input; the next kernel row starts a
+            // source row further on.
+            tapLength = kernelWidth * channels;
+            rowGap = ((nint)sourceWidth * channels) - tapLength;
+        }
+
         public void Offsets(int first, int count, ref RowOffsets offsets)
         {
-            int tap = first / channels, ci = first - (tap * channels);
-            int ky = tap / kernelWidth, kx = tap - (ky * kernelWidth);
+            int ky = first / tapLength, tap = first - (ky * tapLength);
+            nint offset = (ky * (rowGap + tapLength)) + tap;
+            ref nint target = ref offsets.O0;
             for (int r = 0; r < count; r++)
             {
-                offsets[r] = ((((nint)ky * sourceWidth) + kx) * channels) + ci;
-                if (++ci == channels)
+                Unsafe.Add(ref target, r) = offset;
+                offset++;
+                if (++tap == tapLength)
                 {
-                    ci = 0;
-                    if (++kx == kernelWidth)
-                    {
-                        kx = 0;
-                        ky++;
-                    }
+                    tap = 0;
+                    offset += rowGap;
                 }
             }
         }
@@ -365,19 +392,27 @@ public static class Conv2DKernels
 
     /// <summary>The pixels of consecutive 2x2 pooling windows: the top row of every window first, then the
     /// bottom row, each pixel reading its convolution window's top-left input.</summary>
-    private readonly struct PooledPixelRows(int sourceWidth, int channels, int strideHeight, int strideWidth) : IPooledRowMap
+    private readonly struct PooledPixelRows : IPooledRowMap
     {
+        private readonly nint rowStep;
+        private readonly nint columnStep;
+
+        public PooledPixelRows(int sourceWidth, int channels, int strideHeight, int strideWidth)
+        {
+            rowStep = (nint)strideHeight * sourceWidth * channels;
+            columnStep = (nint)strideWidth * channels;
+        }
+
         public void Offsets(int pooledRow, int pooledColumn, int windows, ref RowOffsets offsets)
         {
             int pixels = 2 * windows;
-            for (int dy = 0; dy < 2; dy++)
+            nint top = (2 * pooledRow * rowStep) + (2 * pooledColumn * columnStep);
+            ref nint target = ref offsets.O0;
+            for (int k = 0; k < pixels; k++)
             {
-                int oy = (2 * pooledRow) + dy;
-                for (int k = 0; k < pixels; k++)
-                {
-                    int ox = (2 * pooledColumn) + k;
-                    offsets[(dy * pixels) + k] = (((nint)oy * strideHeight * sourceWidth) + ((nint)ox * strideWidth)) * channels;
-                }
+                nint offset = top + (k * columnStep);
+                Unsafe.Add(ref target, k) = offset;
+                Unsafe.Add(ref target, pixels + k) = offset + rowStep;
             }
         }
     }
@@ -387,9 +422,12 @@ public static class Conv2DKernels
     {
         public void Offsets(int first, int count, ref RowOffsets offsets)
         {
+            nint offset = (nint)first * rowLength;
+            ref nint target = ref offsets.O0;
             for (int r = 0; r < count; r++)
             {
-                offsets[r] = (nint)(first + r) * rowLength;
+                Unsafe.Add(ref target, r) = offset;
+                offset += rowLength;
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace NetDsl.Kernels;
 
@@ -15,32 +16,12 @@ internal enum TileStart
     Accumulate,
 }
 
-/// <summary>The row offsets of a tile into its broadcast operand (up to 12; only the first R are read).</summary>
+/// <summary>The row offsets of a tile into its broadcast operand (up to 12; only the first R are read). The
+/// fields are sequential, so row maps write them as <c>Unsafe.Add(ref O0, r)</c> (r &lt; 12, by the tile sizes).</summary>
+[StructLayout(LayoutKind.Sequential)]
 internal struct RowOffsets
 {
     public nint O0, O1, O2, O3, O4, O5, O6, O7, O8, O9, O10, O11;
-
-    public nint this[int row]
-    {
-        set
-        {
-            switch (row)
-            {
-                case 0: O0 = value; break;
-                case 1: O1 = value; break;
-                case 2: O2 = value; break;
-                case 3: O3 = value; break;
-                case 4: O4 = value; break;
-                case 5: O5 = value; break;
-                case 6: O6 = value; break;
-                case 7: O7 = value; break;
-                case 8: O8 = value; break;
-                case 9: O9 = value; break;
-                case 10: O10 = value; break;
-                default: O11 = value; break;
-            }
-        }
-    }
 }
 
 /// <summary>
