@@ -198,14 +198,7 @@ public static class Conv2DKernels
     {
         Check(kernel.Length, g.KernelLength, nameof(kernel));
         Check(transposed.Length, g.KernelLength, nameof(transposed));
-        int rows = g.KernelHeight * g.KernelWidth * g.InputChannels, f = g.Filters;
-        for (int q = 0; q < rows; q++)
-        {
-            for (int o = 0; o < f; o++)
-            {
-                transposed[(o * rows) + q] = kernel[(q * f) + o];
-            }
-        }
+        VectorOps.Transpose(kernel, g.KernelHeight * g.KernelWidth * g.InputChannels, transposed);
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace NetDsl.Kernels;
 
@@ -90,11 +91,51 @@ public static class VectorOps
         }
 
         int columns = matrix.Length / rows;
-        for (int r = 0; r < rows; r++)
+        ref float source = ref MemoryMarshal.GetReference(matrix);
+        ref float target = ref MemoryMarshal.GetReference(transposed);
+        int r = 0;
+        if (Sse.IsSupported)
         {
+            // 4x4 blocks transposed in registers: four row loads, eight shuffles, four column stores.
+            for (; r + 4 <= rows; r += 4)
+            {
+                ref float row0 = ref Unsafe.Add(ref source, (nint)r * columns);
+                ref float row1 = ref Unsafe.Add(ref row0, columns);
+                ref float row2 = ref Unsafe.Add(ref row1, columns);
+                ref float row3 = ref Unsafe.Add(ref row2, columns);
+                int c = 0;
+                for (; c + 4 <= columns; c += 4)
+                {
+                    Vector128<float> a = Vector128.LoadUnsafe(ref row0, (nuint)c);
+                    Vector128<float> b = Vector128.LoadUnsafe(ref row1, (nuint)c);
+                    Vector128<float> e = Vector128.LoadUnsafe(ref row2, (nuint)c);
+                    Vector128<float> f = Vector128.LoadUnsafe(ref row3, (nuint)c);
+                    Vector128<float> ab0 = Sse.UnpackLow(a, b), ab1 = Sse.UnpackHigh(a, b);
+                    Vector128<float> ef0 = Sse.UnpackLow(e, f), ef1 = Sse.UnpackHigh(e, f);
+                    ref float column = ref Unsafe.Add(ref target, ((nint)c * rows) + r);
+                    Sse.MoveLowToHigh(ab0, ef0).StoreUnsafe(ref column);
+                    Sse.MoveHighToLow(ef0, ab0).StoreUnsafe(ref Unsafe.Add(ref column, rows));
+                    Sse.MoveLowToHigh(ab1, ef1).StoreUnsafe(ref Unsafe.Add(ref column, 2 * (nint)rows));
+                    Sse.MoveHighToLow(ef1, ab1).StoreUnsafe(ref Unsafe.Add(ref column, 3 * (nint)rows));
+                }
+
+                for (; c < columns; c++)
+                {
+                    ref float column = ref Unsafe.Add(ref target, ((nint)c * rows) + r);
+                    column = Unsafe.Add(ref row0, c);
+                    Unsafe.Add(ref column, 1) = Unsafe.Add(ref row1, c);
+                    Unsafe.Add(ref column, 2) = Unsafe.Add(ref row2, c);
+                    Unsafe.Add(ref column, 3) = Unsafe.Add(ref row3, c);
+                }
+            }
+        }
+
+        for (; r < rows; r++)
+        {
+            ref float row = ref Unsafe.Add(ref source, (nint)r * columns);
             for (int c = 0; c < columns; c++)
             {
-                transposed[(c * rows) + r] = matrix[(r * columns) + c];
+                Unsafe.Add(ref target, ((nint)c * rows) + r) = Unsafe.Add(ref row, c);
             }
         }
     }

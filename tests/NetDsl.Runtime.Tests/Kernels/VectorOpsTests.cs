@@ -62,6 +62,30 @@ public sealed class VectorOpsTests
     }
 
     [Theory]
+    [InlineData(1, 1)]
+    [InlineData(1, 7)]
+    [InlineData(7, 1)]
+    [InlineData(16, 16)]
+    [InlineData(17, 33)]
+    [InlineData(288, 64)]
+    [InlineData(5, 40)]
+    public void TransposeMovesEveryValue(int rows, int columns)
+    {
+        float[] matrix = Random(rows * columns, 12);
+        var transposed = new float[rows * columns];
+        VectorOps.Transpose(matrix, rows, transposed);
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                Assert.Equal(matrix[(r * columns) + c], transposed[(c * rows) + r]);
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => VectorOps.Transpose(matrix, rows, new float[(rows * columns) + 1]));
+    }
+
+    [Theory]
     [MemberData(nameof(Lengths))]
     public void ElementwiseOperationsMatchLoops(int n)
     {
