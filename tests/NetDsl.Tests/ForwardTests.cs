@@ -20,6 +20,7 @@ public sealed class ForwardTests
         typeof(AvgPoolRectangularStride1), typeof(AvgPoolLargeWindow), typeof(AvgPoolSameLargeRectangular),
         typeof(GlobalAverage), typeof(GlobalMax), typeof(DenseStack), typeof(DenseOddSizes), typeof(FlattenDenseActivation),
         typeof(FlattenOnly), typeof(InputOnly), typeof(ActivationsOnMaps), typeof(MixedRgb), typeof(MnistNet), typeof(ConvPoolFused),
+        typeof(MaxPoolThroughReLU),
     }.Select(t => new object[] { t });
 
     [Theory]

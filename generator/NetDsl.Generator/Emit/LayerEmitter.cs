@@ -168,7 +168,7 @@ internal static class LayerEmitter
     public static bool IsPooling(LayerPlan layer) => layer.Kind is LayerKind.MaxPooling2D or LayerKind.AveragePooling2D
         or LayerKind.GlobalAveragePooling2D or LayerKind.GlobalMaxPooling2D;
 
-    private static bool IsMax(LayerPlan layer) => layer.Kind is LayerKind.MaxPooling2D or LayerKind.GlobalMaxPooling2D;
+    public static bool IsMax(LayerPlan layer) => layer.Kind is LayerKind.MaxPooling2D or LayerKind.GlobalMaxPooling2D;
 
     /// <summary>The pooling geometry as a constant for the runtime kernels.</summary>
     public static void EmitPool2DGeometry(SourceWriter w, LayerPlan layer)
@@ -218,10 +218,18 @@ internal static class LayerEmitter
     }
 
     private static void EmitPoolingBackward(SourceWriter w, LayerPlan layer) =>
-        w.Block("private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " output, " + ReadOnlySpan + " outputGradient, " + Span + " inputGradient)", () =>
+        w.Block("private static void " + BackwardName(layer) + "(" + ReadOnlySpan + " input, " + ReadOnlySpan + " output, " + ReadOnlySpan + " outputGradient, " + Span + " inputGradient" + (IsMax(layer) ? ", bool throughReLU" : string.Empty) + ")", () =>
             w.Line(IsMax(layer)
-                ? "global::NetDsl.Kernels.PoolingKernels.MaxBackward(in " + GeometryName(layer) + ", input, output, outputGradient, inputGradient);"
+                ? "global::NetDsl.Kernels.PoolingKernels.MaxBackward(in " + GeometryName(layer) + ", input, output, outputGradient, inputGradient, throughReLU);"
                 : "global::NetDsl.Kernels.PoolingKernels.AverageBackward(in " + GeometryName(layer) + ", outputGradient, inputGradient);"));
+
+    /// <summary>
+    /// Whether the backward pass of max pool <paramref name="layer"/> also does the ReLU backward of the layer
+    /// before it (<paramref name="previous"/>): the cell that gets a window's gradient holds the window's maximum,
+    /// so masking by the pooled output is the ReLU's own mask, and it saves a pass over the larger map.
+    /// </summary>
+    public static bool PoolsThroughReLU(LayerPlan layer, LayerPlan? previous) =>
+        IsMax(layer) && previous is not null && previous.Activation == ActivationKind.ReLU;
 
     private static void EmitDenseBackward(SourceWriter w, LayerPlan layer)
     {

@@ -457,6 +457,7 @@ internal static partial class NetworkEmitter
         w.Block("private static void Backward(" + ReadOnlySpan + " p, " + ReadOnlySpan + " input, Workspace ws, " + Span + " g, " + Span + " inputGradient, bool logits)", () =>
         {
             string current = "ws.GradA", other = "ws.GradB";
+            bool activationDone = false; // a max pool above did this layer's ReLU backward
             for (int i = model.Layers.Count - 1; i >= 0; i--)
             {
                 LayerPlan layer = model.Layers[i];
@@ -465,14 +466,17 @@ internal static partial class NetworkEmitter
                     continue;
                 }
 
-                w.Line("// " + layer.Name + ": " + LayerEmitter.Title(layer));
+                w.Line("// " + layer.Name + ": " + LayerEmitter.Title(layer) + (activationDone ? " (its ReLU backward is in the pool's)" : string.Empty));
                 string y = buffers.TrainingOutputOf(layer);
                 string dOut = current + "(" + Int(layer.Output.Length) + ")";
-                string? activation = LayerEmitter.ActivationBackwardCall(layer.Activation, y, dOut, layer.Output.Channels);
+                string? activation = activationDone ? null : LayerEmitter.ActivationBackwardCall(layer.Activation, y, dOut, layer.Output.Channels);
                 if (activation is not null)
                 {
                     w.Line(layer.Index == plan.FusedSoftmaxLayer ? "if (!logits) " + activation : activation);
                 }
+
+                bool throughReLU = LayerEmitter.PoolsThroughReLU(layer, i > 0 ? model.Layers[i - 1] : null);
+                activationDone = throughReLU;
 
                 bool first = layer.Index == plan.FirstComputingLayer;
                 string dIn = first ? "inputGradient" : other + "(" + Int(layer.Input.Length) + ")";
@@ -510,7 +514,8 @@ internal static partial class NetworkEmitter
                         w.Line(LayerEmitter.BackwardName(layer) + "(" + string.Join(", ", arguments) + ");");
                         break;
                     default:
-                        w.Line((first ? "if (!inputGradient.IsEmpty) " : string.Empty) + LayerEmitter.BackwardName(layer) + "(" + x + ", " + y + ", " + dOut + ", " + dIn + ");");
+                        string mask = LayerEmitter.IsMax(layer) ? ", throughReLU: " + (throughReLU ? "true" : "false") : string.Empty;
+                        w.Line((first ? "if (!inputGradient.IsEmpty) " : string.Empty) + LayerEmitter.BackwardName(layer) + "(" + x + ", " + y + ", " + dOut + ", " + dIn + mask + ");");
                         break;
                 }
 

@@ -104,12 +104,32 @@ public static class PoolingKernels
 
     /// <summary>Writes the input gradient of a max pool: each output's gradient goes to the first cell that
     /// holds its maximum (overlapping windows add up).</summary>
-    public static void MaxBackward(in Pool2DGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    public static void MaxBackward(in Pool2DGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGradient, Span<float> inputGradient) =>
+        MaxBackward(in g, input, output, outputGradient, inputGradient, throughReLU: false);
+
+    /// <summary>
+    /// <see cref="MaxBackward(in Pool2DGeometry, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>;
+    /// with <paramref name="throughReLU"/>, also the backward pass of a ReLU that produced <paramref name="input"/>
+    /// (the gradient of a window whose maximum is not positive is dropped), which saves a pass over the input.
+    /// A cell that receives a gradient holds its window's maximum, so the mask is the same as the ReLU's own.
+    /// </summary>
+    public static void MaxBackward(in Pool2DGeometry g, ReadOnlySpan<float> input, ReadOnlySpan<float> output, ReadOnlySpan<float> outputGradient, Span<float> inputGradient, bool throughReLU)
     {
         Check(in g, input.Length, output.Length);
         Check(in g, inputGradient.Length, outputGradient.Length);
-        inputGradient.Clear();
-        var buffers = new Buffers(input, output, outputGradient, inputGradient);
+        var buffers = new Buffers(input, output, outputGradient, inputGradient) { MaskNonPositive = throughReLU };
+        if (g.PadTop == 0 && g.PadLeft == 0 && g.StrideHeight == g.PoolHeight && g.StrideWidth == g.PoolWidth)
+        {
+            // Windows side by side, no overlap, no gap: each covered cell is written once (gradient or zero)
+            // instead of cleared and then added to; only the cells past the last window are cleared here.
+            buffers.Overwrite = true;
+            ClearUncovered(in g, inputGradient);
+        }
+        else
+        {
+            inputGradient.Clear();
+        }
+
         Run<MaxBackwardOperation>(in g, ref buffers);
     }
 
@@ -120,6 +140,25 @@ public static class PoolingKernels
         inputGradient.Clear();
         var buffers = new Buffers(default, default, outputGradient, inputGradient);
         Run<AverageBackwardOperation>(in g, ref buffers);
+    }
+
+    /// <summary>Clears the rows below and the columns right of the last window (valid padding leaves them
+    /// out when the pool does not divide the input).</summary>
+    private static void ClearUncovered(in Pool2DGeometry g, Span<float> inputGradient)
+    {
+        int coveredRows = Math.Min(g.InputHeight, g.OutputHeight * g.PoolHeight);
+        int coveredColumns = Math.Min(g.InputWidth, g.OutputWidth * g.PoolWidth);
+        int rowLength = g.InputWidth * g.Channels;
+        if (coveredColumns < g.InputWidth)
+        {
+            int start = coveredColumns * g.Channels;
+            for (int y = 0; y < coveredRows; y++)
+            {
+                inputGradient.Slice((y * rowLength) + start, rowLength - start).Clear();
+            }
+        }
+
+        inputGradient.Slice(coveredRows * rowLength).Clear();
     }
 
     private static void Check(in Pool2DGeometry g, int inputLength, int outputLength)
@@ -186,6 +225,12 @@ public static class PoolingKernels
         public ref float Output = ref MemoryMarshal.GetReference(output);
         public ref float OutputGradient = ref MemoryMarshal.GetReference(outputGradient);
         public ref float InputGradient = ref MemoryMarshal.GetReference(inputGradient);
+
+        /// <summary>Max backward: windows do not overlap, so cells are stored rather than added to.</summary>
+        public bool Overwrite;
+
+        /// <summary>Max backward: drop the gradient of windows whose maximum is not positive (a ReLU before the pool).</summary>
+        public bool MaskNonPositive;
     }
 
     /// <summary>One window clipped to the input: its first real cell, its size, and where its output is.</summary>
@@ -317,6 +362,14 @@ public static class PoolingKernels
             TV gradient2 = vectors > 2 ? TS.Load(ref b.OutputGradient, w.Output + c + (2 * n)) : TS.Zero, taken2 = TS.Zero;
             TV max3 = vectors > 3 ? TS.Load(ref b.Output, w.Output + c + (3 * n)) : TS.Zero;
             TV gradient3 = vectors > 3 ? TS.Load(ref b.OutputGradient, w.Output + c + (3 * n)) : TS.Zero, taken3 = TS.Zero;
+            if (b.MaskNonPositive)
+            {
+                gradient0 = TS.Select(TS.GreaterThan(max0, TS.Zero), gradient0, TS.Zero);
+                gradient1 = TS.Select(TS.GreaterThan(max1, TS.Zero), gradient1, TS.Zero);
+                gradient2 = TS.Select(TS.GreaterThan(max2, TS.Zero), gradient2, TS.Zero);
+                gradient3 = TS.Select(TS.GreaterThan(max3, TS.Zero), gradient3, TS.Zero);
+            }
+
             for (int y = 0; y < w.Rows; y++)
             {
                 for (int x = 0; x < w.Columns; x++)
@@ -348,7 +401,8 @@ public static class PoolingKernels
         {
             TV first = TS.AndNot(TS.Equal(TS.Load(ref b.Input, cell), max), taken);
             taken = TS.Or(taken, first);
-            TS.Store(TS.Add(TS.Load(ref b.InputGradient, cell), TS.Select(first, gradient, TS.Zero)), ref b.InputGradient, cell);
+            TV routed = TS.Select(first, gradient, TS.Zero);
+            TS.Store(b.Overwrite ? routed : TS.Add(TS.Load(ref b.InputGradient, cell), routed), ref b.InputGradient, cell);
         }
     }
 

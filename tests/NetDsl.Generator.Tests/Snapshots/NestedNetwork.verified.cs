@@ -208,7 +208,7 @@ partial class Models
             global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Output, ws.GradA(3));
             DenseBackward(ws.GlobalMaxPooling2d, ws.DenseTransposedKernel, ws.GradA(3), g.Slice(DenseKernelOffset, 6), g.Slice(DenseBiasOffset, 3), ws.GradB(2));
             // global_max_pooling2d: GlobalMaxPooling2D
-            if (!inputGradient.IsEmpty) GlobalMaxPooling2dBackward(input, ws.GlobalMaxPooling2d, ws.GradB(2), inputGradient);
+            if (!inputGradient.IsEmpty) GlobalMaxPooling2dBackward(input, ws.GlobalMaxPooling2d, ws.GradB(2), inputGradient, throughReLU: false);
         }
 
         /// <summary>Sparse categorical cross-entropy of one sample from probabilities; writes the output gradient unless <paramref name="gradient"/> is empty.</summary>
@@ -293,9 +293,9 @@ partial class Models
         }
 
         /// <summary>global_max_pooling2d backward: GlobalMaxPooling2D; 2 -> 6x6x2.</summary>
-        private static void GlobalMaxPooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        private static void GlobalMaxPooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool throughReLU)
         {
-            global::NetDsl.Kernels.PoolingKernels.MaxBackward(in GlobalMaxPooling2dGeometry, input, output, outputGradient, inputGradient);
+            global::NetDsl.Kernels.PoolingKernels.MaxBackward(in GlobalMaxPooling2dGeometry, input, output, outputGradient, inputGradient, throughReLU);
         }
 
         /// <summary>dense: Dense 3, relu; 2 -> 3.</summary>

@@ -257,7 +257,7 @@ namespace Samples.Vision
             // conv2d_1: Conv2D 16 1x1, strides 1x1, valid, no bias
             Conv2d1Backward(ws.MaxPooling2d, ws.Conv2d1TransposedKernel, ws.GradA(960), g.Slice(Conv2d1KernelOffset, 128), ws.GradB(480), ws.Scratch);
             // max_pooling2d: MaxPooling2D 2x1, strides 2x1, valid
-            MaxPooling2dBackward(ws.AveragePooling2d, ws.MaxPooling2d, ws.GradB(480), ws.GradA(960));
+            MaxPooling2dBackward(ws.AveragePooling2d, ws.MaxPooling2d, ws.GradB(480), ws.GradA(960), throughReLU: false);
             // average_pooling2d: AveragePooling2D 3x3, strides 2x2, same
             AveragePooling2dBackward(ws.Conv2d, ws.AveragePooling2d, ws.GradA(960), ws.GradB(3840));
             // conv2d: Conv2D 8 5x3, strides 2x1, same, tanh
@@ -428,9 +428,9 @@ namespace Samples.Vision
         }
 
         /// <summary>max_pooling2d backward: MaxPooling2D 2x1, strides 2x1, valid; 4x15x8 -> 8x15x8.</summary>
-        private static void MaxPooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        private static void MaxPooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool throughReLU)
         {
-            global::NetDsl.Kernels.PoolingKernels.MaxBackward(in MaxPooling2dGeometry, input, output, outputGradient, inputGradient);
+            global::NetDsl.Kernels.PoolingKernels.MaxBackward(in MaxPooling2dGeometry, input, output, outputGradient, inputGradient, throughReLU);
         }
 
         /// <summary>conv2d_1: Conv2D 16 1x1, strides 1x1, valid, no bias; 4x15x8 -> 4x15x16.</summary>

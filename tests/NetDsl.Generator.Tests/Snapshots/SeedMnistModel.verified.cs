@@ -280,14 +280,12 @@ namespace Samples
             global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Conv2d2, ws.GradA(576));
             Conv2d2Backward(ws.MaxPooling2d1, ws.Conv2d2TransposedKernel, ws.GradA(576), g.Slice(Conv2d2KernelOffset, 36864), g.Slice(Conv2d2BiasOffset, 64), ws.GradB(1600), ws.Scratch);
             // max_pooling2d_1: MaxPooling2D 2x2, strides 2x2, valid
-            MaxPooling2d1Backward(ws.Conv2d1, ws.MaxPooling2d1, ws.GradB(1600), ws.GradA(7744));
-            // conv2d_1: Conv2D 64 3x3, strides 1x1, valid, relu
-            global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Conv2d1, ws.GradA(7744));
+            MaxPooling2d1Backward(ws.Conv2d1, ws.MaxPooling2d1, ws.GradB(1600), ws.GradA(7744), throughReLU: true);
+            // conv2d_1: Conv2D 64 3x3, strides 1x1, valid, relu (its ReLU backward is in the pool's)
             Conv2d1Backward(ws.MaxPooling2d, ws.Conv2d1TransposedKernel, ws.GradA(7744), g.Slice(Conv2d1KernelOffset, 18432), g.Slice(Conv2d1BiasOffset, 64), ws.GradB(5408), ws.Scratch);
             // max_pooling2d: MaxPooling2D 2x2, strides 2x2, valid
-            MaxPooling2dBackward(ws.Conv2d, ws.MaxPooling2d, ws.GradB(5408), ws.GradA(21632));
-            // conv2d: Conv2D 32 3x3, strides 1x1, valid, relu
-            global::NetDsl.Kernels.ActivationKernels.ReLUBackward(ws.Conv2d, ws.GradA(21632));
+            MaxPooling2dBackward(ws.Conv2d, ws.MaxPooling2d, ws.GradB(5408), ws.GradA(21632), throughReLU: true);
+            // conv2d: Conv2D 32 3x3, strides 1x1, valid, relu (its ReLU backward is in the pool's)
             Conv2dBackward(input, ws.Conv2dTransposedKernel, ws.GradA(21632), g.Slice(Conv2dKernelOffset, 288), g.Slice(Conv2dBiasOffset, 32), inputGradient, ws.Scratch);
         }
 
@@ -453,9 +451,9 @@ namespace Samples
         }
 
         /// <summary>max_pooling2d backward: MaxPooling2D 2x2, strides 2x2, valid; 13x13x32 -> 26x26x32.</summary>
-        private static void MaxPooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        private static void MaxPooling2dBackward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool throughReLU)
         {
-            global::NetDsl.Kernels.PoolingKernels.MaxBackward(in MaxPooling2dGeometry, input, output, outputGradient, inputGradient);
+            global::NetDsl.Kernels.PoolingKernels.MaxBackward(in MaxPooling2dGeometry, input, output, outputGradient, inputGradient, throughReLU);
         }
 
         /// <summary>conv2d_1: Conv2D 64 3x3, strides 1x1, valid, relu; 13x13x32 -> 11x11x64.</summary>
@@ -487,9 +485,9 @@ namespace Samples
         }
 
         /// <summary>max_pooling2d_1 backward: MaxPooling2D 2x2, strides 2x2, valid; 5x5x64 -> 11x11x64.</summary>
-        private static void MaxPooling2d1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient)
+        private static void MaxPooling2d1Backward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<float> output, global::System.ReadOnlySpan<float> outputGradient, global::System.Span<float> inputGradient, bool throughReLU)
         {
-            global::NetDsl.Kernels.PoolingKernels.MaxBackward(in MaxPooling2d1Geometry, input, output, outputGradient, inputGradient);
+            global::NetDsl.Kernels.PoolingKernels.MaxBackward(in MaxPooling2d1Geometry, input, output, outputGradient, inputGradient, throughReLU);
         }
 
         /// <summary>conv2d_2: Conv2D 64 3x3, strides 1x1, valid, relu; 5x5x64 -> 3x3x64.</summary>

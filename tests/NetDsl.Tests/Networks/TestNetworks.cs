@@ -203,3 +203,8 @@ public partial class MnistNetInline;
 /// filter counts that need the narrower widths).</summary>
 [Network, Input(9, 8, 3), Conv2D(20, 2), MaxPooling2D, Conv2D(70, 1, Activation = Activation.ReLU, Padding = Padding.Same), MaxPooling2D(2)]
 public partial class ConvPoolFused;
+
+/// <summary>Max pools whose backward pass also does the ReLU backward of the layer before: after a standalone
+/// <c>Activation</c> layer (a leftover column outside every window), and a global max pool after a convolution.</summary>
+[Network, Input(7, 6, 3), Conv2D(5, 2), Activation(Activation.ReLU), MaxPooling2D(2), Conv2D(4, 1, Activation = Activation.ReLU), GlobalMaxPooling2D]
+public partial class MaxPoolThroughReLU;
