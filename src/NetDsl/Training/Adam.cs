@@ -55,7 +55,14 @@ public sealed class Adam : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
+    protected override bool UpdatesRanges => true;
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients) =>
+        UpdateRange(parameters, gradients, 0);
+
+    /// <inheritdoc/>
+    protected override void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradients, int offset)
     {
         // beta^t straight from the step count in double: no running product to drift over many steps.
         double t = Iterations;
@@ -64,8 +71,8 @@ public sealed class Adam : Optimizer
 
         ref float w = ref MemoryMarshal.GetReference(parameters);
         ref float g = ref MemoryMarshal.GetReference(gradients);
-        ref float m = ref MemoryMarshal.GetArrayDataReference(_m!);
-        ref float v = ref MemoryMarshal.GetArrayDataReference(_v!);
+        ref float m = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_m!), offset);
+        ref float v = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_v!), offset);
         int n = parameters.Length;
         int i = 0;
         i = UpdateCore<Simd512, Vector512<float>>(c, ref w, ref g, ref m, ref v, i, n);

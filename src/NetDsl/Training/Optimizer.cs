@@ -1,4 +1,5 @@
 using System;
+using NetDsl.Engine;
 
 namespace NetDsl.Training;
 
@@ -9,8 +10,13 @@ namespace NetDsl.Training;
 /// </summary>
 public abstract class Optimizer
 {
+    /// <summary>Below this many parameters a step runs on the calling thread: waking the pool costs more.</summary>
+    private const int ParallelThreshold = 32 * 1024;
+
     private float _learningRate;
     private int _parameterCount = -1;
+    private int _maxDegreeOfParallelism = WorkerPool.Shared.ThreadCount;
+    private PartedUpdate? _partedUpdate;
 
     /// <summary>Starts an optimizer with no state and no steps taken.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="learningRate"/> is not a finite positive number.</exception>
@@ -29,6 +35,21 @@ public abstract class Optimizer
         {
             CheckLearningRate(value, nameof(value));
             _learningRate = value;
+        }
+    }
+
+    /// <summary>
+    /// How many threads a step may use for a large buffer (default: one per processor). The update rules are
+    /// elementwise, so the result is the same, bit for bit, for any value.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
+    public int MaxDegreeOfParallelism
+    {
+        get => _maxDegreeOfParallelism;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
+            _maxDegreeOfParallelism = Math.Min(value, WorkerPool.Shared.ThreadCount);
         }
     }
 
@@ -59,7 +80,15 @@ public abstract class Optimizer
         }
 
         Iterations++;
-        Update(parameters, gradients);
+        if (UpdatesRanges && _maxDegreeOfParallelism > 1 && parameters.Length >= ParallelThreshold)
+        {
+            // Each thread updates one slice (whole cache lines), so a core writes only its own lines.
+            (_partedUpdate ??= new PartedUpdate(this)).Run(parameters, gradients, _maxDegreeOfParallelism);
+        }
+        else
+        {
+            Update(parameters, gradients);
+        }
     }
 
     /// <summary>
@@ -87,6 +116,20 @@ public abstract class Optimizer
     /// </summary>
     protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients);
 
+    /// <summary>
+    /// Whether <see cref="UpdateRange"/> is implemented, so a step over a large buffer can be split between
+    /// threads. The default is false: <see cref="Update"/> then always gets the whole buffer.
+    /// </summary>
+    protected virtual bool UpdatesRanges => false;
+
+    /// <summary>
+    /// Applies the update rule to the slice of the buffer that starts at index <paramref name="offset"/>
+    /// (<paramref name="parameters"/> and <paramref name="gradients"/> are that slice). Called from several
+    /// threads at once, on disjoint slices, when <see cref="UpdatesRanges"/> is true.
+    /// </summary>
+    protected virtual void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradients, int offset) =>
+        throw new NotSupportedException($"{GetType().Name} does not update ranges; {nameof(UpdatesRanges)} must be false.");
+
     /// <summary>Returns <paramref name="buffer"/> cleared if it has <paramref name="length"/> values, else a new zeroed array.</summary>
     private protected static float[] ClearedState(float[]? buffer, int length)
     {
@@ -97,6 +140,41 @@ public abstract class Optimizer
 
         Array.Clear(buffer);
         return buffer;
+    }
+
+    /// <summary>A step split into slices on the shared worker pool; allocated once, then reused.</summary>
+    private sealed unsafe class PartedUpdate(Optimizer optimizer) : IParallelWork
+    {
+        private float* _parameters;
+        private float* _gradients;
+        private int _length;
+        private int _sliceLength;
+
+        public void Run(Span<float> parameters, ReadOnlySpan<float> gradients, int parts)
+        {
+            fixed (float* p = parameters, g = gradients)
+            {
+                _parameters = p;
+                _gradients = g;
+                _length = parameters.Length;
+                _sliceLength = ((_length / parts) + 15) & ~15; // whole 64-byte lines
+                try
+                {
+                    WorkerPool.Shared.Run(this, (_length + _sliceLength - 1) / _sliceLength);
+                }
+                finally
+                {
+                    _parameters = _gradients = null;
+                }
+            }
+        }
+
+        void IParallelWork.Execute(int part)
+        {
+            int offset = part * _sliceLength;
+            int length = Math.Min(_sliceLength, _length - offset);
+            optimizer.UpdateRange(new Span<float>(_parameters + offset, length), new ReadOnlySpan<float>(_gradients + offset, length), offset);
+        }
     }
 
     private static void CheckLearningRate(float value, string parameterName)

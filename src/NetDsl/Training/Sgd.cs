@@ -48,7 +48,14 @@ public sealed class Sgd : Optimizer
     }
 
     /// <inheritdoc/>
-    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients)
+    protected override bool UpdatesRanges => true;
+
+    /// <inheritdoc/>
+    protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients) =>
+        UpdateRange(parameters, gradients, 0);
+
+    /// <inheritdoc/>
+    protected override void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradients, int offset)
     {
         if (Momentum == 0f)
         {
@@ -58,7 +65,7 @@ public sealed class Sgd : Optimizer
 
         ref float w = ref MemoryMarshal.GetReference(parameters);
         ref float g = ref MemoryMarshal.GetReference(gradients);
-        ref float v = ref MemoryMarshal.GetArrayDataReference(_velocity!);
+        ref float v = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_velocity!), offset);
         float negLr = -LearningRate;
         float mu = Momentum;
         int n = parameters.Length;

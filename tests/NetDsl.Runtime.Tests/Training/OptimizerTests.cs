@@ -17,7 +17,8 @@ public sealed class OptimizerTests
             foreach (string kind in new[] { "sgd", "momentum", "nesterov", "adam" })
             {
                 // Around every vector width (4, 8, 16 floats) and a long run with a ragged tail.
-                foreach (int length in new[] { 0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 65, 1000 })
+                // 100,003 is above the size a step splits between threads: slices at offsets, a ragged last one.
+                foreach (int length in new[] { 0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 65, 1000, 100_003 })
                 {
                     data.Add(kind, length);
                 }
@@ -222,6 +223,50 @@ public sealed class OptimizerTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void AStepSplitBetweenThreadsEqualsOneThreadBitForBit(string kind)
+    {
+        const int Count = 100_003;
+        var random = new DeterministicRandom(11);
+        float[] initial = new float[Count], g = new float[Count];
+        for (int i = 0; i < Count; i++)
+        {
+            initial[i] = random.NextSingle(-2f, 2f);
+            g[i] = random.NextSingle(-1f, 1f);
+        }
+
+        Optimizer serial = Create(kind), parallel = Create(kind);
+        serial.MaxDegreeOfParallelism = 1;
+        Assert.Equal(NetDsl.Engine.WorkerPool.Shared.ThreadCount, parallel.MaxDegreeOfParallelism);
+        float[] a = (float[])initial.Clone(), b = (float[])initial.Clone();
+        for (int step = 0; step < 3; step++)
+        {
+            serial.Step(a, g);
+            parallel.Step(b, g);
+        }
+
+        Assert.Equal(a, b);
+        Assert.NotEqual(initial, b);
+    }
+
+    [Fact]
+    public void MaxDegreeOfParallelismMustBePositive()
+    {
+        var adam = new Adam();
+        Assert.Throws<ArgumentOutOfRangeException>(() => adam.MaxDegreeOfParallelism = 0);
+        adam.MaxDegreeOfParallelism = 1;
+        Assert.Equal(1, adam.MaxDegreeOfParallelism);
+    }
+
+    [Fact]
+    public void AnOptimizerWithoutRangeUpdatesGetsTheWholeBuffer()
+    {
+        var optimizer = new RecordingOptimizer();
+        optimizer.Step(new float[100_000], new float[100_000]);
+        Assert.Equal(new[] { 100_000 }, optimizer.Lengths);
+    }
+
     [Fact]
     public void UpdatesAParameterWindowInsideALargerBuffer()
     {
@@ -240,4 +285,11 @@ public sealed class OptimizerTests
         "adam" => new Adam(0.1f),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown optimizer."),
     };
+
+    private sealed class RecordingOptimizer() : Optimizer(0.1f)
+    {
+        public System.Collections.Generic.List<int> Lengths { get; } = new();
+
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients) => Lengths.Add(parameters.Length);
+    }
 }
