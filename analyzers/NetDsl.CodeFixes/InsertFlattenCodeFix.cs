@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace NetDsl.CodeFixes;
 
@@ -25,9 +26,31 @@ public sealed class InsertFlattenCodeFix : CodeFixProvider
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root?.FindNode(context.Span) is not { } node || node.FirstAncestorOrSelf<AttributeSyntax>() is not { Parent: AttributeListSyntax list } dense)
+        if (root is null)
         {
-            return; // in network text there is no attribute to fix
+            return;
+        }
+
+        if (NetworkText.TryGetLiteral(root, context.Span, out SyntaxToken literal))
+        {
+            // Network text: a "flatten" line above the dense statement.
+            SourceText text = await context.Document.GetTextAsync(context.CancellationToken).ConfigureAwait(false);
+            if (NetworkText.LineAbove(text, literal, context.Span, "flatten") is { } insertion)
+            {
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        "Insert flatten before the dense layer",
+                        _ => Task.FromResult(context.Document.WithText(text.WithChanges(new TextChange(new TextSpan(context.Span.Start, 0), insertion)))),
+                        nameof(InsertFlattenCodeFix)),
+                    context.Diagnostics);
+            }
+
+            return;
+        }
+
+        if (root.FindNode(context.Span) is not { } node || node.FirstAncestorOrSelf<AttributeSyntax>() is not { Parent: AttributeListSyntax list } dense)
+        {
+            return;
         }
 
         context.RegisterCodeFix(

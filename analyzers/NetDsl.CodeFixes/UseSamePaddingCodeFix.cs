@@ -1,16 +1,20 @@
+using System;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace NetDsl.CodeFixes;
 
-/// <summary>NDSL0009: switches a convolution or pooling layer whose window does not fit to <c>Padding.Same</c>.</summary>
+/// <summary>NDSL0009: switches a convolution or pooling layer whose window does not fit to <c>Padding.Same</c>
+/// (<c>same</c> in network text).</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UseSamePaddingCodeFix))]
 [Shared]
 public sealed class UseSamePaddingCodeFix : CodeFixProvider
@@ -25,7 +29,31 @@ public sealed class UseSamePaddingCodeFix : CodeFixProvider
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
         SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root?.FindNode(context.Span) is not { } node || node.FirstAncestorOrSelf<AttributeSyntax>() is not { } attribute)
+        if (root is null)
+        {
+            return;
+        }
+
+        if (NetworkText.TryGetLiteral(root, context.Span, out _))
+        {
+            // Network text: "conv2d 64 7x7 valid relu" -> "conv2d 64 7x7 same relu"; "conv2d 64 7x7" -> "conv2d 64 7x7 same".
+            SourceText text = await context.Document.GetTextAsync(context.CancellationToken).ConfigureAwait(false);
+            if (NetworkText.PlainStatement(text, context.Span) is not { } statement)
+            {
+                return;
+            }
+
+            string replacement = ValidWord.IsMatch(statement) ? ValidWord.Replace(statement, "same", 1) : statement + " same";
+            context.RegisterCodeFix(
+                CodeAction.Create(
+                    "Use same padding",
+                    _ => Task.FromResult(context.Document.WithText(text.WithChanges(new TextChange(context.Span, replacement)))),
+                    nameof(UseSamePaddingCodeFix)),
+                context.Diagnostics);
+            return;
+        }
+
+        if (root.FindNode(context.Span) is not { } node || node.FirstAncestorOrSelf<AttributeSyntax>() is not { } attribute)
         {
             return;
         }
@@ -37,6 +65,9 @@ public sealed class UseSamePaddingCodeFix : CodeFixProvider
                 nameof(UseSamePaddingCodeFix)),
             context.Diagnostics);
     }
+
+    /// <summary>The word <c>valid</c> in a layer statement (the DSL ignores case).</summary>
+    private static readonly Regex ValidWord = new(@"(?<=^|\s)valid(?=\s|$)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     private static AttributeSyntax WithSamePadding(AttributeSyntax attribute)
     {

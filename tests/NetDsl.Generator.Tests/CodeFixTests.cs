@@ -102,6 +102,87 @@ public sealed class CodeFixTests
             """);
 
     [Fact]
+    public Task InsertsAFlattenLineInNetworkText() =>
+        CodeFixVerifier<NetworkDiagnosticsAnalyzer, InsertFlattenCodeFix>.VerifyAsync(
+            """"
+            using NetDsl;
+
+            [Network("""
+                input 8x8x1
+                conv2d 4 3x3 relu
+                {|NDSL0010:dense 10|}   # the map is still 6x6x4
+                """)]
+            partial class Net;
+            """",
+            """"
+            using NetDsl;
+
+            [Network("""
+                input 8x8x1
+                conv2d 4 3x3 relu
+                flatten
+                dense 10   # the map is still 6x6x4
+                """)]
+            partial class Net;
+            """");
+
+    [Fact]
+    public Task InsertsAFlattenLineInARegularString() =>
+        CodeFixVerifier<NetworkDiagnosticsAnalyzer, InsertFlattenCodeFix>.VerifyAsync(
+            """
+            using NetDsl;
+
+            [Network("input 8x8x1\n\t{|NDSL0010:dense 10|}")]
+            partial class Net;
+            """,
+            """
+            using NetDsl;
+
+            [Network("input 8x8x1\n\tflatten\n\tdense 10")]
+            partial class Net;
+            """);
+
+    [Fact]
+    public Task SwitchesNetworkTextToSamePadding() =>
+        CodeFixVerifier<NetworkDiagnosticsAnalyzer, UseSamePaddingCodeFix>.VerifyAsync(
+            """"
+            using NetDsl;
+
+            [Network("""
+                input 5x5x64
+                {|NDSL0009:conv2d 64 7x7 relu|}
+                flatten
+                """)]
+            partial class Net;
+            """",
+            """"
+            using NetDsl;
+
+            [Network("""
+                input 5x5x64
+                conv2d 64 7x7 relu same
+                flatten
+                """)]
+            partial class Net;
+            """");
+
+    [Fact]
+    public Task ReplacesValidInNetworkText() =>
+        CodeFixVerifier<NetworkDiagnosticsAnalyzer, UseSamePaddingCodeFix>.VerifyAsync(
+            """
+            using NetDsl;
+
+            [Network("input 3x3x1\n{|NDSL0009:maxpool 4x4 VALID|}")]
+            partial class Net;
+            """,
+            """
+            using NetDsl;
+
+            [Network("input 3x3x1\nmaxpool 4x4 same")]
+            partial class Net;
+            """);
+
+    [Fact]
     public Task SwitchesAWindowThatDoesNotFitToSamePadding() =>
         CodeFixVerifier<NetworkDiagnosticsAnalyzer, UseSamePaddingCodeFix>.VerifyAsync(
             """
