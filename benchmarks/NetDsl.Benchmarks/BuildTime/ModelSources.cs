@@ -22,7 +22,7 @@ internal static class ModelSources
         public partial class MnistNet;
         """;
 
-    /// <summary>A VGG-style model with exactly 20 layers after the input: every layer kind, same padding, strides.</summary>
+    /// <summary>A VGG-style model with exactly 20 layers after the input: every layer kind but the global pools, same padding, strides.</summary>
     public const string TwentyLayerModel = """
         using NetDsl;
 
