@@ -39,8 +39,9 @@ public abstract class Optimizer
     }
 
     /// <summary>
-    /// How many threads a step may use for a large buffer (default: one per processor). The update rules are
-    /// elementwise, so the result is the same, bit for bit, for any value.
+    /// How many threads a step may use for a large buffer (default: one per processor); a step runs on several
+    /// only right after a data-parallel batch. The update rules are elementwise, so the result is the same,
+    /// bit for bit, for any value.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public int MaxDegreeOfParallelism
@@ -80,9 +81,11 @@ public abstract class Optimizer
         }
 
         Iterations++;
-        if (UpdatesRanges && _maxDegreeOfParallelism > 1 && parameters.Length >= ParallelThreshold)
+        if (UpdatesRanges && _maxDegreeOfParallelism > 1 && parameters.Length >= ParallelThreshold && WorkerPool.Shared.IsWarm)
         {
-            // Each thread updates one slice (whole cache lines), so a core writes only its own lines.
+            // Right after a data-parallel batch, while the pool's threads still spin: each updates one slice
+            // (whole cache lines), so a core writes only its own lines. After a one-thread batch the pool is
+            // asleep, and waking it would cost more than the step.
             (_partedUpdate ??= new PartedUpdate(this)).Run(parameters, gradients, _maxDegreeOfParallelism);
         }
         else

@@ -243,6 +243,9 @@ public sealed class OptimizerTests
         for (int step = 0; step < 3; step++)
         {
             serial.Step(a, g);
+
+            // A step is split only while the pool's threads are awake from a batch, as in training.
+            NetDsl.Engine.WorkerPool.Shared.Run(new NoWork(), NetDsl.Engine.WorkerPool.Shared.ThreadCount);
             parallel.Step(b, g);
         }
 
@@ -285,6 +288,13 @@ public sealed class OptimizerTests
         "adam" => new Adam(0.1f),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown optimizer."),
     };
+
+    private sealed class NoWork : NetDsl.Engine.IParallelWork
+    {
+        public void Execute(int part)
+        {
+        }
+    }
 
     private sealed class RecordingOptimizer() : Optimizer(0.1f)
     {
