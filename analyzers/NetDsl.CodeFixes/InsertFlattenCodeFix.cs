@@ -48,7 +48,7 @@ public sealed class InsertFlattenCodeFix : CodeFixProvider
             return;
         }
 
-        if (root.FindNode(context.Span) is not { } node || node.FirstAncestorOrSelf<AttributeSyntax>() is not { Parent: AttributeListSyntax list } dense)
+        if (root.FindNode(context.Span) is not { } node || NetworkText.IsInNetworkAttribute(node) || node.FirstAncestorOrSelf<AttributeSyntax>() is not { Parent: AttributeListSyntax list } dense)
         {
             return;
         }

@@ -53,7 +53,7 @@ public sealed class UseSamePaddingCodeFix : CodeFixProvider
             return;
         }
 
-        if (root.FindNode(context.Span) is not { } node || node.FirstAncestorOrSelf<AttributeSyntax>() is not { } attribute)
+        if (root.FindNode(context.Span) is not { } node || NetworkText.IsInNetworkAttribute(node) || node.FirstAncestorOrSelf<AttributeSyntax>() is not { } attribute)
         {
             return;
         }

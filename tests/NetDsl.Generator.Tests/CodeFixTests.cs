@@ -143,6 +143,40 @@ public sealed class CodeFixTests
             """);
 
     [Fact]
+    public Task LeavesNetworkTextItCannotEditAlone()
+    {
+        // Concatenated text: the diagnostic covers the whole argument. Neither fix may touch [Network].
+        const string Source = """
+            using NetDsl;
+
+            [Network({|NDSL0010:"input 8x8x1\n" + "dense 10"|})]
+            partial class Net;
+            """;
+        return CodeFixVerifier<NetworkDiagnosticsAnalyzer, InsertFlattenCodeFix>.VerifyAsync(Source, Source);
+    }
+
+    [Fact]
+    public Task LeavesAConstantNetworkTextAlone()
+    {
+        const string Source = """
+            using NetDsl;
+
+            [Network({|NDSL0009:Text|})]
+            partial class Net
+            {
+                private const string Text = "input 3x3x1\nmaxpool 4x4";
+            }
+            """;
+        return CodeFixVerifier<NetworkDiagnosticsAnalyzer, UseSamePaddingCodeFix>.VerifyAsync(Source, Source, iterations: 0);
+    }
+
+    [Fact]
+    public Task InsertsAFlattenLineInAVerbatimStringWithCrLf() =>
+        CodeFixVerifier<NetworkDiagnosticsAnalyzer, InsertFlattenCodeFix>.VerifyAsync(
+            "using NetDsl;\r\n\r\n[Network(@\"input 8x8x1\r\n\t{|NDSL0010:dense 10|}\")]\r\npartial class Net;\r\n",
+            "using NetDsl;\r\n\r\n[Network(@\"input 8x8x1\r\n\tflatten\r\n\tdense 10\")]\r\npartial class Net;\r\n");
+
+    [Fact]
     public Task SwitchesNetworkTextToSamePadding() =>
         CodeFixVerifier<NetworkDiagnosticsAnalyzer, UseSamePaddingCodeFix>.VerifyAsync(
             """"

@@ -31,7 +31,7 @@ public sealed class WorkerPool : IDisposable
     private int _parts;
     private int _nextPart;
     private int _pending;
-    private long _lastRunEnd = long.MinValue / 2;
+    private readonly long[] _idleSince;
     private ExceptionDispatchInfo? _error;
     private volatile bool _disposed;
 
@@ -42,6 +42,8 @@ public sealed class WorkerPool : IDisposable
         ThreadCount = threadCount;
         _start = new Signal[threadCount - 1];
         _threads = new Thread[threadCount - 1];
+        _idleSince = new long[threadCount - 1];
+        Array.Fill(_idleSince, long.MinValue / 2);
         for (int i = 0; i < _threads.Length; i++)
         {
             _start[i] = new Signal();
@@ -62,10 +64,24 @@ public sealed class WorkerPool : IDisposable
     public int ThreadCount { get; }
 
     /// <summary>
-    /// Whether the pool's threads ran work moments ago and are still spinning, so a short job starts on them
-    /// at once. Otherwise waking them costs more than a job of a few tens of microseconds saves.
+    /// The caller plus the pool threads that finished work moments ago and are still spinning, so a short job
+    /// starts on them at once (helpers are woken in order, so these are the first ones). Waking a sleeping
+    /// thread costs more than a job of a few tens of microseconds saves.
     /// </summary>
-    internal bool IsWarm => Stopwatch.GetTimestamp() - Volatile.Read(ref _lastRunEnd) < Signal.SpinTicks / 2;
+    internal int WarmThreads
+    {
+        get
+        {
+            long now = Stopwatch.GetTimestamp();
+            int warm = 0;
+            while (warm < _idleSince.Length && now - Volatile.Read(ref _idleSince[warm]) < Signal.SpinTicks / 2)
+            {
+                warm++;
+            }
+
+            return warm + 1;
+        }
+    }
 
     /// <summary>Runs <c>work.Execute(part)</c> for every part in [0, <paramref name="parts"/>) and waits for all.
     /// The first exception a part throws is rethrown here, after every part has finished.</summary>
@@ -80,29 +96,53 @@ public sealed class WorkerPool : IDisposable
 
         lock (_runLock)
         {
-            int helpers = Math.Min(_threads.Length, parts - 1);
-            _work = work;
-            _parts = parts;
-            _nextPart = 0;
-            _error = null;
-            _pending = helpers;
-            for (int i = 0; i < helpers; i++)
-            {
-                _start[i].Set();
-            }
-
-            ExecuteParts();
-            if (helpers > 0)
-            {
-                _done.WaitAndReset();
-                Volatile.Write(ref _lastRunEnd, Stopwatch.GetTimestamp());
-            }
-
-            _work = null;
-            ExceptionDispatchInfo? error = _error;
-            _error = null;
-            error?.Throw();
+            RunLocked(work, parts);
         }
+    }
+
+    /// <summary>Like <see cref="Run"/>, unless another run holds the pool: then returns false at once, without
+    /// running anything (for short jobs that would rather run on the caller than wait).</summary>
+    internal bool TryRun(IParallelWork work, int parts)
+    {
+        if (_disposed || !Monitor.TryEnter(_runLock))
+        {
+            return false;
+        }
+
+        try
+        {
+            RunLocked(work, parts);
+            return true;
+        }
+        finally
+        {
+            Monitor.Exit(_runLock);
+        }
+    }
+
+    private void RunLocked(IParallelWork work, int parts)
+    {
+        int helpers = Math.Min(_threads.Length, parts - 1);
+        _work = work;
+        _parts = parts;
+        _nextPart = 0;
+        _error = null;
+        _pending = helpers;
+        for (int i = 0; i < helpers; i++)
+        {
+            _start[i].Set();
+        }
+
+        ExecuteParts();
+        if (helpers > 0)
+        {
+            _done.WaitAndReset();
+        }
+
+        _work = null;
+        ExceptionDispatchInfo? error = _error;
+        _error = null;
+        error?.Throw();
     }
 
     /// <summary>Stops the pool's threads.</summary>
@@ -137,6 +177,7 @@ public sealed class WorkerPool : IDisposable
         Signal start = _start[index];
         while (true)
         {
+            Volatile.Write(ref _idleSince[index], Stopwatch.GetTimestamp());
             start.WaitAndReset();
             if (_disposed)
             {
@@ -181,9 +222,13 @@ public sealed class WorkerPool : IDisposable
         public void WaitAndReset()
         {
             long deadline = Stopwatch.GetTimestamp() + SpinTicks;
-            while (!_set && Stopwatch.GetTimestamp() < deadline)
+            for (int i = 1; !_set && Stopwatch.GetTimestamp() < deadline; i++)
             {
                 Thread.SpinWait(SpinIterations);
+                if (i % 16 == 0)
+                {
+                    Thread.Yield(); // lets another thread that is ready on this core run (a busy machine)
+                }
             }
 
             lock (_gate)

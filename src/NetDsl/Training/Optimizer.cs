@@ -15,7 +15,7 @@ public abstract class Optimizer
 
     private float _learningRate;
     private int _parameterCount = -1;
-    private int _maxDegreeOfParallelism = WorkerPool.Shared.ThreadCount;
+    private int _maxDegreeOfParallelism; // 0: one per processor
     private PartedUpdate? _partedUpdate;
 
     /// <summary>Starts an optimizer with no state and no steps taken.</summary>
@@ -46,7 +46,7 @@ public abstract class Optimizer
     /// <exception cref="ArgumentOutOfRangeException">The value is less than 1.</exception>
     public int MaxDegreeOfParallelism
     {
-        get => _maxDegreeOfParallelism;
+        get => _maxDegreeOfParallelism > 0 ? _maxDegreeOfParallelism : WorkerPool.Shared.ThreadCount;
         set
         {
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(value);
@@ -81,18 +81,24 @@ public abstract class Optimizer
         }
 
         Iterations++;
-        if (UpdatesRanges && _maxDegreeOfParallelism > 1 && parameters.Length >= ParallelThreshold && WorkerPool.Shared.IsWarm)
+        if (UpdatesRanges && parameters.Length >= ParallelThreshold && _maxDegreeOfParallelism != 1)
         {
-            // Right after a data-parallel batch, while the pool's threads still spin: each updates one slice
-            // (whole cache lines), so a core writes only its own lines. After a one-thread batch the pool is
-            // asleep, and waking it would cost more than the step.
-            (_partedUpdate ??= new PartedUpdate(this)).Run(parameters, gradients, _maxDegreeOfParallelism);
+            // Right after a data-parallel batch, while the pool's threads still spin, each updates one slice.
+            // Threads asleep are left so (after a one-thread batch, say): waking one costs more than the step;
+            // and if the pool is busy with another network's batch, the step runs here rather than wait.
+            int threads = Math.Min(MaxDegreeOfParallelism, WorkerPool.Shared.WarmThreads);
+            if (threads > 1 && (_partedUpdate ??= new PartedUpdate(this)).TryRun(parameters, gradients, threads))
+            {
+                SplitSteps++;
+                return;
+            }
         }
-        else
-        {
-            Update(parameters, gradients);
-        }
+
+        Update(parameters, gradients);
     }
+
+    /// <summary>Steps that ran split between threads (for tests).</summary>
+    internal long SplitSteps { get; private set; }
 
     /// <summary>
     /// Forgets all state: the step count returns to 0, momentum and moments to zero, and the next
@@ -153,17 +159,19 @@ public abstract class Optimizer
         private int _length;
         private int _sliceLength;
 
-        public void Run(Span<float> parameters, ReadOnlySpan<float> gradients, int parts)
+        public bool TryRun(Span<float> parameters, ReadOnlySpan<float> gradients, int parts)
         {
             fixed (float* p = parameters, g = gradients)
             {
                 _parameters = p;
                 _gradients = g;
                 _length = parameters.Length;
-                _sliceLength = ((_length / parts) + 15) & ~15; // whole 64-byte lines
+                // Slices of a multiple of 16 floats (64 bytes), so each value takes the same SIMD width (and
+                // gets the same result) as in a one-thread step; no more slices than threads.
+                _sliceLength = (((_length + parts - 1) / parts) + 15) & ~15;
                 try
                 {
-                    WorkerPool.Shared.Run(this, (_length + _sliceLength - 1) / _sliceLength);
+                    return WorkerPool.Shared.TryRun(this, (_length + _sliceLength - 1) / _sliceLength);
                 }
                 finally
                 {

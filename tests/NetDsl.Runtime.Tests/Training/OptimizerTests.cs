@@ -240,13 +240,20 @@ public sealed class OptimizerTests
         serial.MaxDegreeOfParallelism = 1;
         Assert.Equal(NetDsl.Engine.WorkerPool.Shared.ThreadCount, parallel.MaxDegreeOfParallelism);
         float[] a = (float[])initial.Clone(), b = (float[])initial.Clone();
-        for (int step = 0; step < 3; step++)
+
+        // A step is split only while the pool's threads are awake from a batch, as in training; a few more
+        // steps in case this thread is descheduled between the two (a busy machine).
+        for (int step = 0; step < 3 || (parallel.SplitSteps < 2 && step < 30); step++)
         {
             serial.Step(a, g);
-
-            // A step is split only while the pool's threads are awake from a batch, as in training.
             NetDsl.Engine.WorkerPool.Shared.Run(new NoWork(), NetDsl.Engine.WorkerPool.Shared.ThreadCount);
             parallel.Step(b, g);
+        }
+
+        Assert.Equal(0, serial.SplitSteps);
+        if (NetDsl.Engine.WorkerPool.Shared.ThreadCount > 1)
+        {
+            Assert.True(parallel.SplitSteps >= 2, $"{parallel.SplitSteps} steps ran split between threads.");
         }
 
         Assert.Equal(a, b);
