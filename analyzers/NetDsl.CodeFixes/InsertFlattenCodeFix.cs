@@ -37,12 +37,7 @@ public sealed class InsertFlattenCodeFix : CodeFixProvider
             SourceText text = await context.Document.GetTextAsync(context.CancellationToken).ConfigureAwait(false);
             if (NetworkText.LineAbove(text, literal, context.Span, "flatten") is { } insertion)
             {
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        "Insert flatten before the dense layer",
-                        _ => Task.FromResult(context.Document.WithText(text.WithChanges(new TextChange(new TextSpan(context.Span.Start, 0), insertion)))),
-                        nameof(InsertFlattenCodeFix)),
-                    context.Diagnostics);
+                NetworkText.RegisterFix(context, text, "Insert flatten before the dense layer", new TextChange(new TextSpan(context.Span.Start, 0), insertion), nameof(InsertFlattenCodeFix));
             }
 
             return;

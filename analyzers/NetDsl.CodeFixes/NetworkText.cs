@@ -1,6 +1,9 @@
 using System;
 using System.Linq;
+using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
@@ -24,6 +27,12 @@ internal static class NetworkText
             && span.Start > literal.SpanStart
             && span.End < literal.Span.End;
     }
+
+    /// <summary>Offers <paramref name="change"/> to the network text as the fix of the context's diagnostics.</summary>
+    public static void RegisterFix(CodeFixContext context, SourceText text, string title, TextChange change, string equivalenceKey) =>
+        context.RegisterCodeFix(
+            CodeAction.Create(title, _ => Task.FromResult(context.Document.WithText(text.WithChanges(change))), equivalenceKey),
+            context.Diagnostics);
 
     /// <summary>
     /// Whether <paramref name="node"/> is inside a <c>[Network(...)]</c> attribute: network text the fixes

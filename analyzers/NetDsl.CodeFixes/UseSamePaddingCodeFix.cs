@@ -44,12 +44,7 @@ public sealed class UseSamePaddingCodeFix : CodeFixProvider
             }
 
             string replacement = ValidWord.IsMatch(statement) ? ValidWord.Replace(statement, "same", 1) : statement + " same";
-            context.RegisterCodeFix(
-                CodeAction.Create(
-                    "Use same padding",
-                    _ => Task.FromResult(context.Document.WithText(text.WithChanges(new TextChange(context.Span, replacement)))),
-                    nameof(UseSamePaddingCodeFix)),
-                context.Diagnostics);
+            NetworkText.RegisterFix(context, text, "Use same padding", new TextChange(context.Span, replacement), nameof(UseSamePaddingCodeFix));
             return;
         }
 

@@ -186,24 +186,7 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
             CheckFinite("ONNX Runtime batch outputs", spinning.Outputs);
         }
 
-        double netRate = InferenceBatch / a.Median;
-        double gflops = netRate * _cost.InferenceFlops / 1e9;
-        double? peerRate = b is null ? null : InferenceBatch / b.Median;
-        _rows.Add(new Row(
-            $"Inference throughput, batch {InferenceBatch}, {_cores} threads",
-            SamplesPerSecond(netRate),
-            peerRate is null ? "not measured" : $"{SamplesPerSecond(peerRate.Value)} (ONNX Runtime)",
-            peerRate is null ? null : netRate / peerRate.Value,
-            "≥ 1.00x (throughput)",
-            peerRate is null ? null : netRate / peerRate.Value >= 1.0,
-            gflops,
-            _cores,
-            peerRate * _cost.InferenceFlops / 1e9));
-        Detail(a, s => SamplesPerSecond(InferenceBatch / s), "batches", isRate: true);
-        if (b is not null)
-        {
-            Detail(b, s => SamplesPerSecond(InferenceBatch / s), "batches", isRate: true);
-        }
+        AddThroughputRow($"Inference throughput, batch {InferenceBatch}, {_cores} threads", InferenceBatch, _cores, a, b, "ONNX Runtime", "not measured", 1.0, _cost.InferenceFlops, "batches");
     }
 
     private void MeasureTraining(Random random)
@@ -281,23 +264,29 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
             _notMeasured.Add($"NetDsl training loss became {loss}; the training figure is suspect.");
         }
 
-        double netRate = TrainingBatch / a.Median;
-        double gflops = netRate * _cost.TrainingFlops / 1e9;
-        double? peerRate = b is null ? null : TrainingBatch / b.Median;
+        AddThroughputRow($"Training throughput, batch {TrainingBatch}, {TrainingThreads} threads", TrainingBatch, TrainingThreads, a, b, "PyTorch", reason, 3.0, _cost.TrainingFlops, "steps");
+    }
+
+    /// <summary>A throughput row (samples per second, from the seconds per batch of each side) and both sides' details.</summary>
+    private void AddThroughputRow(string figure, int batch, int threads, Samples a, Samples? b, string peer, string peerMissing, double target, double flopsPerSample, string unit)
+    {
+        double netRate = batch / a.Median;
+        double? peerRate = b is null ? null : batch / b.Median;
+        double? ratio = netRate / peerRate;
         _rows.Add(new Row(
-            $"Training throughput, batch {TrainingBatch}, {TrainingThreads} threads",
+            figure,
             SamplesPerSecond(netRate),
-            peerRate is null ? reason : $"{SamplesPerSecond(peerRate.Value)} (PyTorch)",
-            peerRate is null ? null : netRate / peerRate.Value,
-            "≥ 3.00x (throughput)",
-            peerRate is null ? null : netRate / peerRate.Value >= 3.0,
-            gflops,
-            TrainingThreads,
-            peerRate * _cost.TrainingFlops / 1e9));
-        Detail(a, s => SamplesPerSecond(TrainingBatch / s), "steps", isRate: true);
+            peerRate is null ? peerMissing : $"{SamplesPerSecond(peerRate.Value)} ({peer})",
+            ratio,
+            $"≥ {target.ToString("F2", CultureInfo.InvariantCulture)}x (throughput)",
+            ratio is null ? null : ratio >= target,
+            netRate * flopsPerSample / 1e9,
+            threads,
+            peerRate * flopsPerSample / 1e9));
+        Detail(a, s => SamplesPerSecond(batch / s), unit, isRate: true);
         if (b is not null)
         {
-            Detail(b, s => SamplesPerSecond(TrainingBatch / s), "steps", isRate: true);
+            Detail(b, s => SamplesPerSecond(batch / s), unit, isRate: true);
         }
     }
 

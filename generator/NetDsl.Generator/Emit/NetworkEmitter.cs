@@ -397,21 +397,7 @@ internal static partial class NetworkEmitter
                         EmitLayerForward(w, next, buffers, plan);
                     });
                     w.Block("else", () =>
-                    {
-                        var arguments = new List<string> { buffers.InputOf(layer) };
-                        foreach (ParameterPlan parameter in layer.Parameters)
-                        {
-                            arguments.Add(ParameterSlice("p", layer, parameter));
-                        }
-
-                        arguments.Add(buffers.OutputOf(next));
-                        if (LayerEmitter.PaddedInputLength(layer) > 0)
-                        {
-                            arguments.Add("ws." + LayerEmitter.PaddedInputName(layer));
-                        }
-
-                        w.Line(LayerEmitter.PooledForwardName(layer) + "(" + string.Join(", ", arguments) + ");");
-                    });
+                        w.Line(LayerEmitter.PooledForwardName(layer) + "(" + ForwardArguments(layer, buffers, buffers.OutputOf(next)) + ");"));
                     i++;
                     continue;
                 }
@@ -426,7 +412,8 @@ internal static partial class NetworkEmitter
         });
     }
 
-    private static void EmitLayerForward(SourceWriter w, LayerPlan layer, BufferPlan buffers, TrainingPlan plan)
+    /// <summary>A layer's forward arguments: its input, its parameters, <paramref name="output"/>, and its padded-input buffer if any.</summary>
+    private static string ForwardArguments(LayerPlan layer, BufferPlan buffers, string output)
     {
         var arguments = new List<string> { buffers.InputOf(layer) };
         foreach (ParameterPlan parameter in layer.Parameters)
@@ -434,13 +421,18 @@ internal static partial class NetworkEmitter
             arguments.Add(ParameterSlice("p", layer, parameter));
         }
 
-        arguments.Add(buffers.OutputOf(layer));
+        arguments.Add(output);
         if (LayerEmitter.PaddedInputLength(layer) > 0)
         {
             arguments.Add("ws." + LayerEmitter.PaddedInputName(layer));
         }
 
-        w.Line(LayerEmitter.ForwardName(layer) + "(" + string.Join(", ", arguments) + ");");
+        return string.Join(", ", arguments);
+    }
+
+    private static void EmitLayerForward(SourceWriter w, LayerPlan layer, BufferPlan buffers, TrainingPlan plan)
+    {
+        w.Line(LayerEmitter.ForwardName(layer) + "(" + ForwardArguments(layer, buffers, buffers.OutputOf(layer)) + ");");
         string? activation = LayerEmitter.FusesActivation(layer) ? null : LayerEmitter.ActivationCall(layer.Activation, buffers.OutputOf(layer), layer.Output.Channels);
         if (activation is not null)
         {

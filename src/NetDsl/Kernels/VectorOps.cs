@@ -140,20 +140,6 @@ public static class VectorOps
         }
     }
 
-    /// <summary>
-    /// Transposed product accumulated into <paramref name="accumulator"/>:
-    /// <c>acc[r] += sum_j matrix[r * n + j] * d[j]</c> with <c>n = d.Length</c> and <c>acc.Length</c> rows.
-    /// </summary>
-    public static void MultiplyAccumulateTransposed(ReadOnlySpan<float> matrix, ReadOnlySpan<float> d, Span<float> accumulator)
-    {
-        CheckMatrix(matrix.Length, accumulator.Length, d.Length);
-        int n = d.Length;
-        for (int r = 0; r < accumulator.Length; r++)
-        {
-            accumulator[r] += Dot(matrix.Slice(r * n, n), d);
-        }
-    }
-
     /// <summary><c>y[i] += a * x[i]</c>.</summary>
     public static void MultiplyAdd(float a, ReadOnlySpan<float> x, Span<float> y)
     {
