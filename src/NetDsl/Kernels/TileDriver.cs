@@ -21,8 +21,8 @@ internal interface IPooledRowMap
 }
 
 /// <summary>
-/// Runs <see cref="TileKernel"/> over a whole output: rows in tiles of 6 (3 where the widest vectors are
-/// 256 bits or narrower: 16 registers), columns in blocks of up to 4 vectors of the widest accelerated width,
+/// Runs <see cref="TileKernel"/> over a whole output: rows in tiles sized to the register file
+/// (<see cref="RowsPerTile"/>), columns in blocks of up to 4 vectors (3 with 16 registers) of the widest accelerated width,
 /// the remaining columns with narrower widths and finally one float at a time; cache-blocked so B stays in L1.
 /// </summary>
 internal static class TileDriver
@@ -104,10 +104,22 @@ internal static class TileDriver
         }
 
         int c = TS.Count;
-        while (c0 + (4 * c) <= o.Columns)
+        while (WideRegisterFile && c0 + (4 * c) <= o.Columns)
         {
             PooledRows<TMap, TS, TV, C4>(map, pooledHeight, pooledWidth, ref o, c0);
             c0 += 4 * c;
+        }
+
+        while (FusedMultiplyAdd && c0 + (3 * c) <= o.Columns)
+        {
+            PooledRows<TMap, TS, TV, C3>(map, pooledHeight, pooledWidth, ref o, c0);
+            c0 += 3 * c;
+        }
+
+        while (c0 + (2 * c) <= o.Columns)
+        {
+            PooledRows<TMap, TS, TV, C2>(map, pooledHeight, pooledWidth, ref o, c0);
+            c0 += 2 * c;
         }
 
         if (c0 + (3 * c) <= o.Columns)
@@ -129,15 +141,15 @@ internal static class TileDriver
         return c0;
     }
 
-    /// <summary>Three windows (12 pixels) per tile when the column block is at most 2 vectors and the widest
-    /// vectors are 512 bits; otherwise one window (4 pixels) per tile.</summary>
+    /// <summary>Three windows (12 pixels) per tile when that fits the registers (at most 2 vectors with 32
+    /// registers, 1 with 16); otherwise one window (4 pixels) per tile.</summary>
     private static void PooledRows<TMap, TS, TV, TN>(TMap map, int pooledHeight, int pooledWidth, scoped ref Operands o, int c0)
         where TMap : struct, IPooledRowMap
         where TS : ISimdWidth<TV>
         where TV : struct
         where TN : IConstant
     {
-        int group = Simd512.IsSupported && TN.Value <= 2 ? 3 : 1;
+        int group = TN.Value <= (WideRegisterFile ? 2 : 1) ? 3 : 1;
         RowOffsets offsets = default;
         for (int py = 0; py < pooledHeight; py++)
         {
@@ -179,10 +191,16 @@ internal static class TileDriver
         }
 
         int c = TS.Count;
-        while (c0 + (4 * c) <= o.Columns)
+        while (WideRegisterFile && c0 + (4 * c) <= o.Columns)
         {
             Rows<TMap, TS, TV, C4>(map, rowCount, ref o, c0);
             c0 += 4 * c;
+        }
+
+        while (c0 + (3 * c) <= o.Columns)
+        {
+            Rows<TMap, TS, TV, C3>(map, rowCount, ref o, c0);
+            c0 += 3 * c;
         }
 
         if (c0 + (3 * c) <= o.Columns)
@@ -204,17 +222,14 @@ internal static class TileDriver
         return c0;
     }
 
-    /// <summary>Every row tile for one block of columns. Tiles hold 24 accumulators where the widest vectors are
-    /// 512 bits (32 registers): 12 rows of up to 2 vectors, or 6 rows of 3 or 4; 3 rows where there are only 16
-    /// registers.</summary>
+    /// <summary>Every row tile for one block of columns, as many rows as <see cref="RowsPerTile"/> allows.</summary>
     private static void Rows<TMap, TS, TV, TN>(TMap map, int rowCount, scoped ref Operands o, int c0)
         where TMap : struct, IRowMap
         where TS : ISimdWidth<TV>
         where TV : struct
         where TN : IConstant
     {
-        bool tall = Simd512.IsSupported && TN.Value <= 2;
-        int tile = tall ? 12 : Simd512.IsSupported ? 6 : 3;
+        int tile = RowsPerTile(TN.Value);
 
         // Spread the rows evenly over the tiles (121 rows: sixteen tiles of 6 and five of 5, rather than twenty
         // of 6 and a last tile of 1 that costs as much as a full one).
@@ -246,6 +261,29 @@ internal static class TileDriver
             r0 += rows;
         }
     }
+
+    /// <summary>
+    /// Whether the machine has 32 vector registers (AVX-512, for every width) rather than 16 (AVX2, AVX, SSE).
+    /// Tiles are sized to the register file: a tile whose accumulators, loaded vectors and broadcast do not
+    /// all fit spills to the stack on every step.
+    /// </summary>
+    private static bool WideRegisterFile => Simd512.IsSupported;
+
+    /// <summary>
+    /// Rows per tile for blocks of <paramref name="vectors"/> vectors. With 32 registers: 24 accumulators, 12 rows
+    /// of up to 2 vectors or 6 rows of 3 or 4. With 16 registers: 12 accumulators, 12 rows of 1 vector, 6 of 2 or
+    /// 4 of 3 (blocks of 4 vectors are not used there), which leaves room for the loaded vectors and the
+    /// broadcast.
+    /// </summary>
+    private static int RowsPerTile(int vectors) => WideRegisterFile
+        ? (vectors <= 2 ? 12 : 6)
+        : vectors switch { 1 => 12, 2 => 6, _ => FusedMultiplyAdd ? 4 : 3 };
+
+    /// <summary>Whether multiply-adds are one instruction. Without FMA each needs a temporary register for the
+    /// product, so tiles keep one more register free: 3 rows of 3 vectors, and pooled tiles (at least 4 rows)
+    /// of at most 2 vectors. Measured on SSE (conv2d_1 of the seed model): 4 x 3 pooled tiles ran at 16 GMAC/s,
+    /// 4 x 2 at 22.</summary>
+    private static bool FusedMultiplyAdd => System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TallTile<TS, TV, TR, TN>(in RowOffsets offsets, nint outputOffset, scoped ref Operands o, int c0, bool pool2x2 = false)

@@ -83,8 +83,8 @@ public sealed class Adam : Optimizer
             float gi = Unsafe.Add(ref g, i);
             ref float mi = ref Unsafe.Add(ref m, i);
             ref float vi = ref Unsafe.Add(ref v, i);
-            mi = MathF.FusedMultiplyAdd(gi - mi, c.OneMinusBeta1, mi);
-            vi = MathF.FusedMultiplyAdd((gi * gi) - vi, c.OneMinusBeta2, vi);
+            mi = float.MultiplyAddEstimate(gi - mi, c.OneMinusBeta1, mi);
+            vi = float.MultiplyAddEstimate((gi * gi) - vi, c.OneMinusBeta2, vi);
             Unsafe.Add(ref w, i) += (c.NegativeAlpha * mi) / (MathF.Sqrt(vi) + c.Epsilon);
         }
     }

@@ -79,8 +79,8 @@ public sealed class Sgd : Optimizer
             {
                 ref float vi = ref Unsafe.Add(ref v, i);
                 float step = negLr * Unsafe.Add(ref g, i);
-                vi = MathF.FusedMultiplyAdd(mu, vi, step);
-                Unsafe.Add(ref w, i) += MathF.FusedMultiplyAdd(mu, vi, step);
+                vi = float.MultiplyAddEstimate(mu, vi, step);
+                Unsafe.Add(ref w, i) += float.MultiplyAddEstimate(mu, vi, step);
             }
         }
         else
@@ -91,7 +91,7 @@ public sealed class Sgd : Optimizer
             for (; i < n; i++)
             {
                 ref float vi = ref Unsafe.Add(ref v, i);
-                vi = MathF.FusedMultiplyAdd(mu, vi, negLr * Unsafe.Add(ref g, i));
+                vi = float.MultiplyAddEstimate(mu, vi, negLr * Unsafe.Add(ref g, i));
                 Unsafe.Add(ref w, i) += vi;
             }
         }
