@@ -8,6 +8,15 @@ namespace NetDsl;
 /// The generated class also exposes the same facts as constants and static members
 /// (<c>MnistNet.InputLength</c>, <c>MnistNet.Summary</c>, ...).
 /// </summary>
+/// <remarks>
+/// <para><b>Threads.</b> One instance may be shared between threads. <c>Predict</c>, <c>Classify</c>,
+/// <c>Evaluate</c> and <c>Save</c> may run concurrently, each with buffers of its own, and give exactly what
+/// they give on one thread. <c>ComputeGradients</c>, <c>Backpropagate</c>, <c>Load</c>, <c>Fit</c> and
+/// optimizer steps through <see cref="Training.Optimizer.Step(INetwork, ReadOnlySpan{float})"/> change the network
+/// and run alone: a call that overlaps one of them waits for it to end, or, while <c>Fit</c> runs on another
+/// thread, throws an <see cref="InvalidOperationException"/> at once. Writing to <see cref="Parameters"/> directly
+/// is not guarded: hold <see cref="Gate"/> exclusively while doing it if other threads use the network.</para>
+/// </remarks>
 public interface INetwork
 {
     /// <summary>Shape of one input sample, channels-last.</summary>
@@ -75,6 +84,9 @@ public interface INetwork
     /// <summary>Saves the parameters as a safetensors file (Keras names and layouts, architecture in the
     /// metadata), replacing <paramref name="path"/> only once the new file is complete.</summary>
     void Save(string path);
+
+    /// <summary>Keeps the operations that change the network apart from the others (see the remarks above).</summary>
+    NetworkGate Gate { get; }
 
     /// <summary>Loads parameters saved by <see cref="Save"/> (or any safetensors file with the same tensor
     /// names and shapes). Checks the whole file first: on any error the parameters are unchanged.</summary>

@@ -129,7 +129,7 @@ public sealed class TrainingTests
     {
         Dataset clean = Digits.Value.Train.Slice(0, 64);
         float[] inputs = clean.Inputs.ToArray();
-        inputs[40 * 784 + 300] = float.NaN; // sample 40 is in the second batch of 32
+        inputs.AsSpan(40 * 784, 784).Fill(3e38f); // sample 40, in the second batch of 32, overflows to a NaN loss
         var poisoned = new Dataset(inputs, clean.Labels.ToArray(), clean.SampleShape);
         var net = new SmallDigitNet(seed: 4);
         var afterFirstBatch = new List<float[]>();
@@ -146,10 +146,58 @@ public sealed class TrainingTests
 
         Assert.Equal(1, error.Epoch);
         Assert.Equal(2, error.Batch);
-        Assert.True(float.IsNaN(error.Loss));
+        Assert.False(float.IsFinite(error.Loss));
+        Assert.Null(error.Parameter);
         Assert.Empty(error.History.Epochs);
         Assert.Equal(afterFirstBatch.Single(), net.Parameters.ToArray());
         Assert.All(net.Parameters.ToArray(), v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void AStepThatOverflowsIsUndoneAndNamesTheParameter()
+    {
+        // Pixels up to 1000 give a finite loss but kernel gradients in the hundreds; a learning rate of 1e38 then
+        // takes a parameter past float's range. The loss check alone would let that step through.
+        Dataset digits = Digits.Value.Train.Slice(0, 64);
+        float[] bright = digits.Inputs.ToArray();
+        Kernels.VectorOps.Scale(bright, 1000f);
+        var data = new Dataset(bright, digits.Labels.ToArray(), digits.SampleShape);
+        var net = new SmallDigitNet(seed: 6);
+        var lastGood = net.Parameters.ToArray();
+        var progress = new Recorder(_ => lastGood = net.Parameters.ToArray());
+
+        TrainingDivergedException error = Assert.Throws<TrainingDivergedException>(() =>
+            net.Fit(data, new FitOptions { Epochs = 1, BatchSize = 16, Shuffle = false, Optimizer = new Sgd(1e38f), Progress = progress }));
+
+        Assert.True(float.IsFinite(error.Loss));
+        Assert.NotNull(error.Parameter);
+        Assert.Matches(@"^(conv2d|conv2d_1|dense)/(kernel|bias)\[\d+\]$", error.Parameter);
+        Assert.Contains(error.Parameter!, error.Message);
+        Assert.Equal(lastGood, net.Parameters.ToArray());
+        Assert.All(net.Parameters.ToArray(), v => Assert.True(float.IsFinite(v)));
+    }
+
+    [Fact]
+    public void EmptyDataNullAugmentationsAndNonFiniteValidationDataAreClearErrors()
+    {
+        var net = new SmallDigitNet(seed: 7);
+        Dataset data = Digits.Value.Train.Slice(0, 32);
+        Dataset empty = data.Slice(0, 0);
+
+        ArgumentException noData = Assert.Throws<ArgumentException>(() => net.Fit(empty, new FitOptions { Epochs = 3 }));
+        Assert.Contains("training data is empty", noData.Message);
+        ArgumentException noValidation = Assert.Throws<ArgumentException>(() => net.Fit(data, new FitOptions { ValidationData = empty }));
+        Assert.Contains("validation data is empty", noValidation.Message);
+        ArgumentException nullAugmentation = Assert.Throws<ArgumentException>(() =>
+            net.Fit(data, new FitOptions { Augmentations = new Augmentation[] { new RandomFlip(), null! } }));
+        Assert.Contains("Augmentations[1] is null", nullAugmentation.Message);
+
+        float[] inputs = data.Inputs.ToArray();
+        inputs[(5 * 784) + 17] = float.NaN;
+        ArgumentException nan = Assert.Throws<ArgumentException>(() => new Dataset(inputs, data.Labels.ToArray(), data.SampleShape));
+        Assert.Contains("value 17 of sample 5 is NaN", nan.Message);
+        inputs[(5 * 784) + 17] = float.PositiveInfinity;
+        Assert.Throws<ArgumentException>(() => new Dataset(inputs, data.Labels.ToArray(), data.SampleShape));
     }
 
     [Fact]

@@ -18,7 +18,6 @@ internal static partial class NetworkEmitter
     internal const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     internal const string VectorOps = "global::NetDsl.Kernels.VectorOps";
     internal const string Activations = "global::NetDsl.Kernels.ActivationKernels";
-    private const string Guard = "global::NetDsl.NetworkGuard";
     private const string TensorShape = "global::NetDsl.TensorShape";
     private const string ParameterTensor = "global::NetDsl.ParameterTensor";
     private const string Statistics = "global::NetDsl.BatchStatistics";
@@ -80,7 +79,6 @@ internal static partial class NetworkEmitter
         EmitParameterOffsets(w, model);
 
         w.Line("private readonly global::NetDsl.Engine.AlignedBuffer _parameters = new global::NetDsl.Engine.AlignedBuffer(ParameterCount);");
-        w.Line("private readonly Workspace _workspace = new Workspace();");
         w.Line("private readonly global::NetDsl.Engine.BatchEngine<Workspace> _engine = new global::NetDsl.Engine.BatchEngine<Workspace>(Kernel.Instance);");
         w.Line();
         w.Line("/// <summary>Creates the network with Keras's default initialisation (Glorot-uniform kernels, zero biases) from a random seed.</summary>");
@@ -93,7 +91,7 @@ internal static partial class NetworkEmitter
             w.Line("global::NetDsl.NetworkInitializer.Initialize(_parameters.Span, ParameterLayout, seed);"));
         w.Line();
         EmitInstanceMembers(w, model, valid: true);
-        EmitInterfaceMembers(w);
+        EmitInterfaceMembers(w, valid: true);
         EmitForward(w, model, buffers, plan);
         EmitBackward(w, model, buffers, plan);
         EmitLoss(w, plan);
@@ -158,7 +156,7 @@ internal static partial class NetworkEmitter
         }
 
         EmitInstanceMembers(w, model, valid: false);
-        EmitInterfaceMembers(w);
+        EmitInterfaceMembers(w, valid: false);
         w.Line();
         w.Line("private static global::System.InvalidOperationException NotBuilt() =>");
         w.Line("    new global::System.InvalidOperationException(\"" + model.Target.Name + " has architecture errors; see the NDSL diagnostics of the build.\");");
@@ -286,9 +284,7 @@ internal static partial class NetworkEmitter
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not have the expected length.</exception>");
         Body(
             "public void Predict(" + ReadOnlySpan + " input, " + Span + " output)",
-            Guard + ".CheckLength(input.Length, InputLength, nameof(input));",
-            Guard + ".CheckLength(output.Length, OutputLength, nameof(output));",
-            "Forward(_parameters.Span, input, _workspace, output, training: false, logits: false);");
+            "_engine.Predict(_parameters.Span, input, output);");
 
         w.Line("/// <summary>Runs <paramref name=\"batchSize\"/> samples stored one after another in <paramref name=\"inputs\"/>, on all cores.</summary>");
         w.Line("/// <exception cref=\"global::System.ArgumentException\">A span does not hold exactly <paramref name=\"batchSize\"/> samples.</exception>");
@@ -299,27 +295,12 @@ internal static partial class NetworkEmitter
         w.Line("/// <summary>The index of the largest output for one sample (the predicted class).</summary>");
         Body(
             "public int Classify(" + ReadOnlySpan + " input)",
-            Guard + ".CheckLength(input.Length, InputLength, nameof(input));",
-            "Forward(_parameters.Span, input, _workspace, _workspace.Output, training: false, logits: false);",
-            "return " + VectorOps + ".ArgMax(_workspace.Output);");
+            "return _engine.Classify(_parameters.Span, input);");
 
-        w.Line("/// <summary>The predicted class of each of <c>classes.Length</c> samples stored one after another.</summary>");
-        w.Block("public void Classify(" + ReadOnlySpan + " inputs, global::System.Span<int> classes)", () =>
-        {
-            if (!valid)
-            {
-                w.Line(notBuilt);
-                return;
-            }
-
-            w.Line(Guard + ".CheckBatch(inputs.Length, classes.Length, InputLength, nameof(inputs));");
-            w.Block("for (int n = 0; n < classes.Length; n++)", () =>
-            {
-                w.Line("Forward(_parameters.Span, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output, training: false, logits: false);");
-                w.Line("classes[n] = " + VectorOps + ".ArgMax(_workspace.Output);");
-            });
-        });
-        w.Line();
+        w.Line("/// <summary>The predicted class of each of <c>classes.Length</c> samples stored one after another, on all cores.</summary>");
+        Body(
+            "public void Classify(" + ReadOnlySpan + " inputs, global::System.Span<int> classes)",
+            "_engine.Classify(_parameters.Span, inputs, classes);");
 
         w.Line("/// <summary>");
         w.Line("/// Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical");
@@ -348,6 +329,7 @@ internal static partial class NetworkEmitter
         w.Line("/// <summary>Saves the parameters as a safetensors file (Keras names and layouts, the architecture in the metadata); the file is replaced only once the new one is complete.</summary>");
         Body(
             "public void Save(string path)",
+            "using global::NetDsl.NetworkGate.Scope scope = _engine.Gate.EnterShared(\"Save\");",
             "global::NetDsl.Serialization.Safetensors.Save(path, ParameterLayout, _parameters.Span, new global::System.Collections.Generic.Dictionary<string, string>",
             "{",
             "    [\"format\"] = \"netdsl\",",
@@ -358,10 +340,11 @@ internal static partial class NetworkEmitter
         w.Line("/// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error the parameters are unchanged.</summary>");
         Body(
             "public void Load(string path)",
+            "using global::NetDsl.NetworkGate.Scope scope = _engine.Gate.EnterExclusive(\"Load\");",
             "global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters.Span);");
     }
 
-    private static void EmitInterfaceMembers(SourceWriter w)
+    private static void EmitInterfaceMembers(SourceWriter w, bool valid)
     {
         w.Line(TensorShape + " global::NetDsl.INetwork.InputShape => InputShape;");
         w.Line(TensorShape + " global::NetDsl.INetwork.OutputShape => OutputShape;");
@@ -371,6 +354,7 @@ internal static partial class NetworkEmitter
         w.Line("global::System.Collections.Generic.IReadOnlyList<" + ParameterTensor + "> global::NetDsl.INetwork.ParameterLayout => ParameterLayout;");
         w.Line("string global::NetDsl.INetwork.Summary => Summary;");
         w.Line("string global::NetDsl.INetwork.Architecture => Architecture;");
+        w.Line("global::NetDsl.NetworkGate global::NetDsl.INetwork.Gate => " + (valid ? "_engine.Gate;" : "throw NotBuilt();"));
     }
 
     private static void EmitForward(SourceWriter w, NetworkModel model, BufferPlan buffers, TrainingPlan plan)
@@ -565,6 +549,12 @@ internal static partial class NetworkEmitter
 
             w.Line("public override void Predict(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " input, Workspace workspace, " + Span + " output) =>");
             w.Line("    Forward(parameters, input, workspace, output, training: false, logits: false);");
+            w.Line();
+            w.Block("public override int Classify(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " input, Workspace workspace)", () =>
+            {
+                w.Line("Forward(parameters, input, workspace, workspace.Output, training: false, logits: true);");
+                w.Line("return " + VectorOps + ".ArgMax(workspace.Output);");
+            });
             w.Line();
             w.Block("public override float AccumulateGradients(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " input, int label, Workspace workspace, " + Span + " gradients, " + Span + " inputGradient, out int predicted)", () =>
             {

@@ -30,7 +30,7 @@ public sealed class Dataset
     /// change them afterwards.
     /// </summary>
     /// <exception cref="ArgumentException">The sample shape holds no values, <paramref name="inputs"/> does not
-    /// hold exactly one sample per label, or a label is negative.</exception>
+    /// hold exactly one sample per label or holds a NaN or infinite value, or a label is negative.</exception>
     public Dataset(float[] inputs, int[] labels, TensorShape sampleShape)
     {
         ArgumentNullException.ThrowIfNull(inputs);
@@ -46,6 +46,12 @@ public sealed class Dataset
         if (inputs.Length != expected)
         {
             throw new ArgumentException($"Expected {expected} input values ({labels.Length} labels x {sampleLength} per sample of shape {sampleShape}), but inputs has {inputs.Length}.", nameof(inputs));
+        }
+
+        int nonFinite = Kernels.VectorOps.IndexOfNonFinite(inputs);
+        if (nonFinite >= 0)
+        {
+            throw new ArgumentException($"Input value {nonFinite % sampleLength} of sample {nonFinite / sampleLength} is {inputs[nonFinite]}; every input must be a finite number.", nameof(inputs));
         }
 
         int maxLabel = -1;

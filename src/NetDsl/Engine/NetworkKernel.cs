@@ -46,6 +46,9 @@ public abstract class NetworkKernel<TWorkspace>
     /// <summary>Inference forward pass of one sample.</summary>
     public abstract void Predict(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, TWorkspace workspace, Span<float> output);
 
+    /// <summary>Inference forward pass of one sample; returns the index of its largest output.</summary>
+    public abstract int Classify(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, TWorkspace workspace);
+
     /// <summary>
     /// Training forward pass, loss, and backward pass of one sample: adds the sample's parameter gradients to
     /// <paramref name="gradients"/>, writes its input gradient when <paramref name="inputGradient"/> is not

@@ -175,6 +175,60 @@ public static class VectorOps
         return sum;
     }
 
+    /// <summary>The index of the first NaN or infinite value, or -1 when every value is finite.</summary>
+    public static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        // x - x is 0 for a finite x and NaN otherwise: sum it over blocks, and look closer only at a block whose
+        // sum is NaN.
+        const int Block = 1024;
+        for (int start = 0; start < values.Length; start += Block)
+        {
+            ReadOnlySpan<float> block = values.Slice(start, Math.Min(Block, values.Length - start));
+            ref float r = ref MemoryMarshal.GetReference(block);
+            int i = 0;
+            float sum = 0f;
+            sum += SelfDifferenceSum<Simd512, Vector512<float>>(ref r, ref i, block.Length);
+            sum += SelfDifferenceSum<Simd256, Vector256<float>>(ref r, ref i, block.Length);
+            sum += SelfDifferenceSum<Simd128, Vector128<float>>(ref r, ref i, block.Length);
+            for (; i < block.Length; i++)
+            {
+                sum += Unsafe.Add(ref r, i) - Unsafe.Add(ref r, i);
+            }
+
+            if (float.IsNaN(sum))
+            {
+                for (int j = 0; j < block.Length; j++)
+                {
+                    if (!float.IsFinite(block[j]))
+                    {
+                        return start + j;
+                    }
+                }
+            }
+        }
+
+        return -1;
+    }
+
+    private static float SelfDifferenceSum<TS, TV>(ref float values, ref int i, int n)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return 0f;
+        }
+
+        TV sum = TS.Zero;
+        for (; i + TS.Count <= n; i += TS.Count)
+        {
+            TV x = TS.Load(ref values, i);
+            sum = TS.Add(sum, TS.Subtract(x, x));
+        }
+
+        return TS.Sum(sum);
+    }
+
     /// <summary><c>y[i] += x[i]</c>.</summary>
     public static void Add(ReadOnlySpan<float> x, Span<float> y) => MultiplyAdd(1f, x, y);
 

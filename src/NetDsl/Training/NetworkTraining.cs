@@ -13,9 +13,14 @@ public static class NetworkTraining
     /// each epoch, shuffles (seeded), and for each batch computes the mean gradients (on all cores) and applies
     /// one optimizer step. Allocates its batch buffers once; a step allocates nothing.
     /// </summary>
-    /// <exception cref="ArgumentException">The data does not fit the network (sample size, labels).</exception>
-    /// <exception cref="TrainingDivergedException">A batch loss became NaN or infinite.</exception>
+    /// <remarks>Fit holds the network exclusively (see <see cref="NetworkGate"/>): calls on it from other threads
+    /// throw an <see cref="InvalidOperationException"/> until it returns.</remarks>
+    /// <exception cref="ArgumentException">The data does not fit the network (sample size, labels), a dataset is
+    /// empty or holds a NaN or infinite value, or an augmentation is null.</exception>
+    /// <exception cref="TrainingDivergedException">A batch loss, or a parameter after an optimizer step, became NaN
+    /// or infinite; the parameters are those of the last good step.</exception>
     /// <exception cref="OperationCanceledException">Cancelled; the parameters are those after the last completed step.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is training the network.</exception>
     public static TrainingHistory Fit(this INetwork network, Dataset data, FitOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -29,11 +34,25 @@ public static class NetworkTraining
         }
 
         CheckFits(network, data, nameof(data));
+        CheckTrainable(data, "training data", nameof(data));
         if (options.ValidationData is { } validation)
         {
             CheckFits(network, validation, nameof(options.ValidationData));
+            CheckTrainable(validation, "validation data", nameof(options));
         }
 
+        if (options.Augmentations is { } list)
+        {
+            for (int i = 0; i < list.Count; i++)
+            {
+                if (list[i] is null)
+                {
+                    throw new ArgumentException($"FitOptions.Augmentations[{i}] is null; remove it, or give an augmentation.", nameof(options));
+                }
+            }
+        }
+
+        using NetworkGate.Scope exclusive = network.Gate.EnterExclusive("Fit", longRunning: true);
         Optimizer optimizer = options.Optimizer ?? new Adam();
         int length = network.InputLength;
         int batchSize = Math.Min(options.BatchSize, Math.Max(1, data.Count));
@@ -48,6 +67,7 @@ public static class NetworkTraining
         var inputs = new float[batchSize * length];
         var labels = new int[batchSize];
         var gradients = new float[network.ParameterCount];
+        var lastGood = new float[network.ParameterCount];
         var history = new TrainingHistory();
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
@@ -84,7 +104,18 @@ public static class NetworkTraining
                     throw new TrainingDivergedException(epoch, batch + 1, stats.Loss, history);
                 }
 
+                // The loss was finite, but a step can still overflow (a huge gradient, a tiny Adam denominator):
+                // keep the parameters it starts from, and put them back if it leaves anything non-finite.
+                network.Parameters.CopyTo(lastGood);
                 optimizer.Step(network.Parameters, gradients);
+                int bad = Kernels.VectorOps.IndexOfNonFinite(network.Parameters);
+                if (bad >= 0)
+                {
+                    float value = network.Parameters[bad];
+                    lastGood.CopyTo(network.Parameters);
+                    throw new TrainingDivergedException(epoch, batch + 1, stats.Loss, history, ParameterName(network, bad), value);
+                }
+
                 lossSum += (double)stats.Loss * count;
                 correct += stats.Correct;
                 seen += count;
@@ -132,6 +163,33 @@ public static class NetworkTraining
         }
 
         return new BatchStatistics(data.Count == 0 ? 0f : (float)(loss / data.Count), correct, data.Count);
+    }
+
+    private static void CheckTrainable(Dataset data, string what, string parameterName)
+    {
+        if (data.Count == 0)
+        {
+            throw new ArgumentException($"The {what} is empty: there is nothing to learn from.", parameterName);
+        }
+
+        int bad = Kernels.VectorOps.IndexOfNonFinite(data.Inputs);
+        if (bad >= 0)
+        {
+            throw new ArgumentException($"The {what} holds {data.Inputs[bad]} at value {bad % data.SampleLength} of sample {bad / data.SampleLength}; every input must be a finite number.", parameterName);
+        }
+    }
+
+    private static string ParameterName(INetwork network, int index)
+    {
+        foreach (ParameterTensor tensor in network.ParameterLayout)
+        {
+            if (index >= tensor.Offset && index < tensor.Offset + tensor.Length)
+            {
+                return $"{tensor.Name}[{index - tensor.Offset}]";
+            }
+        }
+
+        return $"parameter {index}";
     }
 
     private static void CheckFits(INetwork network, Dataset data, string parameterName)

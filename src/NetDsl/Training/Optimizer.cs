@@ -4,7 +4,7 @@ using NetDsl.Engine;
 namespace NetDsl.Training;
 
 /// <summary>
-/// Updates a flat parameter buffer in place from its gradients, one training step per <see cref="Step"/>.
+/// Updates a flat parameter buffer in place from its gradients, one training step per <see cref="Step(Span{float}, ReadOnlySpan{float})"/>.
 /// The per-parameter state (momentum, moments) is sized on the first step and reused by every later step,
 /// so a step allocates nothing; the buffer must keep that length until <see cref="Reset"/>. Not thread-safe.
 /// </summary>
@@ -54,7 +54,7 @@ public abstract class Optimizer
         }
     }
 
-    /// <summary>Number of <see cref="Step"/> calls since construction or the last <see cref="Reset"/>.</summary>
+    /// <summary>Number of <see cref="Step(Span{float}, ReadOnlySpan{float})"/> calls since construction or the last <see cref="Reset"/>.</summary>
     public long Iterations { get; private set; }
 
     /// <summary>
@@ -97,12 +97,25 @@ public abstract class Optimizer
         Update(parameters, gradients);
     }
 
+    /// <summary>
+    /// Applies one update to <paramref name="network"/>'s parameters, holding the network exclusively (see
+    /// <see cref="NetworkGate"/>), so predictions on other threads never see a half-updated network.
+    /// </summary>
+    /// <exception cref="ArgumentException">The gradients do not match the parameters.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is training the network with <c>Fit</c>.</exception>
+    public void Step(INetwork network, ReadOnlySpan<float> gradients)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        using NetworkGate.Scope scope = network.Gate.EnterExclusive("optimizer step");
+        Step(network.Parameters, gradients);
+    }
+
     /// <summary>Steps that ran split between threads (for tests).</summary>
     internal long SplitSteps { get; private set; }
 
     /// <summary>
     /// Forgets all state: the step count returns to 0, momentum and moments to zero, and the next
-    /// <see cref="Step"/> may use a different length. <see cref="LearningRate"/> is kept.
+    /// <see cref="Step(Span{float}, ReadOnlySpan{float})"/> may use a different length. <see cref="LearningRate"/> is kept.
     /// </summary>
     public virtual void Reset()
     {
@@ -111,7 +124,7 @@ public abstract class Optimizer
     }
 
     /// <summary>
-    /// Called on the first <see cref="Step"/> after construction or <see cref="Reset"/>: sizes the state for
+    /// Called on the first <see cref="Step(Span{float}, ReadOnlySpan{float})"/> after construction or <see cref="Reset"/>: sizes the state for
     /// <paramref name="parameterCount"/> parameters and sets it to its initial value. State buffers of the
     /// right length may be cleared and reused instead of allocated again. The default does nothing.
     /// </summary>

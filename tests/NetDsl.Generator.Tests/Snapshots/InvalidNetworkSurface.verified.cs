@@ -67,7 +67,7 @@ partial class BrokenNet : global::NetDsl.INetwork
         throw NotBuilt();
     }
 
-    /// <summary>The predicted class of each of <c>classes.Length</c> samples stored one after another.</summary>
+    /// <summary>The predicted class of each of <c>classes.Length</c> samples stored one after another, on all cores.</summary>
     public void Classify(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> classes)
     {
         throw NotBuilt();
@@ -121,6 +121,7 @@ partial class BrokenNet : global::NetDsl.INetwork
     global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout => ParameterLayout;
     string global::NetDsl.INetwork.Summary => Summary;
     string global::NetDsl.INetwork.Architecture => Architecture;
+    global::NetDsl.NetworkGate global::NetDsl.INetwork.Gate => throw NotBuilt();
 
     private static global::System.InvalidOperationException NotBuilt() =>
         new global::System.InvalidOperationException("BrokenNet has architecture errors; see the NDSL diagnostics of the build.");

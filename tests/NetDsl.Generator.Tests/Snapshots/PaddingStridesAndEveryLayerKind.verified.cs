@@ -113,7 +113,6 @@ namespace Samples.Vision
         private const int DenseKernelOffset = 496;
 
         private readonly global::NetDsl.Engine.AlignedBuffer _parameters = new global::NetDsl.Engine.AlignedBuffer(ParameterCount);
-        private readonly Workspace _workspace = new Workspace();
         private readonly global::NetDsl.Engine.BatchEngine<Workspace> _engine = new global::NetDsl.Engine.BatchEngine<Workspace>(Kernel.Instance);
 
         /// <summary>Creates the network with Keras's default initialisation (Glorot-uniform kernels, zero biases) from a random seed.</summary>
@@ -142,9 +141,7 @@ namespace Samples.Vision
         /// <exception cref="global::System.ArgumentException">A span does not have the expected length.</exception>
         public void Predict(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
-            global::NetDsl.NetworkGuard.CheckLength(input.Length, InputLength, nameof(input));
-            global::NetDsl.NetworkGuard.CheckLength(output.Length, OutputLength, nameof(output));
-            Forward(_parameters.Span, input, _workspace, output, training: false, logits: false);
+            _engine.Predict(_parameters.Span, input, output);
         }
 
         /// <summary>Runs <paramref name="batchSize"/> samples stored one after another in <paramref name="inputs"/>, on all cores.</summary>
@@ -157,20 +154,13 @@ namespace Samples.Vision
         /// <summary>The index of the largest output for one sample (the predicted class).</summary>
         public int Classify(global::System.ReadOnlySpan<float> input)
         {
-            global::NetDsl.NetworkGuard.CheckLength(input.Length, InputLength, nameof(input));
-            Forward(_parameters.Span, input, _workspace, _workspace.Output, training: false, logits: false);
-            return global::NetDsl.Kernels.VectorOps.ArgMax(_workspace.Output);
+            return _engine.Classify(_parameters.Span, input);
         }
 
-        /// <summary>The predicted class of each of <c>classes.Length</c> samples stored one after another.</summary>
+        /// <summary>The predicted class of each of <c>classes.Length</c> samples stored one after another, on all cores.</summary>
         public void Classify(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> classes)
         {
-            global::NetDsl.NetworkGuard.CheckBatch(inputs.Length, classes.Length, InputLength, nameof(inputs));
-            for (int n = 0; n < classes.Length; n++)
-            {
-                Forward(_parameters.Span, inputs.Slice(n * InputLength, InputLength), _workspace, _workspace.Output, training: false, logits: false);
-                classes[n] = global::NetDsl.Kernels.VectorOps.ArgMax(_workspace.Output);
-            }
+            _engine.Classify(_parameters.Span, inputs, classes);
         }
 
         /// <summary>
@@ -204,6 +194,7 @@ namespace Samples.Vision
         /// <summary>Saves the parameters as a safetensors file (Keras names and layouts, the architecture in the metadata); the file is replaced only once the new one is complete.</summary>
         public void Save(string path)
         {
+            using global::NetDsl.NetworkGate.Scope scope = _engine.Gate.EnterShared("Save");
             global::NetDsl.Serialization.Safetensors.Save(path, ParameterLayout, _parameters.Span, new global::System.Collections.Generic.Dictionary<string, string>
             {
                 ["format"] = "netdsl",
@@ -215,6 +206,7 @@ namespace Samples.Vision
         /// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error the parameters are unchanged.</summary>
         public void Load(string path)
         {
+            using global::NetDsl.NetworkGate.Scope scope = _engine.Gate.EnterExclusive("Load");
             global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters.Span);
         }
 
@@ -226,6 +218,7 @@ namespace Samples.Vision
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout => ParameterLayout;
         string global::NetDsl.INetwork.Summary => Summary;
         string global::NetDsl.INetwork.Architecture => Architecture;
+        global::NetDsl.NetworkGate global::NetDsl.INetwork.Gate => _engine.Gate;
 
         /// <summary>The forward pass of one sample, layer by layer. With <paramref name="logits"/>, a final softmax that is fused with the loss is left out.</summary>
         private static void Forward(global::System.ReadOnlySpan<float> p, global::System.ReadOnlySpan<float> input, Workspace ws, global::System.Span<float> output, bool training, bool logits)
@@ -290,6 +283,12 @@ namespace Samples.Vision
 
             public override void Predict(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, Workspace workspace, global::System.Span<float> output) =>
                 Forward(parameters, input, workspace, output, training: false, logits: false);
+
+            public override int Classify(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, Workspace workspace)
+            {
+                Forward(parameters, input, workspace, workspace.Output, training: false, logits: true);
+                return global::NetDsl.Kernels.VectorOps.ArgMax(workspace.Output);
+            }
 
             public override float AccumulateGradients(global::System.ReadOnlySpan<float> parameters, global::System.ReadOnlySpan<float> input, int label, Workspace workspace, global::System.Span<float> gradients, global::System.Span<float> inputGradient, out int predicted)
             {
