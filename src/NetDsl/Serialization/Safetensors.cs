@@ -49,7 +49,7 @@ public static class Safetensors
     {
         ArgumentNullException.ThrowIfNull(stream);
         SafetensorsWriter.ValidateLayout(layout, parameters.Length, nameof(parameters));
-        byte[] header = SafetensorsWriter.BuildHeader(layout, metadata);
+        byte[] header = SafetensorsWriter.BuildHeader(layout, metadata, SafetensorsWriter.Checksum(layout, parameters));
         SafetensorsWriter.Write(stream, header, layout, parameters);
     }
 
@@ -62,31 +62,34 @@ public static class Safetensors
     /// <param name="path">A safetensors file, e.g. one written by <see cref="Save"/>.</param>
     /// <param name="layout">The network's <c>ParameterLayout</c>.</param>
     /// <param name="parameters">The network's <c>Parameters</c>: exactly the values the layout describes.</param>
+    /// <param name="allowNonFinite">Accept NaN and infinite weights (rejected by default: such a network only
+    /// ever predicts NaN).</param>
     /// <exception cref="ArgumentException">The layout does not describe <paramref name="parameters"/>.</exception>
-    /// <exception cref="InvalidDataException">The file is malformed or does not match the layout; the message
-    /// names the file and each tensor that is wrong.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed, does not match the layout, fails the data
+    /// checksum stored by <see cref="Save"/>, or holds a non-finite weight; the message names the file and each
+    /// tensor that is wrong.</exception>
     /// <exception cref="IOException">The file cannot be read.</exception>
-    public static void Load(string path, IReadOnlyList<ParameterTensor> layout, Span<float> parameters)
+    public static void Load(string path, IReadOnlyList<ParameterTensor> layout, Span<float> parameters, bool allowNonFinite = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         SafetensorsWriter.ValidateLayout(layout, parameters.Length, nameof(parameters));
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
-        LoadCore(stream, path, layout, parameters);
+        LoadCore(stream, path, layout, parameters, allowNonFinite);
     }
 
     /// <summary>
-    /// Like <see cref="Load(string, IReadOnlyList{ParameterTensor}, Span{float})"/>, reading from the current
+    /// Like <see cref="Load(string, IReadOnlyList{ParameterTensor}, Span{float}, bool)"/>, reading from the current
     /// position of <paramref name="stream"/> to its end. <paramref name="sourceName"/> names the data in error
     /// messages.
     /// </summary>
     /// <exception cref="ArgumentException">The layout does not describe <paramref name="parameters"/>.</exception>
     /// <exception cref="InvalidDataException">The data is malformed or does not match the layout.</exception>
-    public static void Load(Stream stream, string sourceName, IReadOnlyList<ParameterTensor> layout, Span<float> parameters)
+    public static void Load(Stream stream, string sourceName, IReadOnlyList<ParameterTensor> layout, Span<float> parameters, bool allowNonFinite = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
         SafetensorsWriter.ValidateLayout(layout, parameters.Length, nameof(parameters));
-        LoadCore(stream, sourceName, layout, parameters);
+        LoadCore(stream, sourceName, layout, parameters, allowNonFinite);
     }
 
     /// <summary>Reads every tensor and the metadata of the file at <paramref name="path"/>, whatever its dtypes.</summary>
@@ -113,6 +116,9 @@ public static class Safetensors
         ArgumentNullException.ThrowIfNull(sourceName);
         SafetensorsHeader header = SafetensorsReader.ReadHeader(stream, sourceName);
         byte[] data = SafetensorsReader.ReadData(stream, header, sourceName);
+        DataChecksum checksum = DataChecksum.Start();
+        checksum.Append(data);
+        SafetensorsReader.VerifyChecksum(header, checksum, sourceName);
         var tensors = new List<SafetensorsTensor>(header.Entries.Count);
         foreach (SafetensorsEntry entry in header.Entries)
         {
@@ -128,7 +134,7 @@ public static class Safetensors
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         SafetensorsWriter.ValidateLayout(layout, parameters.Length, nameof(parameters));
-        byte[] header = SafetensorsWriter.BuildHeader(layout, metadata);
+        byte[] header = SafetensorsWriter.BuildHeader(layout, metadata, SafetensorsWriter.Checksum(layout, parameters));
 
         string fullPath = Path.GetFullPath(path);
         if (Directory.Exists(fullPath))
@@ -137,10 +143,13 @@ public static class Safetensors
         }
 
         string directory = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException($"'{path}' does not name a file.", nameof(path));
-        string temporaryPath = Path.Combine(directory, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        // One predictable temporary name per target: a save that was killed leaves at most one, and the next
+        // save of the same file reuses it.
+        string temporaryPath = TemporaryPath(fullPath);
+        DeleteStaleTemporaryFiles(directory, Path.GetFileName(fullPath));
         try
         {
-            using (var file = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            using (var file = new FileStream(temporaryPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
             {
                 Stream target = wrapStream?.Invoke(file) ?? file;
                 SafetensorsWriter.Write(target, header, layout, parameters);
@@ -157,8 +166,35 @@ public static class Safetensors
         }
     }
 
+    /// <summary>The temporary file <see cref="Save"/> writes before it renames it over <paramref name="fullPath"/>.</summary>
+    internal static string TemporaryPath(string fullPath) =>
+        Path.Combine(Path.GetDirectoryName(fullPath)!, $".{Path.GetFileName(fullPath)}.netdsl-tmp");
+
+    /// <summary>Removes the randomly named temporary files that earlier versions left when a save was killed
+    /// (<c>.name.&lt;32 hex digits&gt;.tmp</c>); best effort.</summary>
+    private static void DeleteStaleTemporaryFiles(string directory, string fileName)
+    {
+        try
+        {
+            foreach (string stale in Directory.EnumerateFiles(directory, $".{fileName}.*.tmp"))
+            {
+                string middle = Path.GetFileName(stale)[(fileName.Length + 2)..^4];
+                if (middle.Length == 32 && middle.AsSpan().IndexOfAnyExcept("0123456789abcdef") < 0)
+                {
+                    TryDelete(stale);
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
     /// <summary>Validates the header against the layout, reads all the data, then copies it in.</summary>
-    private static void LoadCore(Stream stream, string sourceName, IReadOnlyList<ParameterTensor> layout, Span<float> parameters)
+    private static void LoadCore(Stream stream, string sourceName, IReadOnlyList<ParameterTensor> layout, Span<float> parameters, bool allowNonFinite)
     {
         SafetensorsHeader header = SafetensorsReader.ReadHeader(stream, sourceName);
 
@@ -215,6 +251,7 @@ public static class Safetensors
         // values: read them (in file order) into a staging buffer the size of the parameters (not a size taken
         // from the file), and copy them over only once everything has been read.
         float[] staging = new float[parameters.Length];
+        DataChecksum checksum = DataChecksum.Start();
         foreach (SafetensorsEntry entry in header.Entries)
         {
             Span<float> destination = expected[entry.Name].Slice(staging.AsSpan());
@@ -223,6 +260,7 @@ public static class Safetensors
                 int count = Math.Min(destination.Length, 1 << 20);
                 Span<float> piece = destination[..count];
                 SafetensorsReader.ReadTensorBytes(stream, MemoryMarshal.AsBytes(piece), entry, sourceName);
+                checksum.Append(MemoryMarshal.AsBytes(piece));
                 if (!BitConverter.IsLittleEndian)
                 {
                     Span<int> bits = MemoryMarshal.Cast<float, int>(piece);
@@ -234,6 +272,18 @@ public static class Safetensors
         }
 
         SafetensorsReader.EnsureAtEnd(stream, header, sourceName);
+        SafetensorsReader.VerifyChecksum(header, checksum, sourceName);
+        if (!allowNonFinite)
+        {
+            foreach (ParameterTensor tensor in layout)
+            {
+                int bad = Kernels.VectorOps.IndexOfNonFinite(tensor.Slice((ReadOnlySpan<float>)staging));
+                if (bad >= 0)
+                {
+                    throw new InvalidDataException($"The safetensors file '{sourceName}' holds {tensor.Slice((ReadOnlySpan<float>)staging)[bad]} at {tensor.Name}[{bad}]; weights must be finite numbers (load with allowNonFinite: true to accept them).");
+                }
+            }
+        }
 
         foreach (ParameterTensor tensor in layout)
         {

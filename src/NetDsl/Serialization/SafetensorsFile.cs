@@ -8,7 +8,7 @@ namespace NetDsl.Serialization;
 /// <summary>
 /// Everything a safetensors file holds, as returned by <see cref="Safetensors.Read(string)"/>: the tensors
 /// (any dtype) in data-offset order and the <c>__metadata__</c> strings. For tools; networks load their
-/// weights with <see cref="Safetensors.Load(string, IReadOnlyList{ParameterTensor}, Span{float})"/>.
+/// weights with <see cref="Safetensors.Load(string, IReadOnlyList{ParameterTensor}, Span{float}, bool)"/>.
 /// </summary>
 public sealed class SafetensorsFile
 {

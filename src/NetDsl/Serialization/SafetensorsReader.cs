@@ -109,6 +109,26 @@ internal static class SafetensorsReader
         }
     }
 
+    /// <summary>Compares the data's checksum with the one <see cref="Safetensors.Save"/> stored, if any.</summary>
+    /// <exception cref="InvalidDataException">The stored checksum is malformed or differs.</exception>
+    public static void VerifyChecksum(SafetensorsHeader header, DataChecksum computed, string sourceName)
+    {
+        if (!header.Metadata.TryGetValue(DataChecksum.MetadataKey, out string? stored))
+        {
+            return;
+        }
+
+        if (!DataChecksum.TryParse(stored, out uint expected))
+        {
+            throw Invalid(sourceName, $"the metadata '{DataChecksum.MetadataKey}' is '{stored}', not a CRC-32C of 8 hexadecimal digits");
+        }
+
+        if (expected != computed.Value)
+        {
+            throw Invalid(sourceName, $"the tensor data fails its checksum (CRC-32C {computed.Text}, but the file says {stored}): the file is corrupt");
+        }
+    }
+
     /// <summary>The exception for a malformed file: names the file and what is wrong with it.</summary>
     public static InvalidDataException Invalid(string sourceName, string problem, Exception? inner = null) =>
         new($"Invalid safetensors file '{sourceName}': {problem}.", inner);

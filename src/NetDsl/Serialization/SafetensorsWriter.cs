@@ -60,9 +60,60 @@ internal static class SafetensorsWriter
         }
     }
 
-    /// <summary>Builds the padded JSON header for <paramref name="layout"/> (already validated).</summary>
-    /// <exception cref="ArgumentException">A metadata value is null.</exception>
-    public static byte[] BuildHeader(IReadOnlyList<ParameterTensor> layout, IReadOnlyDictionary<string, string>? metadata)
+    /// <summary>The CRC-32C of the data section <see cref="Write"/> writes for these parameters.</summary>
+    public static DataChecksum Checksum(IReadOnlyList<ParameterTensor> layout, ReadOnlySpan<float> parameters)
+    {
+        DataChecksum checksum = DataChecksum.Start();
+        Span<byte> bytes = stackalloc byte[sizeof(float) * 256];
+        foreach (ParameterTensor tensor in layout)
+        {
+            ReadOnlySpan<float> values = tensor.Slice(parameters);
+            if (BitConverter.IsLittleEndian)
+            {
+                checksum.Append(MemoryMarshal.AsBytes(values));
+                continue;
+            }
+
+            while (!values.IsEmpty)
+            {
+                int count = Math.Min(values.Length, 256);
+                for (int i = 0; i < count; i++)
+                {
+                    BinaryPrimitives.WriteSingleLittleEndian(bytes[(i * sizeof(float))..], values[i]);
+                }
+
+                checksum.Append(bytes[..(count * sizeof(float))]);
+                values = values[count..];
+            }
+        }
+
+        return checksum;
+    }
+
+    /// <summary>Builds the padded JSON header for <paramref name="layout"/> (already validated), with the data's
+    /// checksum added to the metadata.</summary>
+    /// <exception cref="ArgumentException">A metadata value is null, or the metadata uses the checksum's key.</exception>
+    public static byte[] BuildHeader(IReadOnlyList<ParameterTensor> layout, IReadOnlyDictionary<string, string>? metadata, DataChecksum checksum)
+    {
+        if (metadata is not null && metadata.ContainsKey(DataChecksum.MetadataKey))
+        {
+            throw new ArgumentException($"The metadata key '{DataChecksum.MetadataKey}' is reserved: NetDsl stores the data's checksum there.", nameof(metadata));
+        }
+
+        var entries = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (metadata is not null)
+        {
+            foreach (KeyValuePair<string, string> entry in metadata)
+            {
+                entries[entry.Key] = entry.Value;
+            }
+        }
+
+        entries[DataChecksum.MetadataKey] = checksum.Text;
+        return BuildHeader(layout, entries);
+    }
+
+    private static byte[] BuildHeader(IReadOnlyList<ParameterTensor> layout, IReadOnlyDictionary<string, string> metadata)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))

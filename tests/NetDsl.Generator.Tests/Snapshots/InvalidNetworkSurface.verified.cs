@@ -107,8 +107,14 @@ partial class BrokenNet : global::NetDsl.INetwork
         throw NotBuilt();
     }
 
-    /// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error the parameters are unchanged.</summary>
+    /// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error (a malformed file, a failed checksum, a NaN or infinite weight) the parameters are unchanged.</summary>
     public void Load(string path)
+    {
+        throw NotBuilt();
+    }
+
+    /// <summary>Like <see cref="Load(string)"/>; with <paramref name="allowNonFinite"/>, NaN and infinite weights are accepted too.</summary>
+    public void Load(string path, bool allowNonFinite)
     {
         throw NotBuilt();
     }

@@ -169,11 +169,17 @@ partial class Models
             });
         }
 
-        /// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error the parameters are unchanged.</summary>
+        /// <summary>Loads parameters from a safetensors file with this network's tensor names and shapes; on any error (a malformed file, a failed checksum, a NaN or infinite weight) the parameters are unchanged.</summary>
         public void Load(string path)
         {
+            Load(path, allowNonFinite: false);
+        }
+
+        /// <summary>Like <see cref="Load(string)"/>; with <paramref name="allowNonFinite"/>, NaN and infinite weights are accepted too.</summary>
+        public void Load(string path, bool allowNonFinite)
+        {
             using global::NetDsl.NetworkGate.Scope scope = _engine.Gate.EnterExclusive("Load");
-            global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters.Span);
+            global::NetDsl.Serialization.Safetensors.Load(path, ParameterLayout, _parameters.Span, allowNonFinite);
         }
 
         global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
