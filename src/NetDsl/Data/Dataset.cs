@@ -131,15 +131,19 @@ public sealed class Dataset
     /// <c>(rows, cols, channels)</c>; every byte is divided by <c>255f</c>, so pixels lie in [0, 1]. Labels
     /// must be <c>[n]</c>.
     /// </summary>
+    /// <param name="imagesPath">The images file.</param>
+    /// <param name="labelsPath">The labels file.</param>
+    /// <param name="maxValues">The most values each file may declare (see <see cref="IdxReader.DefaultMaxValues"/>).</param>
     /// <exception cref="FileNotFoundException">A file does not exist.</exception>
-    /// <exception cref="InvalidDataException">A file is malformed, the images are not 3-D or 4-D, the labels
-    /// are not 1-D, a sample dimension is 0, or the counts of images and labels differ.</exception>
-    public static Dataset LoadIdx(string imagesPath, string labelsPath)
+    /// <exception cref="InvalidDataException">A file is malformed or larger than <paramref name="maxValues"/>, the
+    /// images are not 3-D or 4-D, the labels are not 1-D, a sample dimension is 0, or the counts of images and
+    /// labels differ.</exception>
+    public static Dataset LoadIdx(string imagesPath, string labelsPath, long maxValues = IdxReader.DefaultMaxValues)
     {
         ArgumentException.ThrowIfNullOrEmpty(imagesPath);
         ArgumentException.ThrowIfNullOrEmpty(labelsPath);
-        IdxData images = IdxReader.Read(imagesPath);
-        IdxData labels = IdxReader.Read(labelsPath);
+        IdxData images = IdxReader.Read(imagesPath, maxValues);
+        IdxData labels = IdxReader.Read(labelsPath, maxValues);
         if (images.Rank is not (3 or 4))
         {
             throw new InvalidDataException($"Cannot use IDX file '{imagesPath}' as images: expected 3 dimensions [count, rows, columns] or 4 [count, rows, columns, channels], found {images.Rank}: {IdxData.Format(images.Dimensions)}.");
@@ -170,10 +174,12 @@ public sealed class Dataset
     /// <c>train-labels-idx1-ubyte</c>, <c>t10k-images-idx3-ubyte</c> and <c>t10k-labels-idx1-ubyte</c>, each
     /// raw or with a <c>.gz</c> suffix (the raw file wins when both exist). See <see cref="LoadIdx"/>.
     /// </summary>
+    /// <param name="directory">The folder with the four files.</param>
+    /// <param name="maxValues">The most values each file may declare (see <see cref="IdxReader.DefaultMaxValues"/>).</param>
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     /// <exception cref="FileNotFoundException">One of the four files is missing.</exception>
-    /// <exception cref="InvalidDataException">A file is malformed or the files do not match.</exception>
-    public static (Dataset Train, Dataset Test) LoadMnist(string directory)
+    /// <exception cref="InvalidDataException">A file is malformed or too large, or the files do not match.</exception>
+    public static (Dataset Train, Dataset Test) LoadMnist(string directory, long maxValues = IdxReader.DefaultMaxValues)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         if (!Directory.Exists(directory))
@@ -181,8 +187,8 @@ public sealed class Dataset
             throw new DirectoryNotFoundException($"The MNIST directory '{directory}' does not exist.");
         }
 
-        Dataset train = LoadIdx(FindFile(directory, TrainImagesFileName), FindFile(directory, TrainLabelsFileName));
-        Dataset test = LoadIdx(FindFile(directory, TestImagesFileName), FindFile(directory, TestLabelsFileName));
+        Dataset train = LoadIdx(FindFile(directory, TrainImagesFileName), FindFile(directory, TrainLabelsFileName), maxValues);
+        Dataset test = LoadIdx(FindFile(directory, TestImagesFileName), FindFile(directory, TestLabelsFileName), maxValues);
         return (train, test);
     }
 

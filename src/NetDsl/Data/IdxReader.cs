@@ -37,14 +37,25 @@ public static class IdxReader
     /// <summary>How many trailing bytes of a stream are counted before the error reports "at least".</summary>
     private const int TrailingCountLimit = 1 << 20;
 
+    /// <summary>
+    /// The most values a file may declare unless the caller allows more: 268,435,456 (256 MiB of bytes, 1 GiB as
+    /// floats; the full MNIST training images are 47 million). A small gzip file can claim and decompress to far
+    /// more; the limit is checked on the header, before anything is decompressed into memory.
+    /// </summary>
+    public const long DefaultMaxValues = 1L << 28;
+
     /// <summary>Reads the IDX file at <paramref name="path"/>, gzip-compressed or raw.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="maxValues">The most values the file may declare (see <see cref="DefaultMaxValues"/>).</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="InvalidDataException">The file is not a well-formed unsigned-byte IDX file.</exception>
-    public static IdxData Read(string path)
+    /// <exception cref="InvalidDataException">The file is not a well-formed unsigned-byte IDX file, or declares
+    /// more than <paramref name="maxValues"/> values.</exception>
+    public static IdxData Read(string path, long maxValues = DefaultMaxValues)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxValues);
         using FileStream stream = File.OpenRead(path);
-        return Read(stream, path);
+        return Read(stream, path, maxValues);
     }
 
     /// <summary>
@@ -53,11 +64,14 @@ public static class IdxReader
     /// </summary>
     /// <param name="stream">The IDX data, from its current position.</param>
     /// <param name="sourceName">The file name or description used in error messages.</param>
-    /// <exception cref="InvalidDataException">The data is not a well-formed unsigned-byte IDX array.</exception>
-    public static IdxData Read(Stream stream, string sourceName)
+    /// <param name="maxValues">The most values the data may declare (see <see cref="DefaultMaxValues"/>).</param>
+    /// <exception cref="InvalidDataException">The data is not a well-formed unsigned-byte IDX array, or declares
+    /// more than <paramref name="maxValues"/> values.</exception>
+    public static IdxData Read(Stream stream, string sourceName, long maxValues = DefaultMaxValues)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxValues);
         if (!stream.CanRead)
         {
             throw new ArgumentException("The stream must be readable.", nameof(stream));
@@ -81,11 +95,11 @@ public static class IdxReader
 
         if (!isGzip)
         {
-            return ReadArray(new IdxInput(body, sourceName, isGzip: false, rawLength));
+            return ReadArray(new IdxInput(body, sourceName, isGzip: false, rawLength), maxValues);
         }
 
         using var gzip = new GZipStream(body, CompressionMode.Decompress, leaveOpen: true);
-        return ReadArray(new IdxInput(gzip, sourceName, isGzip: true, length: null));
+        return ReadArray(new IdxInput(gzip, sourceName, isGzip: true, length: null), maxValues);
     }
 
     /// <summary>
@@ -112,7 +126,7 @@ public static class IdxReader
         return product;
     }
 
-    private static IdxData ReadArray(IdxInput input)
+    private static IdxData ReadArray(IdxInput input, long maxValues)
     {
         Span<byte> magic = stackalloc byte[MagicLength];
         int found = input.Read(magic);
@@ -164,6 +178,11 @@ public static class IdxReader
         if (ElementCount(dimensions) is not long count)
         {
             throw input.Error($"bad dimensions: the product of {IdxData.Format(dimensions)} is too large; expected at most {Array.MaxLength} values (the largest array).");
+        }
+
+        if (count > maxValues)
+        {
+            throw input.Error($"the header declares {IdxData.Format(dimensions)}, {count:N0} values, more than the limit of {maxValues:N0}; nothing was decompressed. If the file is meant to be this large, raise the limit (the maxValues argument of IdxReader.Read, Dataset.LoadIdx or Dataset.LoadMnist).");
         }
 
         byte[] values = ReadValues(input, (int)count, headerLength, dimensions);

@@ -192,6 +192,53 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void MoreValuesThanTheLimitFailOnTheHeaderAndTheLimitCanBeRaised(bool gzip)
+    {
+        byte[] file = IdxTestFiles.Ubyte(new[] { 10, 11 }, IdxTestFiles.Sequence(110));
+        string message = AssertInvalid(file, gzip, maxValues: 109);
+        Assert.Contains("declares [10, 11], 110 values, more than the limit of 109", message);
+        Assert.Contains("raise the limit", message);
+
+        string path = _files.Write("ok-idx-ubyte", file, gzip);
+        Assert.Equal(IdxTestFiles.Sequence(110), IdxReader.Read(path, maxValues: 110).Values);
+    }
+
+    [Fact]
+    public void AGzipBombIsRefusedBeforeItIsDecompressed()
+    {
+        // 300 million zero bytes compress to about 300 KB; the old reader decompressed all of them, and
+        // Dataset.LoadMnist then made floats of them (1.2 GB). The default limit refuses the header.
+        var dimensions = new[] { 300_000, 1_000 };
+        long length = 300_000L * 1_000;
+        byte[] bomb;
+        using (var output = new MemoryStream())
+        {
+            using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.SmallestSize, leaveOpen: true))
+            {
+                gzip.Write(IdxTestFiles.Ubyte(dimensions, Array.Empty<byte>()));
+                var zeros = new byte[1 << 20];
+                for (long written = 0; written < length; written += zeros.Length)
+                {
+                    gzip.Write(zeros, 0, (int)Math.Min(zeros.Length, length - written));
+                }
+            }
+
+            bomb = output.ToArray();
+        }
+
+        string path = _files.Write("bomb-idx-ubyte.gz", bomb);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.Read(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Contains("more than the limit of 268,435,456", error.Message);
+        Assert.True(allocated < 4 << 20, $"allocated {allocated:N0} bytes");
+        Assert.True(bomb.Length < 1 << 20, $"the bomb is {bomb.Length:N0} bytes");
+    }
+
+    [Theory]
     [InlineData(false, 0)]
     [InlineData(false, 3)]
     [InlineData(true, 3)]
@@ -334,11 +381,11 @@ public sealed class IdxReaderTests : IDisposable
     }
 
     /// <summary>Writes the file, reads it, and returns the message after checking it names the file.</summary>
-    private string AssertInvalid(byte[] contents, bool gzip)
+    private string AssertInvalid(byte[] contents, bool gzip, long maxValues = long.MaxValue)
     {
         string path = _files.Write("bad-idx-ubyte", contents, gzip);
 
-        var error = Assert.Throws<InvalidDataException>(() => IdxReader.Read(path));
+        var error = Assert.Throws<InvalidDataException>(() => IdxReader.Read(path, maxValues));
 
         Assert.StartsWith($"Cannot read IDX file '{path}': ", error.Message);
         return error.Message;
