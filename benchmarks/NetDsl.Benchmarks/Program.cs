@@ -33,6 +33,21 @@ switch (command)
 
         return new ComparisonRunner(options).Run();
 
+    case "isa":
+        IsaOptions isa;
+        try
+        {
+            isa = ParseIsaOptions(rest);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(Usage.Text);
+            return 2;
+        }
+
+        return new IsaComparison(isa).Run();
+
     case "micro":
         // Without a selection BenchmarkDotNet would ask on the console; `micro` alone means every benchmark.
         bool selects = Array.Exists(rest, a => a is "--filter" or "-f" or "--list" or "--help" or "-h" or "--info");
@@ -71,6 +86,25 @@ static ComparisonOptions ParseComparisonOptions(string[] arguments)
     return options;
 }
 
+static IsaOptions ParseIsaOptions(string[] arguments)
+{
+    var options = new IsaOptions();
+    for (int i = 0; i < arguments.Length; i++)
+    {
+        string Value() => i + 1 < arguments.Length ? arguments[++i] : throw new ArgumentException($"{arguments[i]} needs a value.");
+        options = arguments[i] switch
+        {
+            "--rounds" => options with { Rounds = Positive(int.Parse(Value(), CultureInfo.InvariantCulture), "--rounds") },
+            "--block-ms" => options with { BlockSeconds = Positive(double.Parse(Value(), CultureInfo.InvariantCulture), "--block-ms") / 1000 },
+            "--warmup-s" => options with { WarmupSeconds = Positive(double.Parse(Value(), CultureInfo.InvariantCulture), "--warmup-s") },
+            "--skip-aot" => options with { SkipAot = true },
+            _ => throw new ArgumentException($"Unknown option '{arguments[i]}'."),
+        };
+    }
+
+    return options;
+}
+
 static T Positive<T>(T value, string name)
     where T : System.Numerics.INumber<T> =>
     value > T.Zero ? value : throw new ArgumentException($"{name} must be positive.");
@@ -90,6 +124,13 @@ internal static class Usage
             --python PATH      the python3 to run PyTorch with (default: /usr/bin/python3, then python3)
             --skip-pytorch     do not run PyTorch
             --skip-generator   do not time the generator
+          isa                the seed model on every instruction-set path (JIT with AVX-512, AVX2, AVX without FMA,
+                             SSE, scalar; NativeAOT default, x86-64-v3, native), each in its own worker process,
+                             timed round-robin; prints a Markdown table (needs clang for the NativeAOT builds)
+            --rounds N         timed rounds per figure (default 11)
+            --block-ms N       length of one timed block in milliseconds (default 200)
+            --warmup-s N       warm-up seconds per path and figure (default 1.5)
+            --skip-aot         only the JIT paths
           micro [args]       BenchmarkDotNet benchmarks per layer kind, whole network and generator; args go to
                              BenchmarkDotNet, e.g. --filter '*Conv2D*', --list flat, --job short
           help               this text

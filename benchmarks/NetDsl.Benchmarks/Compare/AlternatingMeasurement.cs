@@ -112,29 +112,38 @@ internal static class AlternatingMeasurement
     /// </summary>
     public static (IContender Fastest, double[] Medians) Fastest(IReadOnlyList<IContender> candidates, MeasurementSettings settings)
     {
-        var estimates = new double[candidates.Count];
+        double[] medians = RoundRobin(candidates, settings).Select(s => s.Median).ToArray();
+        int best = Array.IndexOf(medians, medians.Min());
+        return (candidates[best], medians);
+    }
+
+    /// <summary>
+    /// Times several contenders against each other: all warm up (in two alternating slices), then each round runs
+    /// one block of each, starting one later every round, so noise spreads over all of them alike.
+    /// </summary>
+    public static Samples[] RoundRobin(IReadOnlyList<IContender> contenders, MeasurementSettings settings)
+    {
+        var estimates = new double[contenders.Count];
         for (int slice = 0; slice < 2; slice++)
         {
-            for (int c = 0; c < candidates.Count; c++)
+            for (int c = 0; c < contenders.Count; c++)
             {
-                estimates[c] = WarmUp(candidates[c], settings.WarmupSeconds / 2);
+                estimates[c] = WarmUp(contenders[c], settings.WarmupSeconds / 2);
             }
         }
 
         int[] operations = estimates.Select(e => OperationsPerBlock(e, settings.BlockSeconds)).ToArray();
-        var times = candidates.Select(_ => new List<double>()).ToArray();
+        var times = contenders.Select(_ => new List<double>()).ToArray();
         for (int round = 0; round < settings.Rounds; round++)
         {
-            for (int k = 0; k < candidates.Count; k++)
+            for (int k = 0; k < contenders.Count; k++)
             {
-                int c = (round + k) % candidates.Count;
-                times[c].Add(Timed(candidates[c], operations[c]));
+                int c = (round + k) % contenders.Count;
+                times[c].Add(Timed(contenders[c], operations[c]));
             }
         }
 
-        double[] medians = candidates.Select((c, i) => new Samples(c.Name, times[i], operations[i]).Median).ToArray();
-        int best = Array.IndexOf(medians, medians.Min());
-        return (candidates[best], medians);
+        return contenders.Select((c, i) => new Samples(c.Name, times[i], operations[i])).ToArray();
     }
 
     /// <summary>Times one contender alone (no peer available) with the same warm-up and rounds.</summary>
