@@ -1,21 +1,25 @@
 using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 using NetDsl.Generator.Diagnostics;
-using NetDsl.Generator.Emit;
 using NetDsl.Generator.Model;
 using NetDsl.Generator.Parsing;
-using NetDsl.Generator.Shapes;
 
 namespace NetDsl.Generator;
 
 /// <summary>
 /// The pipeline, and nothing else: classes with <c>[Network]</c> (layer attributes or inline text) and
-/// <c>.netdsl</c> files are read into a value-equatable <see cref="NetworkSpec"/> (front end), checked into a
-/// <see cref="NetworkModel"/> (shapes), and emitted as one <c>*.g.cs</c> each. Each stage caches on the
-/// previous stage's value. Diagnostics are reported by the analyzers (NetDsl.Analyzers), not here.
+/// <c>.netdsl</c> files are read into a value-equatable <see cref="NetworkSpec"/> (front ends), checked and
+/// planned (<see cref="NetworkCompiler"/>), and printed, one <c>*.g.cs</c> each; each stage caches on the
+/// previous stage's value. The last step gives every file a name that no other network's shares, whatever the
+/// case or escaping of the names. The NDSL diagnostics are reported by <see cref="NetworkDiagnosticsAnalyzer"/>,
+/// which runs the same stages as the user types; the generator reports only a failure of its own printing.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NetworkGenerator : IIncrementalGenerator
@@ -25,37 +29,88 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     {
         public const string Spec = "NetDsl.Spec";
         public const string Model = "NetDsl.Model";
+        public const string Source = "NetDsl.Source";
         public const string FileSpec = "NetDsl.FileSpec";
         public const string FileModel = "NetDsl.FileModel";
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        IncrementalValuesProvider<NetworkSpec> specs = context.SyntaxProvider
+        IncrementalValuesProvider<GeneratedNetwork> classes = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeNetworkReader.NetworkAttributeName,
-                static (node, _) => node is ClassDeclarationSyntax,
+                static (node, _) => node is TypeDeclarationSyntax,
                 static (context, cancellationToken) => ReadSafely(context, cancellationToken))
             .Where(static spec => spec is not null)
             .Select(static (spec, _) => spec!)
-            .WithTrackingName(Steps.Spec);
+            .WithTrackingName(Steps.Spec)
+            .Select(static (spec, _) => NetworkCompiler.Check(spec))
+            .WithTrackingName(Steps.Model)
+            .Select(static (network, _) => NetworkCompiler.Generate(network))
+            .WithTrackingName(Steps.Source);
 
-        IncrementalValuesProvider<NetworkModel> models = specs
-            .Select(static (spec, _) => CheckSafely(spec))
-            .WithTrackingName(Steps.Model);
-
-        // .netdsl files: one network each; the same checker and emitter.
-        IncrementalValuesProvider<NetworkModel> fileModels = context.AdditionalTextsProvider
+        // .netdsl files: one network each; the same stages.
+        IncrementalValuesProvider<GeneratedNetwork> files = context.AdditionalTextsProvider
             .Where(static file => NetDslFileReader.IsNetworkFile(file))
             .Select(static (file, cancellationToken) => ReadFileSafely(file, cancellationToken))
             .WithTrackingName(Steps.FileSpec)
             .Collect()
             .SelectMany(static (all, cancellationToken) => NetDslFileReader.RejectDuplicates(all, cancellationToken))
-            .Select(static (spec, _) => CheckSafely(spec))
-            .WithTrackingName(Steps.FileModel);
+            .Select(static (spec, _) => NetworkCompiler.Check(spec))
+            .WithTrackingName(Steps.FileModel)
+            .Select(static (network, _) => NetworkCompiler.Generate(network));
 
-        context.RegisterSourceOutput(models, static (context, model) => Emit(context, model));
-        context.RegisterSourceOutput(fileModels, static (context, model) => Emit(context, model));
+        context.RegisterSourceOutput(classes.Collect().Combine(files.Collect()), static (context, all) => AddSources(context, all.Left.AddRange(all.Right)));
+    }
+
+    /// <summary>Adds every network's file. Names that would clash, ignoring case as file systems and Roslyn do,
+    /// get a suffix from a hash of the network's exact name.</summary>
+    private static void AddSources(SourceProductionContext context, ImmutableArray<GeneratedNetwork> networks)
+    {
+        var clashing = new HashSet<string>(
+            networks.Where(n => n.Source is not null)
+                .GroupBy(n => n.Target.PreferredHintName, StringComparer.OrdinalIgnoreCase)
+                .Where(g => g.Select(n => n.Target.Identity).Distinct(StringComparer.Ordinal).Count() > 1)
+                .Select(g => g.Key),
+            StringComparer.OrdinalIgnoreCase);
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (GeneratedNetwork network in networks)
+        {
+            if (network.Error is { } error)
+            {
+                context.ReportDiagnostic(error.ToDiagnostic());
+            }
+
+            if (network.Source is null)
+            {
+                continue;
+            }
+
+            string hint = network.Target.PreferredHintName;
+            if (clashing.Contains(hint))
+            {
+                hint = hint.Substring(0, hint.Length - ".g.cs".Length) + "." + StableHash(network.Target.Identity) + ".g.cs";
+            }
+
+            if (!used.Add(hint))
+            {
+                continue; // the same class twice (it cannot be generated twice anyway; the compiler reports it)
+            }
+
+            context.AddSource(hint, SourceText.From(network.Source, System.Text.Encoding.UTF8));
+        }
+    }
+
+    /// <summary>FNV-1a of the text, 8 hex digits: the same on every machine and run.</summary>
+    private static string StableHash(string text)
+    {
+        uint hash = 2166136261;
+        foreach (char c in text)
+        {
+            hash = unchecked((hash ^ c) * 16777619);
+        }
+
+        return hash.ToString("x8", CultureInfo.InvariantCulture);
     }
 
     private static NetworkSpec? ReadSafely(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
@@ -68,7 +123,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         {
             string name = context.TargetSymbol.Name;
             var target = new TypeTarget(null, EquatableArray<string>.Empty, name, string.Empty);
-            DiagnosticInfo diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.From(context.TargetNode), name, Describe(exception));
+            DiagnosticInfo diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, LocationInfo.From(context.TargetNode), name, NetworkCompiler.Describe(exception));
             return new NetworkSpec(target, null, EquatableArray<LayerSpec>.Empty, new[] { diagnostic }.ToEquatableArray(), SpecStatus.NotEmittable);
         }
     }
@@ -83,47 +138,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         {
             string name = System.IO.Path.GetFileNameWithoutExtension(file.Path);
             var target = new TypeTarget(null, EquatableArray<string>.Empty, name, "public", TargetOrigin.File);
-            DiagnosticInfo diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, new LocationInfo(file.Path, default, default), name, Describe(exception));
+            DiagnosticInfo diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, new LocationInfo(file.Path, default, default), name, NetworkCompiler.Describe(exception));
             return new NetworkSpec(target, null, EquatableArray<LayerSpec>.Empty, new[] { diagnostic }.ToEquatableArray(), SpecStatus.NotEmittable);
         }
     }
-
-    private static NetworkModel CheckSafely(NetworkSpec spec)
-    {
-        try
-        {
-            return ShapeChecker.Check(spec);
-        }
-        catch (Exception exception)
-        {
-            DiagnosticInfo diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, spec.Location, spec.Target.Name, Describe(exception));
-            return new NetworkModel(spec.Target, default, EquatableArray<LayerPlan>.Empty, 0, ModelStatus.SurfaceOnly, new[] { diagnostic }.ToEquatableArray());
-        }
-    }
-
-    /// <summary>Writes the network's source. Diagnostics are not reported here: the NetDsl analyzers run the
-    /// same front end and checker and report them (live in the IDE, once). Only a failure of the emitter itself,
-    /// which the analyzers cannot see, is reported by the generator.</summary>
-    private static void Emit(SourceProductionContext context, NetworkModel model)
-    {
-        if (model.Status == ModelStatus.None)
-        {
-            return;
-        }
-
-        string source;
-        try
-        {
-            source = NetworkEmitter.Emit(model);
-        }
-        catch (Exception exception)
-        {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, Location.None, model.Target.Name, Describe(exception)));
-            source = NetworkEmitter.Emit(model with { Status = ModelStatus.SurfaceOnly, Layers = EquatableArray<LayerPlan>.Empty });
-        }
-
-        context.AddSource(model.Target.HintName, SourceText.From(source, System.Text.Encoding.UTF8));
-    }
-
-    private static string Describe(Exception exception) => exception.GetType().Name + ": " + exception.Message;
 }

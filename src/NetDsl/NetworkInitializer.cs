@@ -6,6 +6,9 @@ namespace NetDsl;
 /// <summary>Fills a parameter buffer the way Keras initialises a new model.</summary>
 public static class NetworkInitializer
 {
+    /// <summary>A seed for a network created without one (the generated parameterless constructors).</summary>
+    public static int NewSeed() => Random.Shared.Next();
+
     /// <summary>
     /// Fills every tensor of <paramref name="layout"/> inside <paramref name="parameters"/> with its
     /// initializer, drawing from one <see cref="DeterministicRandom"/> seeded with <paramref name="seed"/>

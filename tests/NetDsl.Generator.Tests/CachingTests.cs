@@ -1,8 +1,11 @@
+extern alias Generator;
+
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using NetDsl.Generator.Tests.Infrastructure;
+using Generator::NetDsl.Generator;
 
 namespace NetDsl.Generator.Tests;
 
@@ -133,7 +136,7 @@ public sealed class CachingTests
         GeneratorRunResult run = driver.GetRunResult().Results.Single();
         var reasons = run.TrackedSteps[NetworkGenerator.Steps.FileModel]
             .SelectMany(step => step.Outputs)
-            .Select(o => (((NetDsl.Generator.Shapes.NetworkModel)o.Value).Target.Name, o.Reason))
+            .Select(o => (((Generator::NetDsl.Generator.CheckedNetwork)o.Value).Model.Target.Name, o.Reason))
             .ToList();
         Assert.Contains(("A", IncrementalStepRunReason.Cached), reasons);
         Assert.Contains(("B", IncrementalStepRunReason.Modified), reasons);
@@ -159,7 +162,7 @@ public sealed class CachingTests
         GeneratorRunResult run = driver.GetRunResult().Results.Single();
         var reasons = run.TrackedSteps[NetworkGenerator.Steps.Model]
             .SelectMany(step => step.Outputs)
-            .Select(o => (((NetDsl.Generator.Shapes.NetworkModel)o.Value).Target.Name, o.Reason))
+            .Select(o => (((Generator::NetDsl.Generator.CheckedNetwork)o.Value).Model.Target.Name, o.Reason))
             .ToList();
         Assert.Contains(("MnistNet", IncrementalStepRunReason.Cached), reasons);
         Assert.Contains(("Inline", IncrementalStepRunReason.Modified), reasons);

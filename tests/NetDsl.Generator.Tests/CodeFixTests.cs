@@ -1,7 +1,10 @@
+extern alias Generator;
+
 using System.Threading.Tasks;
 using NetDsl.Analyzers;
 using NetDsl.CodeFixes;
 using NetDsl.Generator.Tests.Infrastructure;
+using Generator::NetDsl.Generator;
 
 namespace NetDsl.Generator.Tests;
 

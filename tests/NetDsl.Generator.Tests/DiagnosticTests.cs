@@ -126,13 +126,13 @@ public sealed class DiagnosticTests
             [Activation({|NDSL0012:(Activation)(-1)|})]
             partial class Net;
             """),
-        Case("NDSL0013", "Input 100000x100000x3 would need 30,000,000,000 values, more than the 2,147,483,647 NetDsl supports", """
+        Case("NDSL0013", "Input 100000x100000x3 would need 30,000,000,000 values, more than the 2,147,483,575 NetDsl supports", """
             [Network]
             [{|NDSL0013:Input(100000, 100000, 3)|}]
             [Flatten]
             partial class Net;
             """),
-        Case("NDSL0013", "Dense 'dense' would need 1,683,627,179,248 parameters, more than the 2,147,483,647 NetDsl supports", """
+        Case("NDSL0013", "Dense 'dense' would need 1,683,627,179,248 parameters, more than the 2,147,483,575 NetDsl supports", """
             [Network]
             [Input(784)]
             [{|NDSL0013:Dense(2147483647)|}]

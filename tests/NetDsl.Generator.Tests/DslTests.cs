@@ -102,7 +102,7 @@ public sealed class DslTests
             """;
         string generated = GeneratorHarness.Run(original).SingleSource;
         string architecture = string.Join("\n", generated.Split('\n')
-            .SkipWhile(line => !line.Contains("public static string Architecture"))
+            .SkipWhile(line => !line.Contains("public const string ArchitectureText"))
             .Skip(1)
             .TakeWhile(line => line.TrimStart().StartsWith('"'))
             .Select(line => line.Trim().TrimEnd('+', ';', ' ').Trim('"').Replace("\\n", string.Empty)));
@@ -114,7 +114,7 @@ public sealed class DslTests
 
     public static IEnumerable<object[]> InlineErrors() => new[]
     {
-        Case("NDSL0020", "Unknown layer 'conv'; expected input, conv2d, maxpool, avgpool, globalavgpool, globalmaxpool, flatten, dense or activation", """"
+        Case("NDSL0020", "Unknown layer 'conv'; expected input, conv2d, maxpool, avgpool, globalavgpool, globalmaxpool, flatten, dense, activation, leakyrelu, batchnorm, dropout or spatialdropout2d", """"
             [Network("""
                 input 28x28x1
                 {|NDSL0020:conv|} 32 3x3
@@ -123,14 +123,14 @@ public sealed class DslTests
         Case("NDSL0021", "'3y3' is not a kernel size; write 3x3 or 3", """
             [Network("input 28x28x1\nconv2d 32 {|NDSL0021:3y3|} relu")]
             """),
-        Case("NDSL0021", "unknown setting 'padd' for conv2d; expected stride N or stride HxW, same or valid, an activation (relu, sigmoid, tanh, softmax or linear), nobias", """
+        Case("NDSL0021", "unknown setting 'padd' for conv2d; expected stride N or stride HxW, valid or same, an activation (relu, sigmoid, tanh, softmax, leakyrelu, elu, selu, gelu, swish, relu6, softplus, softsign, hardsigmoid or linear), nobias", """
             [Network(@"input 28x28x1
             conv2d 32 3x3 {|NDSL0021:padd|}")]
             """),
-        Case("NDSL0021", "'99999999999' is too large", """
+        Case("NDSL0021", "'99999999999' is too large: at most 2147483647", """
             [Network("input 28x28x1\ndense {|NDSL0021:99999999999|}")]
             """),
-        Case("NDSL0021", "dense already has a activation setting", """
+        Case("NDSL0021", "dense already has an activation", """
             [Network("input 784\ndense 10 relu {|NDSL0021:softmax|}")]
             """),
         Case("NDSL0021", "'network' lines belong in .netdsl files; in [Network(\"...\")] the class is the network", """

@@ -16,7 +16,7 @@ public sealed class AllocationTests
     public void TrainingStepsAndPredictionsAllocateNothingOnAnyThread(int threads)
     {
         var net = new MnistNet(seed: 1) { MaxDegreeOfParallelism = threads };
-        var engine = (IBatchEngineDiagnostics)typeof(MnistNet).GetField("_engine", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(net)!;
+        var engine = (IBatchEngineDiagnostics)typeof(MnistNet).GetField("_netDsl", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(net)!;
         const int batch = 16;
         float[] inputs = TestData.Uniform(batch * MnistNet.InputLength, 1, 0f, 1f);
         var labels = new int[batch];

@@ -72,7 +72,7 @@ public sealed class ConcurrencyTests
     public void SteadyStateConcurrentPredictionsReuseTheirWorkspaces()
     {
         var net = new MnistNet(seed: 4);
-        var engine = (IBatchEngineDiagnostics)typeof(MnistNet).GetField("_engine", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(net)!;
+        var engine = (IBatchEngineDiagnostics)typeof(MnistNet).GetField("_netDsl", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(net)!;
         float[] inputs = TestData.Uniform(Samples * MnistNet.InputLength, 2, 0f, 1f);
         RunOnThreads(Threads, (thread, iteration) => Predict(net, inputs, iteration % Samples));
         int created = engine.WorkspacesCreated;

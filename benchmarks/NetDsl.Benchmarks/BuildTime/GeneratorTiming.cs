@@ -1,3 +1,5 @@
+extern alias Generator;
+
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -5,7 +7,7 @@ using System.IO;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using NetDsl.Generator;
+using Generator::NetDsl.Generator;
 
 namespace NetDsl.Benchmarks.BuildTime;
 

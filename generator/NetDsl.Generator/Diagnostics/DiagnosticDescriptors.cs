@@ -85,6 +85,21 @@ internal static class DiagnosticDescriptors
         "NetDsl generator error",
         "NetDsl could not generate '{0}': {1}; please report this with the network that caused it");
 
+    public static readonly DiagnosticDescriptor ValueOutOfRange = Error(
+        "NDSL0016",
+        "Setting out of range",
+        "The {0} of {1} must be {2}, but is {3}");
+
+    public static readonly DiagnosticDescriptor UnknownSetting = Error(
+        "NDSL0017",
+        "Unknown setting",
+        "{0} has no setting '{1}'");
+
+    public static readonly DiagnosticDescriptor UnknownLayerAttribute = Error(
+        "NDSL0018",
+        "Unknown layer",
+        "'{0}' is not a layer NetDsl knows");
+
     public static readonly DiagnosticDescriptor DslUnknownLayer = Error(
         "NDSL0020",
         "Unknown layer",
@@ -109,6 +124,41 @@ internal static class DiagnosticDescriptors
         "NDSL0024",
         "Network defined twice",
         "The network '{0}' is already defined in '{1}'");
+
+    public static readonly DiagnosticDescriptor NetworkNotAClass = Error(
+        "NDSL0025",
+        "Network must be a class",
+        "'{0}' is a {1}; a network is a partial class");
+
+    public static readonly DiagnosticDescriptor NetworkFileLocal = Error(
+        "NDSL0026",
+        "Network class cannot be file-local",
+        "The network class '{0}' cannot be a file class: NetDsl generates its members in another file");
+
+    public static readonly DiagnosticDescriptor LayersWithoutNetwork = Error(
+        "NDSL0027",
+        "Layer attributes without [Network]",
+        "'{0}' has layer attributes but no [Network]; add [Network] to make it a network");
+
+    public static readonly DiagnosticDescriptor GeneratedMemberCollision = Error(
+        "NDSL0028",
+        "Member collides with a generated one",
+        "'{0}' declares {1}, which NetDsl generates for every network; {2}");
+
+    public static readonly DiagnosticDescriptor NetworkPrimaryConstructor = Error(
+        "NDSL0029",
+        "Network class cannot have a primary constructor",
+        "The network class '{0}' cannot have a primary constructor: NetDsl generates its constructors; declare a constructor that chains to this(seed) instead");
+
+    public static readonly DiagnosticDescriptor NetworkAbstract = Error(
+        "NDSL0030",
+        "Network class cannot be abstract",
+        "The network class '{0}' cannot be abstract: a network is created with its constructors");
+
+    public static readonly DiagnosticDescriptor NetworkBaseWithoutConstructor = Error(
+        "NDSL0031",
+        "Base class without a parameterless constructor",
+        "The network class '{0}' derives from '{1}', which has no accessible parameterless constructor for the generated constructors to call");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);

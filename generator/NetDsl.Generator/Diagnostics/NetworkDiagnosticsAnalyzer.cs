@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Reflection;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -9,41 +10,25 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Model;
 using NetDsl.Generator.Parsing;
-using NetDsl.Generator.Shapes;
 
 namespace NetDsl.Generator;
 
 /// <summary>
-/// Reports every NDSL diagnostic of every network: declaration errors, text (DSL) errors and shape errors,
-/// for classes with <c>[Network]</c> and for <c>.netdsl</c> files. Analyzers run as the user types (source
-/// generators may only run on save or build in the IDE), so this is where the squiggles come from; the
-/// generator runs the same front end and checker to produce code, and reports nothing itself. It ships in
-/// the generator's assembly, so referencing the generator is all it takes to get the errors.
+/// Reports every NDSL diagnostic of every network: declaration errors, text (DSL) errors, shape errors and size
+/// errors, for classes with <c>[Network]</c> and for <c>.netdsl</c> files, and layer attributes on a class without
+/// <c>[Network]</c>. Analyzers run as the user types (source generators may only run on save or build in the IDE),
+/// so this is where the squiggles come from; it runs the same front ends, checker and planner as the generator
+/// (<see cref="NetworkCompiler"/>). It ships in the generator's assembly, so referencing the generator is all it
+/// takes to get the errors.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class NetworkDiagnosticsAnalyzer : DiagnosticAnalyzer
 {
-    private static readonly ImmutableArray<DiagnosticDescriptor> Descriptors = ImmutableArray.Create(
-        DiagnosticDescriptors.NetworkNotPartial,
-        DiagnosticDescriptors.NetworkGeneric,
-        DiagnosticDescriptors.ContainingTypeNotPartial,
-        DiagnosticDescriptors.LayersSplitAcrossDeclarations,
-        DiagnosticDescriptors.MissingInput,
-        DiagnosticDescriptors.DuplicateInput,
-        DiagnosticDescriptors.InputNotFirst,
-        DiagnosticDescriptors.NonPositiveValue,
-        DiagnosticDescriptors.WindowLargerThanInput,
-        DiagnosticDescriptors.DenseNeedsVector,
-        DiagnosticDescriptors.SpatialLayerNeedsFeatureMap,
-        DiagnosticDescriptors.InvalidEnumValue,
-        DiagnosticDescriptors.NetworkTooLarge,
-        DiagnosticDescriptors.NetworkStatic,
-        DiagnosticDescriptors.InternalError,
-        DiagnosticDescriptors.DslUnknownLayer,
-        DiagnosticDescriptors.DslSyntax,
-        DiagnosticDescriptors.DslMissingNetworkName,
-        DiagnosticDescriptors.DslAndLayerAttributes,
-        DiagnosticDescriptors.DuplicateNetworkFile);
+    private static readonly ImmutableArray<DiagnosticDescriptor> Descriptors = typeof(DiagnosticDescriptors)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Select(f => f.GetValue(null))
+        .OfType<DiagnosticDescriptor>()
+        .ToImmutableArray();
 
     /// <inheritdoc/>
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => Descriptors;
@@ -76,35 +61,49 @@ public sealed class NetworkDiagnosticsAnalyzer : DiagnosticAnalyzer
 
     private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol networkAttribute)
     {
-        if (context.Symbol is not INamedTypeSymbol type || !type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, networkAttribute)))
+        if (context.Symbol is not INamedTypeSymbol type)
         {
             return;
         }
 
+        ImmutableArray<AttributeData> attributes = type.GetAttributes();
+        if (!attributes.Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, networkAttribute)))
+        {
+            // Layer attributes without [Network] would silently do nothing.
+            AttributeData? layer = attributes.FirstOrDefault(a => AttributeNetworkReader.IsLayerAttribute(a.AttributeClass));
+            if (layer?.ApplicationSyntaxReference is { } reference)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.LayersWithoutNetwork, reference.GetSyntax(context.CancellationToken).GetLocation(), type.Name));
+            }
+
+            return;
+        }
+
         // The declaration that owns the network: the first one carrying [Network].
-        ClassDeclarationSyntax? declaration = type.DeclaringSyntaxReferences
+        TypeDeclarationSyntax? declaration = type.DeclaringSyntaxReferences
             .Select(r => r.GetSyntax(context.CancellationToken))
-            .OfType<ClassDeclarationSyntax>()
+            .OfType<TypeDeclarationSyntax>()
             .FirstOrDefault(d => AttributeNetworkReader.IsOwningDeclaration(type, d, context.CancellationToken));
         if (declaration is null)
         {
             return;
         }
 
-        NetworkModel model;
+        IEnumerable<DiagnosticInfo> diagnostics;
         try
         {
-            model = ShapeChecker.Check(AttributeNetworkReader.Read(type, declaration, context.CancellationToken));
+            diagnostics = NetworkCompiler.Check(AttributeNetworkReader.Read(type, declaration, context.CancellationToken)).Model.Diagnostics;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, declaration.Identifier.GetLocation(), type.Name, exception.GetType().Name + ": " + exception.Message));
+            context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, declaration.Identifier.GetLocation(), type.Name, NetworkCompiler.Describe(exception)));
             return;
         }
 
-        foreach (DiagnosticInfo diagnostic in model.Diagnostics)
+        foreach (DiagnosticInfo diagnostic in diagnostics)
         {
-            context.ReportDiagnostic(Diagnostic.Create(diagnostic.Descriptor, SourceLocation(context.Compilation, diagnostic.Location), diagnostic.Arguments.Cast<object>().ToArray()));
+            Location location = diagnostic.Location is null ? declaration.Identifier.GetLocation() : SourceLocation(context.Compilation, diagnostic.Location);
+            context.ReportDiagnostic(Diagnostic.Create(diagnostic.Descriptor, location, diagnostic.Arguments.Cast<object>().ToArray()));
         }
     }
 
@@ -112,12 +111,12 @@ public sealed class NetworkDiagnosticsAnalyzer : DiagnosticAnalyzer
     {
         foreach (NetworkSpec spec in specs)
         {
-            NetworkModel model = ShapeChecker.Check(spec);
-            foreach (DiagnosticInfo diagnostic in model.Diagnostics)
+            foreach (DiagnosticInfo diagnostic in NetworkCompiler.Check(spec).Model.Diagnostics)
             {
-                if (diagnostic.Location is { } location && string.Equals(location.FilePath, context.AdditionalFile.Path, StringComparison.Ordinal))
+                LocationInfo? location = diagnostic.Location ?? spec.Location;
+                if (location is not null && string.Equals(location.FilePath, context.AdditionalFile.Path, StringComparison.Ordinal))
                 {
-                    context.ReportDiagnostic(diagnostic.ToDiagnostic());
+                    context.ReportDiagnostic((diagnostic with { Location = location }).ToDiagnostic());
                 }
             }
         }

@@ -2,29 +2,30 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
+using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
-using NetDsl.Generator.Shapes;
 
 namespace NetDsl.Generator.Emit;
 
 /// <summary>
 /// Keras's <c>model.summary()</c> for a Sequential model, column for column (positions 29/55/65 of a
-/// 65-character line). Unlike Keras, a layer name too long for the first column widens the table instead
-/// of being cut off.
+/// 65-character line), with Keras's split of trainable and non-trainable parameters. Unlike Keras, a layer name
+/// too long for the first column widens the table instead of being cut off.
 /// </summary>
 internal static class SummaryWriter
 {
-    public static string Write(string modelName, EquatableArray<LayerPlan> layers, int parameterCount)
+    public static string Write(string modelName, EquatableArray<LayerModel> layers)
     {
         var rows = new List<string[]>();
-        foreach (LayerPlan layer in layers)
+        long total = 0, trainable = 0;
+        foreach (LayerModel layer in layers)
         {
-            rows.Add(new[]
+            rows.Add(new[] { $"{layer.Name} ({layer.Kind})", layer.Output.ToKerasString(), layer.ParameterCount.ToString(CultureInfo.InvariantCulture) });
+            foreach (ParameterModel parameter in layer.Parameters)
             {
-                $"{layer.Name} ({layer.Kind.KerasClassName()})",
-                layer.Output.ToKerasString(),
-                layer.ParameterCount.ToString(CultureInfo.InvariantCulture),
-            });
+                total += parameter.Length;
+                trainable += parameter.Trainable ? parameter.Length : 0;
+            }
         }
 
         int first = 29;
@@ -53,13 +54,14 @@ internal static class SummaryWriter
             text.Append('=', lineLength).Append('\n');
         }
 
-        string total = parameterCount.ToString("N0", CultureInfo.InvariantCulture);
-        text.Append("Total params: ").Append(total).Append('\n');
-        text.Append("Trainable params: ").Append(total).Append('\n');
-        text.Append("Non-trainable params: 0\n");
+        text.Append("Total params: ").Append(Format(total)).Append('\n');
+        text.Append("Trainable params: ").Append(Format(trainable)).Append('\n');
+        text.Append("Non-trainable params: ").Append(Format(total - trainable)).Append('\n');
         text.Append('_', lineLength);
         return text.ToString();
     }
+
+    private static string Format(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>Keras's <c>print_row</c>: each field cut and padded to its column's end.</summary>
     private static string Row(string[] fields, int[] positions)

@@ -1,42 +1,34 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Emit;
+using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Parsing;
 
 /// <summary>
 /// Front end for attribute-defined networks: reads the class that carries <c>[Network]</c> and its layer
-/// attributes (in source order) into a <see cref="NetworkSpec"/>. Only plain values leave this class.
+/// attributes (in source order) into a <see cref="NetworkSpec"/>, each attribute's arguments through its layer
+/// definition's <see cref="ArgumentSchema"/>. Also checks that the class can take the generated members. Only
+/// plain values leave this class.
 /// </summary>
 internal static class AttributeNetworkReader
 {
-    public const string NetworkAttributeName = "NetDsl.NetworkAttribute";
+    public const string NetworkAttributeName = "NetDsl." + nameof(NetworkAttribute);
 
-    private static readonly Dictionary<string, LayerKind> LayerAttributes = new()
-    {
-        ["InputAttribute"] = LayerKind.Input,
-        ["Conv2DAttribute"] = LayerKind.Conv2D,
-        ["MaxPooling2DAttribute"] = LayerKind.MaxPooling2D,
-        ["AveragePooling2DAttribute"] = LayerKind.AveragePooling2D,
-        ["GlobalAveragePooling2DAttribute"] = LayerKind.GlobalAveragePooling2D,
-        ["GlobalMaxPooling2DAttribute"] = LayerKind.GlobalMaxPooling2D,
-        ["FlattenAttribute"] = LayerKind.Flatten,
-        ["DenseAttribute"] = LayerKind.Dense,
-        ["ActivationAttribute"] = LayerKind.Activation,
-    };
+    private const string LayerAttributeName = "NetDsl." + nameof(LayerAttribute);
 
     /// <summary>Reads one network for the generator. Returns null when another declaration of the same class
     /// is the one that owns the network (so each class is generated once).</summary>
     public static NetworkSpec? Read(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not ClassDeclarationSyntax declaration)
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax declaration)
         {
             return null;
         }
@@ -46,14 +38,14 @@ internal static class AttributeNetworkReader
 
     /// <summary>Reads the network declared by <paramref name="declaration"/> (which must carry [Network]):
     /// from its layer attributes, or from the text given to [Network("...")].</summary>
-    public static NetworkSpec Read(INamedTypeSymbol type, ClassDeclarationSyntax declaration, CancellationToken cancellationToken)
+    public static NetworkSpec Read(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
     {
         AttributeSyntax? networkSyntax = declaration.AttributeLists.SelectMany(list => list.Attributes)
-            .FirstOrDefault(a => FindAttributeData(type, a, cancellationToken)?.AttributeClass?.ToDisplayString() == NetworkAttributeName);
-        AttributeData? networkAttribute = networkSyntax is null ? null : FindAttributeData(type, networkSyntax, cancellationToken);
+            .FirstOrDefault(a => FindAttributeData(type, a)?.AttributeClass?.ToDisplayString() == NetworkAttributeName);
+        AttributeData? networkAttribute = networkSyntax is null ? null : FindAttributeData(type, networkSyntax);
         LocationInfo? networkLocation = LocationInfo.From(networkSyntax);
         var diagnostics = new List<DiagnosticInfo>();
-        TypeTarget target = ReadTarget(type, declaration, diagnostics);
+        TypeTarget target = ReadTarget(type, declaration, diagnostics, cancellationToken);
         if (diagnostics.Count > 0)
         {
             return new NetworkSpec(target, networkLocation, EquatableArray<LayerSpec>.Empty, diagnostics.ToEquatableArray(), SpecStatus.NotEmittable);
@@ -67,7 +59,21 @@ internal static class AttributeNetworkReader
         return ReadAttributes(type, declaration, target, networkLocation, cancellationToken);
     }
 
-    private static NetworkSpec ReadAttributes(INamedTypeSymbol type, ClassDeclarationSyntax declaration, TypeTarget target, LocationInfo? networkLocation, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="attributeClass"/> is one of NetDsl's layer attributes.</summary>
+    public static bool IsLayerAttribute(INamedTypeSymbol? attributeClass)
+    {
+        for (INamedTypeSymbol? t = attributeClass; t is not null; t = t.BaseType)
+        {
+            if (t.ToDisplayString() == LayerAttributeName)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static NetworkSpec ReadAttributes(INamedTypeSymbol type, TypeDeclarationSyntax declaration, TypeTarget target, LocationInfo? networkLocation, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
         var layers = new List<LayerSpec>();
@@ -75,21 +81,31 @@ internal static class AttributeNetworkReader
         foreach (AttributeSyntax attributeSyntax in declaration.AttributeLists.SelectMany(list => list.Attributes))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            AttributeData? data = FindAttributeData(type, attributeSyntax, cancellationToken);
+            AttributeData? data = FindAttributeData(type, attributeSyntax);
             if (data is null || data.AttributeClass is null || data.AttributeClass.TypeKind == TypeKind.Error)
             {
-                // The compiler reports an attribute it cannot bind. If it may have been a layer, the
-                // architecture is unknown: emit only the surface, report nothing more.
+                // The compiler reports an attribute it cannot bind. If it may have been a layer, the architecture
+                // is unknown: emit only the surface, report nothing more.
                 readable = false;
                 continue;
             }
 
-            if (!TryGetLayerKind(data.AttributeClass, out LayerKind kind))
+            if (!IsLayerAttribute(data.AttributeClass))
             {
                 continue;
             }
 
-            LayerSpec? layer = ReadLayer(kind, data, attributeSyntax);
+            LayerDefinition? definition = data.AttributeClass.ContainingNamespace?.ToDisplayString() == "NetDsl"
+                ? LayerRegistry.ByAttributeName(data.AttributeClass.Name)
+                : null;
+            if (definition is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownLayerAttribute, LocationInfo.From(attributeSyntax), data.AttributeClass.Name));
+                readable = false;
+                continue;
+            }
+
+            LayerSpec? layer = ReadLayer(definition, data, attributeSyntax, diagnostics);
             if (layer is null)
             {
                 readable = false;
@@ -101,9 +117,9 @@ internal static class AttributeNetworkReader
 
         // Layer attributes on other partial declarations of the class: their order relative to these is
         // undefined, so they are an error.
-        foreach ((AttributeSyntax attributeSyntax, LayerKind kind) in LayerAttributesElsewhere(type, declaration, cancellationToken))
+        foreach ((AttributeSyntax attributeSyntax, string name) in LayerAttributesElsewhere(type, declaration, cancellationToken))
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersSplitAcrossDeclarations, LocationInfo.From(attributeSyntax), kind.ToString(), type.Name));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersSplitAcrossDeclarations, LocationInfo.From(attributeSyntax), name, type.Name));
         }
 
         SpecStatus status = readable && diagnostics.Count == 0 ? SpecStatus.Readable : SpecStatus.Unreadable;
@@ -111,7 +127,7 @@ internal static class AttributeNetworkReader
     }
 
     /// <summary>The inline text host: <c>[Network("""...""")]</c>, positions mapped back into the literal.</summary>
-    private static NetworkSpec ReadText(INamedTypeSymbol type, ClassDeclarationSyntax declaration, TypeTarget target, AttributeData networkAttribute, AttributeSyntax networkSyntax, LocationInfo? networkLocation, CancellationToken cancellationToken)
+    private static NetworkSpec ReadText(INamedTypeSymbol type, TypeDeclarationSyntax declaration, TypeTarget target, AttributeData networkAttribute, AttributeSyntax networkSyntax, LocationInfo? networkLocation, CancellationToken cancellationToken)
     {
         var diagnostics = new List<DiagnosticInfo>();
         TypedConstant argument = networkAttribute.ConstructorArguments[0];
@@ -127,7 +143,7 @@ internal static class AttributeNetworkReader
         }
 
         AttributeSyntax? firstLayerAttribute = declaration.AttributeLists.SelectMany(list => list.Attributes)
-            .Where(a => FindAttributeData(type, a, cancellationToken)?.AttributeClass is { } c && TryGetLayerKind(c, out _))
+            .Where(a => IsLayerAttribute(FindAttributeData(type, a)?.AttributeClass))
             .Concat(LayerAttributesElsewhere(type, declaration, cancellationToken).Select(a => a.Syntax))
             .FirstOrDefault();
         if (firstLayerAttribute is not null)
@@ -151,15 +167,10 @@ internal static class AttributeNetworkReader
         }
 
         DslDocument document = DslParser.Parse(text, Locate, allowHeader: false);
-        return new NetworkSpec(
-            target,
-            networkLocation,
-            document.Layers,
-            document.Diagnostics,
-            document.HasErrors ? SpecStatus.Unreadable : SpecStatus.Readable);
+        return new NetworkSpec(target, networkLocation, document.Layers, document.Diagnostics, document.HasErrors ? SpecStatus.Unreadable : SpecStatus.Readable);
     }
 
-    private static IEnumerable<(AttributeSyntax Syntax, LayerKind Kind)> LayerAttributesElsewhere(INamedTypeSymbol type, ClassDeclarationSyntax declaration, CancellationToken cancellationToken)
+    private static IEnumerable<(AttributeSyntax Syntax, string Name)> LayerAttributesElsewhere(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
     {
         foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
         {
@@ -168,30 +179,30 @@ internal static class AttributeNetworkReader
                 continue;
             }
 
-            if (reference.GetSyntax(cancellationToken) is not ClassDeclarationSyntax other)
+            if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax other)
             {
                 continue;
             }
 
             foreach (AttributeSyntax attributeSyntax in other.AttributeLists.SelectMany(list => list.Attributes))
             {
-                AttributeData? data = FindAttributeData(type, attributeSyntax, cancellationToken);
-                if (data?.AttributeClass is { } attributeClass && TryGetLayerKind(attributeClass, out LayerKind kind))
+                AttributeData? data = FindAttributeData(type, attributeSyntax);
+                if (IsLayerAttribute(data?.AttributeClass))
                 {
-                    yield return (attributeSyntax, kind);
+                    yield return (attributeSyntax, data!.AttributeClass!.Name.Replace("Attribute", string.Empty));
                 }
             }
         }
     }
 
     /// <summary>The declaration that carries [Network] first (by file path, then position) owns the network.</summary>
-    public static bool IsOwningDeclaration(INamedTypeSymbol type, ClassDeclarationSyntax declaration, CancellationToken cancellationToken)
+    public static bool IsOwningDeclaration(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
     {
         foreach (SyntaxReference reference in type.DeclaringSyntaxReferences
             .OrderBy(r => r.SyntaxTree.FilePath, StringComparer.Ordinal)
             .ThenBy(r => r.Span.Start))
         {
-            if (reference.GetSyntax(cancellationToken) is ClassDeclarationSyntax candidate && HasNetworkAttributeSyntax(type, candidate, cancellationToken))
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax candidate && HasNetworkAttributeSyntax(type, candidate))
             {
                 return candidate == declaration;
             }
@@ -200,30 +211,37 @@ internal static class AttributeNetworkReader
         return true;
     }
 
-    private static bool HasNetworkAttributeSyntax(INamedTypeSymbol type, ClassDeclarationSyntax declaration, CancellationToken cancellationToken)
-    {
-        foreach (AttributeSyntax attributeSyntax in declaration.AttributeLists.SelectMany(list => list.Attributes))
-        {
-            if (FindAttributeData(type, attributeSyntax, cancellationToken)?.AttributeClass?.ToDisplayString() == NetworkAttributeName)
-            {
-                return true;
-            }
-        }
+    private static bool HasNetworkAttributeSyntax(INamedTypeSymbol type, TypeDeclarationSyntax declaration) =>
+        declaration.AttributeLists.SelectMany(list => list.Attributes)
+            .Any(a => FindAttributeData(type, a)?.AttributeClass?.ToDisplayString() == NetworkAttributeName);
 
-        return false;
-    }
-
-    private static TypeTarget ReadTarget(INamedTypeSymbol type, ClassDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+    /// <summary>Where the code goes, and every reason the class cannot take it.</summary>
+    private static TypeTarget ReadTarget(INamedTypeSymbol type, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
         LocationInfo? nameLocation = LocationInfo.From(declaration.Identifier.GetLocation());
+        if (type.TypeKind != TypeKind.Class || type.IsRecord)
+        {
+            string kind = type.IsRecord ? (type.TypeKind == TypeKind.Struct ? "record struct" : "record") : type.TypeKind.ToString().ToLowerInvariant();
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkNotAClass, nameLocation, type.Name, kind));
+        }
+
         if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkNotPartial, nameLocation, type.Name));
         }
 
+        if (declaration.Modifiers.Any(SyntaxKind.FileKeyword))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkFileLocal, nameLocation, type.Name));
+        }
+
         if (type.IsStatic)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkStatic, nameLocation, type.Name));
+        }
+        else if (type.IsAbstract && type.TypeKind == TypeKind.Class)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkAbstract, nameLocation, type.Name));
         }
 
         bool generic = type.TypeParameters.Length > 0;
@@ -232,7 +250,7 @@ internal static class AttributeNetworkReader
         {
             generic |= outer.TypeParameters.Length > 0;
             bool outerPartial = outer.DeclaringSyntaxReferences
-                .Select(r => r.GetSyntax())
+                .Select(r => r.GetSyntax(cancellationToken))
                 .OfType<TypeDeclarationSyntax>()
                 .Any(t => t.Modifiers.Any(SyntaxKind.PartialKeyword));
             if (!outerPartial)
@@ -242,7 +260,7 @@ internal static class AttributeNetworkReader
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, nameLocation, outer.Name, type.Name));
             }
 
-            containing.Insert(0, "partial " + TypeKeyword(outer) + " " + outer.Name);
+            containing.Insert(0, "partial " + TypeKeyword(outer) + " " + Identifiers.Escape(outer.Name));
         }
 
         if (generic)
@@ -250,9 +268,100 @@ internal static class AttributeNetworkReader
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkGeneric, nameLocation, type.Name));
         }
 
-        string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+        if (diagnostics.Count == 0)
+        {
+            CheckMembers(type, nameLocation, diagnostics, cancellationToken);
+        }
+
+        string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", string.Empty).Replace("@", string.Empty) : null;
         return new TypeTarget(ns, containing.ToEquatableArray(), type.Name, string.Empty);
     }
+
+    /// <summary>
+    /// The members NetDsl generates, and the parameter types of each method overload: the user's class may not
+    /// declare them (it may declare other overloads).
+    /// </summary>
+    private static readonly (string Name, string[][]? Overloads)[] GeneratedMembers =
+    {
+        ("InputLength", null), ("OutputLength", null), ("ParameterCount", null), ("InputShape", null), ("OutputShape", null),
+        ("Summary", null), ("Architecture", null), ("ParameterLayout", null), ("Parameters", null), ("MaxDegreeOfParallelism", null),
+        ("Predict", new[] { new[] { "ReadOnlySpan<float>", "Span<float>" }, new[] { "ReadOnlySpan<float>", "Span<float>", "int" } }),
+        ("Classify", new[] { new[] { "ReadOnlySpan<float>" }, new[] { "ReadOnlySpan<float>", "Span<int>" } }),
+        ("ComputeGradients", new[] { new[] { "ReadOnlySpan<float>", "ReadOnlySpan<int>", "Span<float>" }, new[] { "ReadOnlySpan<float>", "ReadOnlySpan<int>", "Span<float>", "Span<float>" } }),
+        ("Backpropagate", new[] { new[] { "ReadOnlySpan<float>", "ReadOnlySpan<float>", "Span<float>", "Span<float>" } }),
+        ("Evaluate", new[] { new[] { "ReadOnlySpan<float>", "ReadOnlySpan<int>" } }),
+        ("Save", new[] { new[] { "string" } }),
+        ("Load", new[] { new[] { "string" }, new[] { "string", "bool" } }),
+        (NetworkEmitter.RuntimeField, null),
+    };
+
+    /// <summary>Reports members of the user's class that the generated members would collide with: a generated
+    /// member's name, a method with a generated overload's parameters, the constructors <c>()</c> and <c>(int)</c>,
+    /// a primary constructor, and a base class the generated constructor cannot call.</summary>
+    private static void CheckMembers(INamedTypeSymbol type, LocationInfo? nameLocation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax { ParameterList: not null } withParameters && !IsGenerated(withParameters))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkPrimaryConstructor, LocationInfo.From(withParameters.ParameterList), type.Name));
+            }
+        }
+
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (member.IsImplicitlyDeclared || member.DeclaringSyntaxReferences.Length == 0
+                || member.DeclaringSyntaxReferences.All(r => r.GetSyntax(cancellationToken).Ancestors().OfType<TypeDeclarationSyntax>().Any(IsGenerated)))
+            {
+                continue;
+            }
+
+            LocationInfo? where = LocationInfo.From(member.Locations.FirstOrDefault());
+            if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false } constructor)
+            {
+                string[] parameters = constructor.Parameters.Select(p => p.Type.ToDisplayString()).ToArray();
+                if (parameters.Length == 0 || (parameters.Length == 1 && parameters[0] == "int"))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratedMemberCollision, where, type.Name,
+                        "the constructor " + type.Name + "(" + string.Join(", ", parameters) + ")", "chain your constructors to " + type.Name + "(int seed) instead"));
+                }
+
+                continue;
+            }
+
+            foreach ((string name, string[][]? overloads) in GeneratedMembers)
+            {
+                if (member.Name != name)
+                {
+                    continue;
+                }
+
+                if (member is IMethodSymbol method && overloads is not null)
+                {
+                    string[] parameters = method.Parameters.Select(p => Short(p.Type)).ToArray();
+                    if (!overloads.Any(o => o.SequenceEqual(parameters)))
+                    {
+                        continue; // another overload: fine
+                    }
+                }
+
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.GeneratedMemberCollision, where, type.Name, "'" + member.Name + "'", "rename yours"));
+            }
+        }
+
+        if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType
+            && !baseType.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility is Accessibility.Public or Accessibility.Protected or Accessibility.ProtectedOrInternal or Accessibility.Internal))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkBaseWithoutConstructor, nameLocation, type.Name, baseType.Name));
+        }
+    }
+
+    private static string Short(ITypeSymbol type) => type.ToDisplayString()
+        .Replace("System.ReadOnlySpan", "ReadOnlySpan").Replace("System.Span", "Span");
+
+    /// <summary>A declaration NetDsl generated (its class carries the GeneratedCode attribute).</summary>
+    private static bool IsGenerated(TypeDeclarationSyntax declaration) =>
+        declaration.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.ToString().Contains("GeneratedCode(\"NetDsl.Generator\""));
 
     private static string TypeKeyword(INamedTypeSymbol type) => type switch
     {
@@ -263,7 +372,7 @@ internal static class AttributeNetworkReader
         _ => "class",
     };
 
-    private static AttributeData? FindAttributeData(INamedTypeSymbol type, AttributeSyntax syntax, CancellationToken cancellationToken)
+    private static AttributeData? FindAttributeData(INamedTypeSymbol type, AttributeSyntax syntax)
     {
         foreach (AttributeData data in type.GetAttributes())
         {
@@ -274,21 +383,13 @@ internal static class AttributeNetworkReader
             }
         }
 
-        _ = cancellationToken;
         return null;
     }
 
-    private static bool TryGetLayerKind(INamedTypeSymbol attributeClass, out LayerKind kind)
-    {
-        kind = default;
-        return attributeClass.ContainingNamespace?.ToDisplayString() == "NetDsl"
-            && attributeClass.ContainingType is null
-            && LayerAttributes.TryGetValue(attributeClass.Name, out kind);
-    }
-
-    /// <summary>Turns one bound attribute into a layer, or null when its arguments are not usable
-    /// (the compiler reports those: no constructor matched, a value is not a constant, ...).</summary>
-    private static LayerSpec? ReadLayer(LayerKind kind, AttributeData data, AttributeSyntax syntax)
+    /// <summary>Turns one bound attribute into a layer through its definition's schema, or null when its arguments
+    /// are not usable (the compiler reports those: no constructor matched, a value is not a constant, ...) or a
+    /// member is unknown to the schema (reported).</summary>
+    private static LayerSpec? ReadLayer(LayerDefinition definition, AttributeData data, AttributeSyntax syntax, List<DiagnosticInfo> diagnostics)
     {
         IMethodSymbol? constructor = data.AttributeConstructor;
         if (constructor is null
@@ -299,123 +400,80 @@ internal static class AttributeNetworkReader
             return null;
         }
 
-        var arguments = new List<LayerArgument>();
+        var given = new List<(AttributeMember Member, ArgumentValue Value, LocationInfo? Where)>();
+        bool ok = true;
         for (int i = 0; i < constructor.Parameters.Length; i++)
         {
-            string parameter = constructor.Parameters[i].Name;
-            if (!TryGetInt(data.ConstructorArguments[i], out int value))
-            {
-                return null;
-            }
-
-            LocationInfo? where = LocationInfo.From(FindConstructorArgument(syntax, parameter, i));
-            switch (parameter)
-            {
-                case "height":
-                    arguments.Add(new LayerArgument(ArgumentKind.Height, value, where));
-                    break;
-                case "width":
-                    arguments.Add(new LayerArgument(ArgumentKind.Width, value, where));
-                    break;
-                case "channels":
-                    arguments.Add(new LayerArgument(ArgumentKind.Channels, value, where));
-                    break;
-                case "length":
-                    arguments.Add(new LayerArgument(ArgumentKind.Length, value, where));
-                    break;
-                case "filters":
-                    arguments.Add(new LayerArgument(ArgumentKind.Filters, value, where));
-                    break;
-                case "units":
-                    arguments.Add(new LayerArgument(ArgumentKind.Units, value, where));
-                    break;
-                case "kernelSize":
-                    arguments.Add(new LayerArgument(ArgumentKind.KernelHeight, value, where));
-                    arguments.Add(new LayerArgument(ArgumentKind.KernelWidth, value, where));
-                    break;
-                case "kernelHeight":
-                    arguments.Add(new LayerArgument(ArgumentKind.KernelHeight, value, where));
-                    break;
-                case "kernelWidth":
-                    arguments.Add(new LayerArgument(ArgumentKind.KernelWidth, value, where));
-                    break;
-                case "poolSize":
-                    arguments.Add(new LayerArgument(ArgumentKind.PoolHeight, value, where));
-                    arguments.Add(new LayerArgument(ArgumentKind.PoolWidth, value, where));
-                    break;
-                case "poolHeight":
-                    arguments.Add(new LayerArgument(ArgumentKind.PoolHeight, value, where));
-                    break;
-                case "poolWidth":
-                    arguments.Add(new LayerArgument(ArgumentKind.PoolWidth, value, where));
-                    break;
-                case "activation":
-                    arguments.Add(new LayerArgument(ArgumentKind.Activation, value, where));
-                    break;
-                default:
-                    return null;
-            }
+            ok &= Collect(constructor.Parameters[i].Name, data.ConstructorArguments[i], FindConstructorArgument(syntax, constructor.Parameters[i].Name, i));
         }
 
-        bool hasStrideHeight = data.NamedArguments.Any(a => a.Key == "StrideHeight");
-        bool hasStrideWidth = data.NamedArguments.Any(a => a.Key == "StrideWidth");
         foreach (KeyValuePair<string, TypedConstant> named in data.NamedArguments)
         {
-            if (!TryGetInt(named.Value, out int value))
+            ok &= Collect(named.Key, named.Value, FindNamedArgument(syntax, named.Key));
+        }
+
+        if (!ok)
+        {
+            return null;
+        }
+
+        // Members that set one target win over members that set several (StrideHeight over Strides).
+        var explicitTargets = new HashSet<string>(given.Where(g => !g.Member.Overridable).SelectMany(g => g.Member.Targets));
+        var arguments = new List<LayerArgument>();
+        foreach ((AttributeMember member, ArgumentValue value, LocationInfo? where) in given)
+        {
+            foreach (string target in member.Targets)
             {
-                return null;
-            }
-
-            LocationInfo? where = LocationInfo.From(FindNamedArgument(syntax, named.Key));
-            switch (named.Key)
-            {
-                case "Strides":
-                    if (!hasStrideHeight)
-                    {
-                        arguments.Add(new LayerArgument(ArgumentKind.StrideHeight, value, where));
-                    }
-
-                    if (!hasStrideWidth)
-                    {
-                        arguments.Add(new LayerArgument(ArgumentKind.StrideWidth, value, where));
-                    }
-
-                    break;
-                case "StrideHeight":
-                    arguments.Add(new LayerArgument(ArgumentKind.StrideHeight, value, where));
-                    break;
-                case "StrideWidth":
-                    arguments.Add(new LayerArgument(ArgumentKind.StrideWidth, value, where));
-                    break;
-                case "Padding":
-                    arguments.Add(new LayerArgument(ArgumentKind.Padding, value, where));
-                    break;
-                case "Activation":
-                    arguments.Add(new LayerArgument(ArgumentKind.Activation, value, where));
-                    break;
-                case "UseBias":
-                    arguments.Add(new LayerArgument(ArgumentKind.UseBias, value, where));
-                    break;
-                default:
-                    return null;
+                if (!member.Overridable || !explicitTargets.Contains(target))
+                {
+                    arguments.Add(new LayerArgument(target, value, where));
+                }
             }
         }
 
-        return new LayerSpec(kind, LocationInfo.From(syntax), arguments.ToEquatableArray());
+        return new LayerSpec(definition.ClassName, LocationInfo.From(syntax), arguments.ToEquatableArray());
+
+        bool Collect(string name, TypedConstant constant, SyntaxNode? node)
+        {
+            LocationInfo? where = LocationInfo.From(node);
+            AttributeMember? member = definition.Schema.FindMember(name);
+            if (member is null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownSetting, where, definition.ClassName, name));
+                return false;
+            }
+
+            if (!TryGetValue(constant, out ArgumentValue value))
+            {
+                return false;
+            }
+
+            given.Add((member, value, where));
+            return true;
+        }
     }
 
-    private static bool TryGetInt(TypedConstant constant, out int value)
+    private static bool TryGetValue(TypedConstant constant, out ArgumentValue value)
     {
         switch (constant.Value)
         {
             case int i:
-                value = i;
+                value = new ArgumentValue(i);
+                return true;
+            case double d:
+                value = new ArgumentValue(d);
+                return true;
+            case float f:
+                value = new ArgumentValue(f);
                 return true;
             case bool b:
-                value = b ? 1 : 0;
+                value = ArgumentValue.Of(b);
+                return true;
+            case string s:
+                value = new ArgumentValue(0, s);
                 return true;
             default:
-                value = 0;
+                value = default;
                 return false;
         }
     }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using Microsoft.CodeAnalysis.CSharp;
 using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
 
 namespace NetDsl.Generator.Parsing;
@@ -20,56 +21,24 @@ internal sealed record DslDocument(
 }
 
 /// <summary>
-/// Parses NetDsl's text form: one layer per line, Keras words, <c>#</c> comments. The same layers, settings and
-/// defaults as the attributes; every token keeps its position so diagnostics point inside the text.
+/// Parses NetDsl's text form: one layer per line (every Unicode line break ends a line), Keras's words, <c>#</c>
+/// comments. Each line is a layer word and its values and options, read through the layer definition's
+/// <see cref="ArgumentSchema"/>, so text and attributes accept the same settings. Every token keeps its position,
+/// so diagnostics point inside the text. Numbers are ASCII digits.
 /// <code>
 /// network MnistNet            # .netdsl files only
 /// namespace Samples           # optional, .netdsl files only
 /// input 28x28x1               # or: input 784
 /// conv2d 32 3x3 relu          # filters, kernel; options: stride N|HxW, same|valid, activation, nobias
+/// batchnorm                   # options: momentum R, epsilon R, nocenter, noscale
 /// maxpool 2x2                 # or avgpool; size optional (2x2); options: stride, same|valid
-/// globalavgpool               # or globalmaxpool
+/// dropout 0.25
 /// flatten
 /// dense 10 softmax            # units; options: activation, nobias
-/// activation relu             # relu, sigmoid, tanh, softmax, linear
 /// </code>
 /// </summary>
 internal static class DslParser
 {
-    private static readonly Dictionary<string, LayerKind> Keywords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["input"] = LayerKind.Input,
-        ["conv2d"] = LayerKind.Conv2D,
-        ["maxpool"] = LayerKind.MaxPooling2D,
-        ["maxpooling2d"] = LayerKind.MaxPooling2D,
-        ["max_pooling2d"] = LayerKind.MaxPooling2D,
-        ["avgpool"] = LayerKind.AveragePooling2D,
-        ["averagepooling2d"] = LayerKind.AveragePooling2D,
-        ["average_pooling2d"] = LayerKind.AveragePooling2D,
-        ["globalavgpool"] = LayerKind.GlobalAveragePooling2D,
-        ["globalaveragepooling2d"] = LayerKind.GlobalAveragePooling2D,
-        ["global_average_pooling2d"] = LayerKind.GlobalAveragePooling2D,
-        ["globalmaxpool"] = LayerKind.GlobalMaxPooling2D,
-        ["globalmaxpooling2d"] = LayerKind.GlobalMaxPooling2D,
-        ["global_max_pooling2d"] = LayerKind.GlobalMaxPooling2D,
-        ["flatten"] = LayerKind.Flatten,
-        ["dense"] = LayerKind.Dense,
-        ["activation"] = LayerKind.Activation,
-    };
-
-    private static readonly Dictionary<string, ActivationKind> Activations = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["linear"] = ActivationKind.None,
-        ["none"] = ActivationKind.None,
-        ["relu"] = ActivationKind.ReLU,
-        ["sigmoid"] = ActivationKind.Sigmoid,
-        ["tanh"] = ActivationKind.Tanh,
-        ["softmax"] = ActivationKind.Softmax,
-    };
-
-    private const string LayerList = "input, conv2d, maxpool, avgpool, globalavgpool, globalmaxpool, flatten, dense or activation";
-    private const string ActivationList = "relu, sigmoid, tanh, softmax or linear";
-
     /// <summary>Parses <paramref name="text"/>. <paramref name="locate"/> turns a (start, length) in the text into a
     /// source location; <paramref name="allowHeader"/> permits the <c>network</c> and <c>namespace</c> lines.</summary>
     public static DslDocument Parse(string text, Func<int, int, LocationInfo?> locate, bool allowHeader)
@@ -78,6 +47,9 @@ internal static class DslParser
         parser.Run();
         return new DslDocument(parser.NetworkName, parser.NetworkLocation, parser.Namespace, parser.Layers.ToEquatableArray(), parser.Diagnostics.ToEquatableArray());
     }
+
+    /// <summary>Whether <paramref name="c"/> ends a line, as C# and Roslyn's text classes count lines.</summary>
+    public static bool IsLineBreak(char c) => c is '\n' or '\r' or '\u0085' or '\u2028' or '\u2029';
 
     private readonly struct Token
     {
@@ -122,19 +94,21 @@ internal static class DslParser
             int lineStart = 0;
             while (lineStart <= _text.Length)
             {
-                int lineEnd = _text.IndexOf('\n', lineStart);
-                if (lineEnd < 0)
+                int lineEnd = lineStart;
+                while (lineEnd < _text.Length && !IsLineBreak(_text[lineEnd]))
                 {
-                    lineEnd = _text.Length;
+                    lineEnd++;
                 }
 
                 ParseLine(Tokenize(lineStart, lineEnd));
-                lineStart = lineEnd + 1;
+
+                // \r\n is one line break.
+                lineStart = lineEnd + (lineEnd + 1 < _text.Length && _text[lineEnd] == '\r' && _text[lineEnd + 1] == '\n' ? 2 : 1);
             }
 
             if (_allowHeader && NetworkName is null && Diagnostics.Count == 0)
             {
-                Report(DiagnosticDescriptors.DslMissingNetworkName, 0, 0);
+                Diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DslMissingNetworkName, _locate(0, 0)));
             }
         }
 
@@ -183,26 +157,18 @@ internal static class DslParser
                 return;
             }
 
-            if (!Keywords.TryGetValue(keyword.Text, out LayerKind kind))
+            LayerDefinition? definition = LayerRegistry.ByDslWord(keyword.Text);
+            if (definition is null)
             {
-                Report(DiagnosticDescriptors.DslUnknownLayer, keyword, keyword.Text, LayerList);
+                Report(DiagnosticDescriptors.DslUnknownLayer, keyword, keyword.Text, LayerRegistry.WordList);
                 return;
             }
 
             var arguments = new List<LayerArgument>();
-            bool ok = kind switch
-            {
-                LayerKind.Input => ParseInput(tokens, arguments),
-                LayerKind.Conv2D => ParseConv2D(tokens, arguments),
-                LayerKind.MaxPooling2D or LayerKind.AveragePooling2D => ParsePooling(tokens, arguments),
-                LayerKind.Dense => ParseDense(tokens, arguments),
-                LayerKind.Activation => ParseActivation(tokens, arguments),
-                _ => ExpectNoArguments(tokens),
-            };
-            if (ok)
+            if (ParseArguments(definition, tokens, arguments))
             {
                 Token last = tokens[tokens.Count - 1];
-                Layers.Add(new LayerSpec(kind, Locate(keyword.Start, last.Start + last.Length - keyword.Start), arguments.ToEquatableArray()));
+                Layers.Add(new LayerSpec(definition.ClassName, Locate(keyword.Start, last.Start + last.Length - keyword.Start), arguments.ToEquatableArray()));
             }
         }
 
@@ -255,228 +221,251 @@ internal static class DslParser
             }
         }
 
-        private bool ParseInput(List<Token> tokens, List<LayerArgument> arguments)
+        /// <summary>Positional values in the schema's order (optional ones when the token fits), then options.</summary>
+        private bool ParseArguments(LayerDefinition definition, List<Token> tokens, List<LayerArgument> arguments)
         {
-            if (tokens.Count != 2)
-            {
-                return Fail(tokens[0], "input needs one shape: 'input 28x28x1' (height x width x channels) or 'input 784'");
-            }
-
-            Token shape = tokens[1];
-            string[] parts = shape.Text.Split('x', 'X');
-            if (parts.Length == 1 && TryNumber(shape, out int length))
-            {
-                arguments.Add(new LayerArgument(ArgumentKind.Length, length, Locate(shape)));
-                return true;
-            }
-
-            if (parts.Length == 3 && TryParts(shape, parts, out int[] values))
-            {
-                arguments.Add(new LayerArgument(ArgumentKind.Height, values[0], Locate(shape)));
-                arguments.Add(new LayerArgument(ArgumentKind.Width, values[1], Locate(shape)));
-                arguments.Add(new LayerArgument(ArgumentKind.Channels, values[2], Locate(shape)));
-                return true;
-            }
-
-            return Fail(shape, $"'{shape.Text}' is not an input shape; write height x width x channels (28x28x1) or a length (784)");
-        }
-
-        private bool ParseConv2D(List<Token> tokens, List<LayerArgument> arguments)
-        {
-            if (tokens.Count < 3)
-            {
-                return Fail(tokens[0], "conv2d needs a filter count and a kernel size, e.g. 'conv2d 32 3x3'");
-            }
-
-            if (!TryNumber(tokens[1], out int filters))
-            {
-                return Fail(tokens[1], $"'{tokens[1].Text}' is not a filter count");
-            }
-
-            arguments.Add(new LayerArgument(ArgumentKind.Filters, filters, Locate(tokens[1])));
-            if (!TrySize(tokens[2], out int kh, out int kw))
-            {
-                return Fail(tokens[2], $"'{tokens[2].Text}' is not a kernel size; write 3x3 or 3");
-            }
-
-            arguments.Add(new LayerArgument(ArgumentKind.KernelHeight, kh, Locate(tokens[2])));
-            arguments.Add(new LayerArgument(ArgumentKind.KernelWidth, kw, Locate(tokens[2])));
-            return ParseOptions(tokens, 3, "conv2d", arguments, allowStride: true, allowPadding: true, allowActivation: true, allowBias: true);
-        }
-
-        private bool ParsePooling(List<Token> tokens, List<LayerArgument> arguments)
-        {
-            string name = tokens[0].Text.ToLowerInvariant();
+            ArgumentSchema schema = definition.Schema;
+            string layer = definition.Word;
             int next = 1;
-            if (tokens.Count > 1 && char.IsDigit(tokens[1].Text[0]))
+            foreach (TextPositional positional in schema.Positionals)
             {
-                if (!TrySize(tokens[1], out int ph, out int pw))
+                if (next >= tokens.Count)
                 {
-                    return Fail(tokens[1], $"'{tokens[1].Text}' is not a pool size; write 2x2 or 2");
-                }
-
-                arguments.Add(new LayerArgument(ArgumentKind.PoolHeight, ph, Locate(tokens[1])));
-                arguments.Add(new LayerArgument(ArgumentKind.PoolWidth, pw, Locate(tokens[1])));
-                next = 2;
-            }
-
-            return ParseOptions(tokens, next, name, arguments, allowStride: true, allowPadding: true, allowActivation: false, allowBias: false);
-        }
-
-        private bool ParseDense(List<Token> tokens, List<LayerArgument> arguments)
-        {
-            if (tokens.Count < 2 || !TryNumber(tokens[1], out int units))
-            {
-                return Fail(tokens.Count < 2 ? tokens[0] : tokens[1], "dense needs a number of units, e.g. 'dense 64 relu'");
-            }
-
-            arguments.Add(new LayerArgument(ArgumentKind.Units, units, Locate(tokens[1])));
-            return ParseOptions(tokens, 2, "dense", arguments, allowStride: false, allowPadding: false, allowActivation: true, allowBias: true);
-        }
-
-        private bool ParseActivation(List<Token> tokens, List<LayerArgument> arguments)
-        {
-            if (tokens.Count != 2 || !Activations.TryGetValue(tokens[1].Text, out ActivationKind activation))
-            {
-                return Fail(tokens.Count < 2 ? tokens[0] : tokens[1], $"activation needs one of {ActivationList}, e.g. 'activation relu'");
-            }
-
-            arguments.Add(new LayerArgument(ArgumentKind.Activation, (int)activation, Locate(tokens[1])));
-            return true;
-        }
-
-        private bool ExpectNoArguments(List<Token> tokens)
-        {
-            if (tokens.Count > 1)
-            {
-                return Fail(tokens[1], $"{tokens[0].Text.ToLowerInvariant()} takes no settings");
-            }
-
-            return true;
-        }
-
-        private bool ParseOptions(List<Token> tokens, int start, string layer, List<LayerArgument> arguments, bool allowStride, bool allowPadding, bool allowActivation, bool allowBias)
-        {
-            var seen = new HashSet<string>();
-            for (int i = start; i < tokens.Count; i++)
-            {
-                Token token = tokens[i];
-                string word = token.Text.ToLowerInvariant();
-                string group;
-                if (allowStride && word is "stride" or "strides")
-                {
-                    if (i + 1 >= tokens.Count || !TrySize(tokens[i + 1], out int sh, out int sw))
+                    if (positional.Optional)
                     {
-                        return Fail(i + 1 < tokens.Count ? tokens[i + 1] : token, "stride needs a size, e.g. 'stride 2' or 'stride 2x1'");
+                        break;
                     }
 
-                    arguments.Add(new LayerArgument(ArgumentKind.StrideHeight, sh, Locate(tokens[i + 1])));
-                    arguments.Add(new LayerArgument(ArgumentKind.StrideWidth, sw, Locate(tokens[i + 1])));
-                    i++;
-                    group = "stride";
-                }
-                else if (allowPadding && word is "same" or "valid")
-                {
-                    arguments.Add(new LayerArgument(ArgumentKind.Padding, word == "same" ? (int)PaddingKind.Same : (int)PaddingKind.Valid, Locate(token)));
-                    group = "padding";
-                }
-                else if (allowActivation && Activations.TryGetValue(word, out ActivationKind activation))
-                {
-                    arguments.Add(new LayerArgument(ArgumentKind.Activation, (int)activation, Locate(token)));
-                    group = "activation";
-                }
-                else if (allowBias && word == "nobias")
-                {
-                    arguments.Add(new LayerArgument(ArgumentKind.UseBias, 0, Locate(token)));
-                    group = "nobias";
-                }
-                else
-                {
-                    return Fail(token, $"unknown setting '{token.Text}' for {layer}; expected {Expected(allowStride, allowPadding, allowActivation, allowBias)}");
+                    return Fail(tokens[0], $"{layer} needs {Describe(positional)}: '{schema.Usage(layer)}'");
                 }
 
-                if (!seen.Add(group))
+                Token token = tokens[next];
+                if (positional.Optional && !LooksLike(positional.Kind, token.Text))
                 {
-                    return Fail(token, $"{layer} already has a {group} setting");
+                    continue;
+                }
+
+                if (!TryValue(positional.Kind, token, positional.Targets, arguments, out string? problem))
+                {
+                    return Fail(token, problem ?? (positional.Kind == TextKind.Size
+                        ? $"'{token.Text}' is not a {positional.Example.ToLowerInvariant()} size; write 3x3 or 3"
+                        : $"'{token.Text}' is not {Describe(positional)}; write for example '{schema.Usage(layer)}'"));
+                }
+
+                next++;
+            }
+
+            var seen = new HashSet<string>();
+            for (int i = next; i < tokens.Count; i++)
+            {
+                Token token = tokens[i];
+                TextOption? option = schema.Options.FirstOrDefault(o => o.Words.Any(w => string.Equals(w, token.Text, StringComparison.OrdinalIgnoreCase)));
+                if (option is null)
+                {
+                    if (schema.Options.Count == 0)
+                    {
+                        return Fail(token, $"{layer} takes {(schema.Positionals.Count == 0 ? "no settings" : "no more settings")}: '{schema.Usage(layer)}'");
+                    }
+
+                    return Fail(token, $"unknown setting '{token.Text}' for {layer}; expected {Expected(schema)}");
+                }
+
+                if (!seen.Add(option.Group))
+                {
+                    return Fail(token, $"{layer} already has {(option.Group == "activation" ? "an activation" : "a " + option.Group + " setting")}");
+                }
+
+                if (option.Value is not TextKind kind)
+                {
+                    foreach (string target in option.Targets)
+                    {
+                        arguments.Add(new LayerArgument(target, new ArgumentValue(option.Fixed), Locate(token)));
+                    }
+
+                    continue;
+                }
+
+                if (i + 1 >= tokens.Count)
+                {
+                    return Fail(token, $"{token.Text.ToLowerInvariant()} needs a value, e.g. '{token.Text.ToLowerInvariant()} {Example(kind)}'");
+                }
+
+                Token value = tokens[++i];
+                if (!TryValue(kind, value, option.Targets, arguments, out string? valueProblem))
+                {
+                    return Fail(value, valueProblem ?? $"'{value.Text}' is not a value for {token.Text.ToLowerInvariant()}; e.g. '{token.Text.ToLowerInvariant()} {Example(kind)}'");
                 }
             }
 
             return true;
         }
 
-        private static string Expected(bool stride, bool padding, bool activation, bool bias)
+        private static string Describe(TextPositional positional) => positional.Kind switch
         {
-            var parts = new List<string>();
-            if (stride)
-            {
-                parts.Add("stride N or stride HxW");
-            }
+            TextKind.Integer => "a whole number (" + positional.Example.ToLowerInvariant() + ")",
+            TextKind.Size => "a size, N or HxW (" + positional.Example.ToLowerInvariant() + ")",
+            TextKind.Real => "a number (" + positional.Example.ToLowerInvariant() + ")",
+            TextKind.Activation => "an activation (" + Activations.List + ")",
+            _ => "a shape: height x width x channels (28x28x1) or a length (784)",
+        };
 
-            if (padding)
-            {
-                parts.Add("same or valid");
-            }
-
-            if (activation)
-            {
-                parts.Add("an activation (" + ActivationList + ")");
-            }
-
-            if (bias)
-            {
-                parts.Add("nobias");
-            }
-
-            return string.Join(", ", parts);
-        }
-
-        private bool TrySize(Token token, out int height, out int width)
+        private static string Example(TextKind kind) => kind switch
         {
-            string[] parts = token.Text.Split('x', 'X');
-            height = width = 0;
-            if (parts.Length == 1 && TryNumber(token, out int size))
-            {
-                height = width = size;
-                return true;
-            }
+            TextKind.Size => "2 or 2x1",
+            TextKind.Real => "0.9",
+            TextKind.Activation => "relu",
+            _ => "2",
+        };
 
-            if (parts.Length == 2 && TryParts(token, parts, out int[] values))
-            {
-                height = values[0];
-                width = values[1];
-                return true;
-            }
-
-            return false;
-        }
-
-        private bool TryParts(Token token, string[] parts, out int[] values)
-        {
-            values = new int[parts.Length];
-            for (int i = 0; i < parts.Length; i++)
-            {
-                if (!TryNumber(new Token(parts[i], token.Start), out values[i]))
+        private static string Expected(ArgumentSchema schema) =>
+            string.Join(", ", schema.Options.GroupBy(o => o.Group).Select(g => g.Key == "activation"
+                ? "an activation (" + Activations.List + ")"
+                : string.Join(" or ", g.Select(o => o.Value switch
                 {
-                    return false;
-                }
-            }
+                    null => o.Words[0],
+                    TextKind.Size => o.Words[0] + " N or " + o.Words[0] + " HxW",
+                    TextKind kind => o.Words[0] + " " + Example(kind),
+                }))));
 
-            return true;
+        /// <summary>Whether a token is meant as a value of <paramref name="kind"/> (for optional positionals).</summary>
+        private static bool LooksLike(TextKind kind, string text) => kind switch
+        {
+            TextKind.Activation => Activations.TryParse(text, out _),
+            _ => text.Length > 0 && (char.IsDigit(text[0]) || text[0] is '.' or '-' or '+'),
+        };
+
+        private bool TryValue(TextKind kind, Token token, string[] targets, List<LayerArgument> arguments, out string? problem)
+        {
+            problem = null;
+            LocationInfo? where = Locate(token);
+            switch (kind)
+            {
+                case TextKind.Integer:
+                    if (!TryNumber(token, token.Text, out int number, out problem))
+                    {
+                        return false;
+                    }
+
+                    arguments.Add(new LayerArgument(targets[0], new ArgumentValue(number), where));
+                    return true;
+                case TextKind.Size:
+                    string[] parts = token.Text.Split('x', 'X');
+                    if (parts.Length is < 1 or > 2)
+                    {
+                        return false;
+                    }
+
+                    var sizes = new int[parts.Length];
+                    for (int p = 0; p < parts.Length; p++)
+                    {
+                        if (!TryNumber(token, parts[p], out sizes[p], out problem))
+                        {
+                            return false;
+                        }
+                    }
+
+                    arguments.Add(new LayerArgument(targets[0], new ArgumentValue(sizes[0]), where));
+                    arguments.Add(new LayerArgument(targets[1], new ArgumentValue(sizes[sizes.Length - 1]), where));
+                    return true;
+                case TextKind.Real:
+                    if (!TryReal(token.Text, out double real, out problem))
+                    {
+                        return false;
+                    }
+
+                    arguments.Add(new LayerArgument(targets[0], new ArgumentValue(real), where));
+                    return true;
+                case TextKind.Activation:
+                    if (!Activations.TryParse(token.Text, out Activation activation))
+                    {
+                        problem = $"'{token.Text}' is not an activation; expected {Activations.List}";
+                        return false;
+                    }
+
+                    arguments.Add(new LayerArgument(targets[0], new ArgumentValue((int)activation), where));
+                    return true;
+                default:
+                    string[] dims = token.Text.Split('x', 'X');
+                    if (dims.Length is not (1 or 3))
+                    {
+                        problem = $"'{token.Text}' is not an input shape; write height x width x channels (28x28x1) or a length (784)";
+                        return false;
+                    }
+
+                    var values = new int[dims.Length];
+                    for (int d = 0; d < dims.Length; d++)
+                    {
+                        if (!TryNumber(token, dims[d], out values[d], out problem))
+                        {
+                            problem ??= $"'{token.Text}' is not an input shape; write height x width x channels (28x28x1) or a length (784)";
+                            return false;
+                        }
+                    }
+
+                    if (dims.Length == 1)
+                    {
+                        arguments.Add(new LayerArgument(targets[3], new ArgumentValue(values[0]), where));
+                    }
+                    else
+                    {
+                        for (int d = 0; d < 3; d++)
+                        {
+                            arguments.Add(new LayerArgument(targets[d], new ArgumentValue(values[d]), where));
+                        }
+                    }
+
+                    return true;
+            }
         }
 
-        /// <summary>A whole number; a number too large for an int is an error of its own (not "not a number").</summary>
-        private bool TryNumber(Token token, out int value)
+        /// <summary>A whole number of ASCII digits; a number too large for an int is an error of its own.</summary>
+        private static bool TryNumber(Token token, string text, out int value, out string? problem)
         {
             value = 0;
-            if (token.Text.Length == 0 || !token.Text.All(char.IsDigit))
+            problem = null;
+            if (text.Length == 0)
             {
                 return false;
             }
 
-            if (!int.TryParse(token.Text, NumberStyles.None, CultureInfo.InvariantCulture, out value))
+            if (text.Any(c => c is < '0' or > '9'))
             {
-                Report(DiagnosticDescriptors.DslSyntax, token, $"'{token.Text}' is too large");
-                value = int.MaxValue;
+                if (text.Any(c => char.IsDigit(c) && c is < '0' or > '9'))
+                {
+                    problem = $"'{token.Text}' has digits other than 0-9; write numbers with ASCII digits";
+                }
+                else if (text[0] == '-')
+                {
+                    problem = $"'{token.Text}' is negative; sizes and counts are at least 1";
+                }
+
+                return false;
+            }
+
+            if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value))
+            {
+                problem = $"'{text}' is too large: at most {int.MaxValue}";
+                return false;
+            }
+
+            return true;
+        }
+
+        /// <summary>A real number in invariant notation (<c>0.25</c>, <c>1e-3</c>), ASCII only.</summary>
+        private static bool TryReal(string text, out double value, out string? problem)
+        {
+            value = 0;
+            problem = null;
+            if (text.Any(c => c > '\u007f'))
+            {
+                problem = $"'{text}' has characters other than ASCII; write numbers like 0.25 or 1e-3";
+                return false;
+            }
+
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || double.IsNaN(value) || double.IsInfinity(value))
+            {
+                problem = $"'{text}' is not a number; write numbers like 0.25 or 1e-3";
+                return false;
             }
 
             return true;
@@ -490,9 +479,6 @@ internal static class DslParser
 
         private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, Token token, params object[] arguments) =>
             Diagnostics.Add(DiagnosticInfo.Create(descriptor, Locate(token), arguments));
-
-        private void Report(Microsoft.CodeAnalysis.DiagnosticDescriptor descriptor, int start, int length, params object[] arguments) =>
-            Diagnostics.Add(DiagnosticInfo.Create(descriptor, _locate(start, length), arguments));
 
         private LocationInfo? Locate(Token token) => _locate(token.Start, token.Length);
 

@@ -62,7 +62,7 @@ internal static class NetDslFileReader
                 continue;
             }
 
-            string key = spec.Target.HintName;
+            string key = spec.Target.Identity;
             if (first.TryGetValue(key, out NetworkSpec? original))
             {
                 var duplicate = DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateNetworkFile, spec.Location, spec.Target.Name, original.Location?.FilePath ?? string.Empty);

@@ -41,6 +41,23 @@ public sealed unsafe class AlignedBuffer
     /// <summary>A part of the buffer; aligned when <paramref name="offset"/> is a multiple of <see cref="AlignmentInFloats"/>.</summary>
     public Span<float> Slice(int offset, int length) => new(_array, _start + offset, length);
 
+    /// <summary>
+    /// A buffer for <paramref name="capacity"/> samples of <paramref name="samples"/> floats each and
+    /// <paramref name="shared"/> more: a network's activations for a batch.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">That is more than one array can hold: use smaller batches.</exception>
+    public static AlignedBuffer ForSamples(int capacity, long samples, long shared)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        long total = (capacity * samples) + shared;
+        if (total > Array.MaxLength - AlignmentInFloats)
+        {
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, $"A batch of {capacity} samples needs {total:N0} floats of activations ({samples:N0} per sample), more than one array can hold; use smaller batches.");
+        }
+
+        return new AlignedBuffer((int)total);
+    }
+
     /// <summary>Rounds <paramref name="length"/> up to a multiple of <see cref="AlignmentInFloats"/>.</summary>
     public static int RoundUp(int length) => (length + AlignmentInFloats - 1) / AlignmentInFloats * AlignmentInFloats;
 }

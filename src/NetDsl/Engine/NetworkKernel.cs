@@ -1,28 +1,52 @@
 using System;
+using System.Collections.Generic;
 using System.ComponentModel;
 
 namespace NetDsl.Engine;
 
 /// <summary>
-/// The per-sample passes of one generated network: what the generated code specialises. The
-/// <see cref="BatchEngine{TWorkspace}"/> drives them over batches, on all cores, each worker with its own
-/// <typeparamref name="TWorkspace"/> (the network's activation and gradient buffers).
+/// The passes of one generated network, specialised for its shapes: what the generated code implements and
+/// <see cref="NetworkEngine{TActivations, TScratch}"/> drives over samples and batches, on all cores.
 /// </summary>
-/// <typeparam name="TWorkspace">The generated network's buffers for one sample.</typeparam>
+/// <remarks>
+/// <para>Buffers come in two kinds. <typeparamref name="TActivations"/> holds what belongs to samples (every
+/// layer's output, for a number of samples), <typeparamref name="TScratch"/> what belongs to a thread (transposed
+/// kernels, temporary space, the gradients flowing back through one sample).</para>
+/// <para>A network whose training needs statistics of the whole batch (BatchNormalization) is cut at those layers
+/// into <see cref="Segments"/> segments: the engine runs a segment for every sample of the batch, then the
+/// layer that joins the batch (<see cref="SynchronizeForward"/>), and so on; backward the other way round. Other
+/// networks have one segment and run each sample from start to end on one thread.</para>
+/// </remarks>
+/// <typeparam name="TActivations">Per-sample buffers for a number of samples.</typeparam>
+/// <typeparam name="TScratch">One thread's working buffers.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public abstract class NetworkKernel<TWorkspace>
-    where TWorkspace : class
+public abstract class NetworkKernel<TActivations, TScratch>
+    where TActivations : class
+    where TScratch : class
 {
-    /// <summary>Describes the network's sizes.</summary>
-    protected NetworkKernel(string networkName, int inputLength, int outputLength, int parameterCount)
+    /// <summary>Describes the network.</summary>
+    protected NetworkKernel(string networkName, int inputLength, int outputLength, IReadOnlyList<ParameterTensor> layout, string architecture, int segments = 1, int foldedLength = 0)
     {
+        ArgumentNullException.ThrowIfNull(layout);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(segments);
+        ArgumentOutOfRangeException.ThrowIfNegative(foldedLength);
         NetworkName = networkName;
         InputLength = inputLength;
         OutputLength = outputLength;
-        ParameterCount = parameterCount;
+        Layout = layout;
+        Architecture = architecture;
+        Segments = segments;
+        FoldedLength = foldedLength;
+        int count = 0;
+        foreach (ParameterTensor tensor in layout)
+        {
+            count = Math.Max(count, tensor.Offset + tensor.Length);
+        }
+
+        ParameterCount = count;
     }
 
-    /// <summary>The network's class name, for messages.</summary>
+    /// <summary>The network's class name, for messages and weight files.</summary>
     public string NetworkName { get; }
 
     /// <summary>Floats in one input sample.</summary>
@@ -34,32 +58,98 @@ public abstract class NetworkKernel<TWorkspace>
     /// <summary>Floats in the parameter buffer.</summary>
     public int ParameterCount { get; }
 
-    /// <summary>Allocates one worker's buffers.</summary>
-    public abstract TWorkspace CreateWorkspace();
+    /// <summary>The parameter tensors.</summary>
+    public IReadOnlyList<ParameterTensor> Layout { get; }
 
-    /// <summary>Called once per worker before it runs training passes with <paramref name="parameters"/>:
-    /// prepares what depends only on the parameters (e.g. transposed kernels for input gradients).</summary>
-    public virtual void BeginTraining(ReadOnlySpan<float> parameters, TWorkspace workspace)
+    /// <summary>The network in NetDsl's text form (stored in weight files).</summary>
+    public string Architecture { get; }
+
+    /// <summary>Training segments: 1, plus one per layer that needs the whole batch.</summary>
+    public int Segments { get; }
+
+    /// <summary>Floats of inference parameters derived from the parameters (BatchNormalization folded into the
+    /// layer before it), 0 when there are none.</summary>
+    public int FoldedLength { get; }
+
+    /// <summary>Allocates per-sample buffers for <paramref name="capacity"/> samples.</summary>
+    public abstract TActivations CreateActivations(int capacity);
+
+    /// <summary>Allocates one thread's working buffers.</summary>
+    public abstract TScratch CreateScratch();
+
+    /// <summary>Computes the <see cref="FoldedLength"/> inference parameters from <paramref name="parameters"/>.</summary>
+    public virtual void Fold(ReadOnlySpan<float> parameters, Span<float> folded)
     {
     }
 
-    /// <summary>Inference forward pass of one sample.</summary>
-    public abstract void Predict(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, TWorkspace workspace, Span<float> output);
+    /// <summary>Called once per thread before it runs training passes with <paramref name="parameters"/>:
+    /// prepares what depends only on the parameters (e.g. transposed kernels for input gradients).</summary>
+    public virtual void BeginTraining(ReadOnlySpan<float> parameters, TScratch scratch)
+    {
+    }
 
-    /// <summary>Inference forward pass of one sample; returns the index of its largest output.</summary>
-    public abstract int Classify(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, TWorkspace workspace);
+    /// <summary>Inference of one sample (in slot 0 of <paramref name="activations"/>).</summary>
+    public abstract void Predict(ReadOnlySpan<float> parameters, ReadOnlySpan<float> folded, ReadOnlySpan<float> input, TActivations activations, TScratch scratch, Span<float> output);
+
+    /// <summary>Inference of one sample; returns the index of its largest output.</summary>
+    public abstract int Classify(ReadOnlySpan<float> parameters, ReadOnlySpan<float> folded, ReadOnlySpan<float> input, TActivations activations, TScratch scratch);
+
+    /// <summary>Inference of one sample and its loss.</summary>
+    public abstract float Evaluate(ReadOnlySpan<float> parameters, ReadOnlySpan<float> folded, ReadOnlySpan<float> input, int label, TActivations activations, TScratch scratch, out int predicted);
 
     /// <summary>
-    /// Training forward pass, loss, and backward pass of one sample: adds the sample's parameter gradients to
-    /// <paramref name="gradients"/>, writes its input gradient when <paramref name="inputGradient"/> is not
-    /// empty, and returns its loss.
+    /// One segment's training step for one sample of the batch (<see cref="TrainingStep.Sample"/>): the whole pass when
+    /// <see cref="Segments"/> is 1. The last segment does its forward pass, the loss (of <paramref name="label"/>,
+    /// or, when <paramref name="outputGradient"/> is not empty, that gradient of the outputs as given), and its
+    /// backward pass, adding parameter gradients to <paramref name="gradients"/>; it returns the loss. An earlier
+    /// segment does its forward pass only, and returns 0.
     /// </summary>
-    public abstract float AccumulateGradients(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int label, TWorkspace workspace, Span<float> gradients, Span<float> inputGradient, out int predicted);
+    public abstract float TrainForward(int segment, in TrainingStep step, ReadOnlySpan<float> input, int label, ReadOnlySpan<float> outputGradient, TActivations activations, TScratch scratch, Span<float> gradients, Span<float> inputGradient, out int predicted);
 
-    /// <summary>Training forward pass of one sample, then the backward pass of a given gradient of the
-    /// outputs (after the final activation): adds parameter gradients, writes the input gradient if asked.</summary>
-    public abstract void Backpropagate(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, TWorkspace workspace, Span<float> gradients, Span<float> inputGradient);
+    /// <summary>The backward pass of segment <paramref name="segment"/> (not the last) for one sample, from the
+    /// gradient the layer after it left in <paramref name="activations"/>.</summary>
+    public virtual void TrainBackward(int segment, in TrainingStep step, ReadOnlySpan<float> input, TActivations activations, TScratch scratch, Span<float> gradients, Span<float> inputGradient) =>
+        throw new NotSupportedException($"{NetworkName} has one training segment.");
 
-    /// <summary>Inference forward pass and loss of one sample.</summary>
-    public abstract float Evaluate(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input, int label, TWorkspace workspace, out int predicted);
+    /// <summary>The layer after segment <paramref name="segment"/> forward over the first <paramref name="count"/>
+    /// samples of <paramref name="activations"/>: statistics of the batch, moving statistics updated in
+    /// <paramref name="parameters"/>.</summary>
+    public virtual void SynchronizeForward(int segment, Span<float> parameters, TActivations activations, int count) =>
+        throw new NotSupportedException($"{NetworkName} has one training segment.");
+
+    /// <summary>The backward pass of the layer after segment <paramref name="segment"/> over the batch: adds its
+    /// parameter gradients (summed over the batch) to <paramref name="gradients"/> and leaves each sample's input
+    /// gradient in <paramref name="activations"/>.</summary>
+    public virtual void SynchronizeBackward(int segment, ReadOnlySpan<float> parameters, TActivations activations, int count, Span<float> gradients) =>
+        throw new NotSupportedException($"{NetworkName} has one training segment.");
+}
+
+/// <summary>What a training pass of one sample needs besides its data: the parameters, the sample's place in the
+/// batch (its per-sample buffers, its dropout masks) and the dropout masks' stream of this step.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly ref struct TrainingStep
+{
+    /// <summary>Describes one sample's pass.</summary>
+    public TrainingStep(ReadOnlySpan<float> parameters, int sample, ulong seed, long step)
+    {
+        Parameters = parameters;
+        Sample = sample;
+        Seed = seed;
+        Step = step;
+    }
+
+    /// <summary>The network's parameters.</summary>
+    public ReadOnlySpan<float> Parameters { get; }
+
+    /// <summary>The sample's index in the batch (its slot in batch-wide buffers).</summary>
+    public int Sample { get; }
+
+    /// <summary>The network's seed.</summary>
+    public ulong Seed { get; }
+
+    /// <summary>The training step (one per batch).</summary>
+    public long Step { get; }
+
+    /// <summary>The dropout stream of layer <paramref name="layer"/> for this sample and step.</summary>
+    public ulong DropoutStream(int layer) => Kernels.DropoutKernels.Stream(Seed, Step, Sample, layer);
 }

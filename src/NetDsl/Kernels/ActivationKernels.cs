@@ -7,83 +7,115 @@ using System.Runtime.Intrinsics;
 namespace NetDsl.Kernels;
 
 /// <summary>
-/// Activation functions applied in place, and their backward passes written in terms of the activation's
-/// output <c>y</c> (which is what the forward pass keeps): <c>dy</c> is turned into <c>dx</c> in place.
+/// Every activation, forward and backward, vectorised at every width (Keras's definitions). The forward pass
+/// maps <c>x</c> to <c>y</c> (the two may be the same span). The backward pass turns <c>dy</c> into <c>dx</c> in
+/// place from <c>y</c>, or from <c>x</c> for <see cref="Activation.GELU"/> and <see cref="Activation.Swish"/>,
+/// whose derivative the output does not determine (<see cref="NeedsInput"/>); the other span may then be empty.
 /// </summary>
 /// <remarks>For generated code; the signatures may change between versions.</remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ActivationKernels
 {
-    /// <summary><c>x = max(x, 0)</c>.</summary>
-    public static void ReLU(Span<float> values)
+    /// <summary>Keras's default negative slope of <c>keras.activations.leaky_relu</c>.</summary>
+    public const float DefaultLeakyReLUSlope = 0.2f;
+
+    /// <summary>SELU's scale (lambda), as in Keras.</summary>
+    public const float SeluScale = 1.05070098735548049342f;
+
+    /// <summary>SELU's alpha, as in Keras.</summary>
+    public const float SeluAlpha = 1.67326324235437728482f;
+
+    /// <summary>Whether the backward pass of <paramref name="activation"/> needs its input (its output is not enough).</summary>
+    public static bool NeedsInput(Activation activation) => activation is Activation.GELU or Activation.Swish;
+
+    /// <summary><c>y = activation(x)</c>, element-wise; <paramref name="x"/> and <paramref name="y"/> may be the same
+    /// span. <paramref name="slope"/> is LeakyReLU's negative slope. Softmax is <see cref="Softmax(Span{float}, int)"/>.</summary>
+    public static void Forward(Activation activation, ReadOnlySpan<float> x, Span<float> y, float slope = DefaultLeakyReLUSlope)
     {
-        ref float r = ref MemoryMarshal.GetReference(values);
-        int i = 0;
-        i = ReLUCore<Simd512, Vector512<float>>(ref r, i, values.Length);
-        i = ReLUCore<Simd256, Vector256<float>>(ref r, i, values.Length);
-        i = ReLUCore<Simd128, Vector128<float>>(ref r, i, values.Length);
-        for (; i < values.Length; i++)
+        CheckSameLength(x.Length, y.Length);
+        switch (activation)
         {
-            ref float v = ref Unsafe.Add(ref r, i);
-            v = MathF.Max(v, 0f); // NaN stays NaN, as in the vector paths
+            case Activation.None:
+                x.CopyTo(y);
+                break;
+            case Activation.ReLU: Map<ReLUOp>(x, y, slope); break;
+            case Activation.Sigmoid: Map<SigmoidOp>(x, y, slope); break;
+            case Activation.Tanh: Map<TanhOp>(x, y, slope); break;
+            case Activation.LeakyReLU: Map<LeakyReLUOp>(x, y, slope); break;
+            case Activation.ELU: Map<EluOp>(x, y, slope); break;
+            case Activation.SELU: Map<SeluOp>(x, y, slope); break;
+            case Activation.GELU: Map<GeluOp>(x, y, slope); break;
+            case Activation.Swish: Map<SwishOp>(x, y, slope); break;
+            case Activation.ReLU6: Map<ReLU6Op>(x, y, slope); break;
+            case Activation.Softplus: Map<SoftplusOp>(x, y, slope); break;
+            case Activation.Softsign: Map<SoftsignOp>(x, y, slope); break;
+            case Activation.HardSigmoid: Map<HardSigmoidOp>(x, y, slope); break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(activation), activation, "Not an element-wise activation (softmax has its own kernel).");
         }
     }
 
-    /// <summary><c>x = 1 / (1 + exp(-x))</c>.</summary>
-    public static void Sigmoid(Span<float> values)
+    /// <summary>
+    /// Turns <paramref name="gradient"/> (dy) into dx in place. <paramref name="y"/> is the forward pass's output;
+    /// <paramref name="x"/> its input, read only when <see cref="NeedsInput"/> says so.
+    /// </summary>
+    public static void Backward(Activation activation, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> gradient, float slope = DefaultLeakyReLUSlope)
     {
-        for (int i = 0; i < values.Length; i++)
+        ReadOnlySpan<float> source = NeedsInput(activation) ? x : y;
+        CheckSameLength(source.Length, gradient.Length);
+        switch (activation)
         {
-            values[i] = Sigmoid(values[i]);
+            case Activation.None: break;
+            case Activation.ReLU: Map<ReLUOp>(source, gradient, slope, backward: true); break;
+            case Activation.Sigmoid: Map<SigmoidOp>(source, gradient, slope, backward: true); break;
+            case Activation.Tanh: Map<TanhOp>(source, gradient, slope, backward: true); break;
+            case Activation.LeakyReLU: Map<LeakyReLUOp>(source, gradient, slope, backward: true); break;
+            case Activation.ELU: Map<EluOp>(source, gradient, slope, backward: true); break;
+            case Activation.SELU: Map<SeluOp>(source, gradient, slope, backward: true); break;
+            case Activation.GELU: Map<GeluOp>(source, gradient, slope, backward: true); break;
+            case Activation.Swish: Map<SwishOp>(source, gradient, slope, backward: true); break;
+            case Activation.ReLU6: Map<ReLU6Op>(source, gradient, slope, backward: true); break;
+            case Activation.Softplus: Map<SoftplusOp>(source, gradient, slope, backward: true); break;
+            case Activation.Softsign: Map<SoftsignOp>(source, gradient, slope, backward: true); break;
+            case Activation.HardSigmoid: Map<HardSigmoidOp>(source, gradient, slope, backward: true); break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(activation), activation, "Not an element-wise activation (softmax has its own kernel).");
         }
     }
 
-    /// <summary><c>x = tanh(x)</c>.</summary>
-    public static void Tanh(Span<float> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = MathF.Tanh(values[i]);
-        }
-    }
+    /// <summary><c>x = max(x, 0)</c> in place.</summary>
+    public static void ReLU(Span<float> values) => Forward(Activation.ReLU, values, values);
+
+    /// <summary>ReLU backward: <c>dy = y &gt; 0 ? dy : 0</c>.</summary>
+    public static void ReLUBackward(ReadOnlySpan<float> output, Span<float> gradient) =>
+        Backward(Activation.ReLU, default, output, gradient);
 
     /// <summary>Numerically stable softmax over each consecutive group of <paramref name="groupLength"/>
-    /// values (the channels of each pixel, or the whole vector).</summary>
+    /// values (the channels of each pixel, or the whole vector), in place.</summary>
     public static void Softmax(Span<float> values, int groupLength)
     {
         CheckGroups(values.Length, groupLength);
         for (int start = 0; start < values.Length; start += groupLength)
         {
             Span<float> group = values.Slice(start, groupLength);
-            float max = float.NegativeInfinity;
-            foreach (float v in group)
-            {
-                max = MathF.Max(max, v);
-            }
-
-            float sum = 0f;
-            for (int i = 0; i < group.Length; i++)
-            {
-                float e = MathF.Exp(group[i] - max);
-                group[i] = e;
-                sum += e;
-            }
-
+            ref float r = ref MemoryMarshal.GetReference(group);
+            float max = VectorOps.Max(group);
+            int i = 0;
+            float sum = SoftmaxExp<Simd512, Vector512<float>>(ref r, max, group.Length, ref i);
+            sum += SoftmaxExp<Simd256, Vector256<float>>(ref r, max, group.Length, ref i);
+            sum += SoftmaxExp<Simd128, Vector128<float>>(ref r, max, group.Length, ref i);
+            sum += SoftmaxExp<SimdScalar, float>(ref r, max, group.Length, ref i);
             VectorOps.Scale(group, 1f / sum);
         }
     }
 
-    /// <summary>ReLU backward: <c>dy = y &gt; 0 ? dy : 0</c>.</summary>
-    public static void ReLUBackward(ReadOnlySpan<float> output, Span<float> gradient) =>
-        Elementwise<ReLUGradient>(output, gradient);
-
-    /// <summary>Sigmoid backward: <c>dy *= y * (1 - y)</c>.</summary>
-    public static void SigmoidBackward(ReadOnlySpan<float> output, Span<float> gradient) =>
-        Elementwise<SigmoidGradient>(output, gradient);
-
-    /// <summary>Tanh backward: <c>dy *= 1 - y^2</c>.</summary>
-    public static void TanhBackward(ReadOnlySpan<float> output, Span<float> gradient) =>
-        Elementwise<TanhGradient>(output, gradient);
+    /// <summary>Softmax of <paramref name="x"/> into <paramref name="y"/> (which may be the same span).</summary>
+    public static void Softmax(ReadOnlySpan<float> x, Span<float> y, int groupLength)
+    {
+        CheckSameLength(x.Length, y.Length);
+        x.CopyTo(y);
+        Softmax(y, groupLength);
+    }
 
     /// <summary>Softmax backward per group: <c>dx = y * (dy - sum(dy * y))</c>.</summary>
     public static void SoftmaxBackward(ReadOnlySpan<float> output, Span<float> gradient, int groupLength)
@@ -95,10 +127,8 @@ public static class ActivationKernels
             ReadOnlySpan<float> y = output.Slice(start, groupLength);
             Span<float> g = gradient.Slice(start, groupLength);
             float dot = VectorOps.Dot(y, g);
-            for (int i = 0; i < g.Length; i++)
-            {
-                g[i] = y[i] * (g[i] - dot);
-            }
+            VectorOps.AddScalar(g, -dot);
+            VectorOps.Multiply(y, g);
         }
     }
 
@@ -115,7 +145,53 @@ public static class ActivationKernels
         return e / (1f + e);
     }
 
-    private static int ReLUCore<TS, TV>(ref float r, int i, int n)
+    private static float SoftmaxExp<TS, TV>(ref float r, float max, int n, ref int i)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return 0f;
+        }
+
+        TV m = TS.Broadcast(max);
+        TV sum = TS.Zero;
+        for (; i + TS.Count <= n; i += TS.Count)
+        {
+            TV e = VectorMath.Exp<TS, TV>(TS.Subtract(TS.Load(ref r, i), m));
+            TS.Store(e, ref r, i);
+            sum = TS.Add(sum, e);
+        }
+
+        return TS.Sum(sum);
+    }
+
+    /// <summary>Applies <typeparamref name="TOp"/> at every width, widest first: forward (x to y) or backward (y or x,
+    /// and dy to dx in place).</summary>
+    private static void Map<TOp>(ReadOnlySpan<float> source, Span<float> target, float slope, bool backward = false)
+        where TOp : IActivationOperator
+    {
+        ref float s = ref MemoryMarshal.GetReference(source);
+        ref float t = ref MemoryMarshal.GetReference(target);
+        int i = 0, n = target.Length;
+        if (backward)
+        {
+            i = BackwardCore<TOp, Simd512, Vector512<float>>(ref s, ref t, slope, i, n);
+            i = BackwardCore<TOp, Simd256, Vector256<float>>(ref s, ref t, slope, i, n);
+            i = BackwardCore<TOp, Simd128, Vector128<float>>(ref s, ref t, slope, i, n);
+            BackwardCore<TOp, SimdScalar, float>(ref s, ref t, slope, i, n);
+        }
+        else
+        {
+            i = ForwardCore<TOp, Simd512, Vector512<float>>(ref s, ref t, slope, i, n);
+            i = ForwardCore<TOp, Simd256, Vector256<float>>(ref s, ref t, slope, i, n);
+            i = ForwardCore<TOp, Simd128, Vector128<float>>(ref s, ref t, slope, i, n);
+            ForwardCore<TOp, SimdScalar, float>(ref s, ref t, slope, i, n);
+        }
+    }
+
+    private static int ForwardCore<TOp, TS, TV>(ref float x, ref float y, float slope, int i, int n)
+        where TOp : IActivationOperator
         where TS : ISimdWidth<TV>
         where TV : struct
     {
@@ -124,31 +200,17 @@ public static class ActivationKernels
             return i;
         }
 
-        TV zero = TS.Zero;
+        TV a = TS.Broadcast(slope);
         for (; i + TS.Count <= n; i += TS.Count)
         {
-            TS.Store(TS.Max(TS.Load(ref r, i), zero), ref r, i);
+            TS.Store(TOp.Forward<TS, TV>(TS.Load(ref x, i), a), ref y, i);
         }
 
         return i;
     }
 
-    /// <summary>Applies <typeparamref name="TOp"/> to (y, dy) pairs at every width, widest first.</summary>
-    private static void Elementwise<TOp>(ReadOnlySpan<float> output, Span<float> gradient)
-        where TOp : IGradientOperator
-    {
-        CheckSameLength(output.Length, gradient.Length);
-        ref float y = ref MemoryMarshal.GetReference(output);
-        ref float g = ref MemoryMarshal.GetReference(gradient);
-        int i = 0, n = gradient.Length;
-        i = ElementwiseCore<TOp, Simd512, Vector512<float>>(ref y, ref g, i, n);
-        i = ElementwiseCore<TOp, Simd256, Vector256<float>>(ref y, ref g, i, n);
-        i = ElementwiseCore<TOp, Simd128, Vector128<float>>(ref y, ref g, i, n);
-        ElementwiseCore<TOp, SimdScalar, float>(ref y, ref g, i, n);
-    }
-
-    private static int ElementwiseCore<TOp, TS, TV>(ref float y, ref float g, int i, int n)
-        where TOp : IGradientOperator
+    private static int BackwardCore<TOp, TS, TV>(ref float source, ref float gradient, float slope, int i, int n)
+        where TOp : IActivationOperator
         where TS : ISimdWidth<TV>
         where TV : struct
     {
@@ -157,44 +219,192 @@ public static class ActivationKernels
             return i;
         }
 
+        TV a = TS.Broadcast(slope);
         for (; i + TS.Count <= n; i += TS.Count)
         {
-            TS.Store(TOp.Apply<TS, TV>(TS.Load(ref y, i), TS.Load(ref g, i)), ref g, i);
+            TS.Store(TOp.Backward<TS, TV>(TS.Load(ref source, i), TS.Load(ref gradient, i), a), ref gradient, i);
         }
 
         return i;
     }
 
-    /// <summary>An activation's backward step written once for every width: dx from y and dy.</summary>
-    private interface IGradientOperator
+    /// <summary>One activation, written once for every width. <c>Backward</c> gets the output y, or the input x
+    /// when <see cref="NeedsInput"/> is true, and dy; it returns dx.</summary>
+    private interface IActivationOperator
     {
-        static abstract TV Apply<TS, TV>(TV y, TV dy)
+        static abstract TV Forward<TS, TV>(TV x, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct;
+
+        static abstract TV Backward<TS, TV>(TV source, TV dy, TV slope)
             where TS : ISimdWidth<TV>
             where TV : struct;
     }
 
-    private readonly struct ReLUGradient : IGradientOperator
+    private readonly struct ReLUOp : IActivationOperator
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV>(TV y, TV dy)
+        // max(0, x): NaN stays NaN.
+        public static TV Forward<TS, TV>(TV x, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct => TS.Max(x, TS.Zero);
+
+        public static TV Backward<TS, TV>(TV y, TV dy, TV slope)
             where TS : ISimdWidth<TV>
             where TV : struct => TS.Select(TS.GreaterThan(y, TS.Zero), dy, TS.Zero);
     }
 
-    private readonly struct SigmoidGradient : IGradientOperator
+    private readonly struct SigmoidOp : IActivationOperator
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV>(TV y, TV dy)
+        public static TV Forward<TS, TV>(TV x, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct => VectorMath.Sigmoid<TS, TV>(x);
+
+        public static TV Backward<TS, TV>(TV y, TV dy, TV slope)
             where TS : ISimdWidth<TV>
             where TV : struct => TS.Multiply(dy, TS.Subtract(y, TS.Multiply(y, y)));
     }
 
-    private readonly struct TanhGradient : IGradientOperator
+    private readonly struct TanhOp : IActivationOperator
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static TV Apply<TS, TV>(TV y, TV dy)
+        public static TV Forward<TS, TV>(TV x, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct => VectorMath.Tanh<TS, TV>(x);
+
+        public static TV Backward<TS, TV>(TV y, TV dy, TV slope)
             where TS : ISimdWidth<TV>
             where TV : struct => TS.Multiply(dy, TS.Subtract(TS.Broadcast(1f), TS.Multiply(y, y)));
+    }
+
+    private readonly struct LeakyReLUOp : IActivationOperator
+    {
+        public static TV Forward<TS, TV>(TV x, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct => TS.Select(TS.GreaterThan(x, TS.Zero), x, TS.Multiply(x, slope));
+
+        // The slope is not negative, so y > 0 exactly where x > 0.
+        public static TV Backward<TS, TV>(TV y, TV dy, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct => TS.Select(TS.GreaterThan(y, TS.Zero), dy, TS.Multiply(dy, slope));
+    }
+
+    private readonly struct EluOp : IActivationOperator
+    {
+        public static TV Forward<TS, TV>(TV x, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct =>
+            TS.Select(TS.GreaterThan(x, TS.Zero), x, TS.Subtract(VectorMath.Exp<TS, TV>(x), TS.Broadcast(1f)));
+
+        // For x <= 0: y = e^x - 1, so dy/dx = e^x = y + 1.
+        public static TV Backward<TS, TV>(TV y, TV dy, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct => TS.Select(TS.GreaterThan(y, TS.Zero), dy, TS.Multiply(dy, TS.Add(y, TS.Broadcast(1f))));
+    }
+
+    private readonly struct SeluOp : IActivationOperator
+    {
+        public static TV Forward<TS, TV>(TV x, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct =>
+            TS.Multiply(TS.Broadcast(SeluScale), TS.Select(TS.GreaterThan(x, TS.Zero), x, TS.Multiply(TS.Broadcast(SeluAlpha), TS.Subtract(VectorMath.Exp<TS, TV>(x), TS.Broadcast(1f)))));
+
+        // For x <= 0: y = scale * alpha * (e^x - 1), so dy/dx = scale * alpha * e^x = y + scale * alpha.
+        public static TV Backward<TS, TV>(TV y, TV dy, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct =>
+            TS.Multiply(dy, TS.Select(TS.GreaterThan(y, TS.Zero), TS.Broadcast(SeluScale), TS.Add(y, TS.Broadcast(SeluScale * SeluAlpha))));
+    }
+
+    private readonly struct GeluOp : IActivationOperator
+    {
+        private const float InverseSqrt2 = 0.70710678118654752f;
+        private const float InverseSqrt2Pi = 0.39894228040143268f;
+
+        // Exact: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)).
+        public static TV Forward<TS, TV>(TV x, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct =>
+            TS.Multiply(TS.Multiply(TS.Broadcast(0.5f), x), TS.Add(TS.Broadcast(1f), VectorMath.Erf<TS, TV>(TS.Multiply(x, TS.Broadcast(InverseSqrt2)))));
+
+        // Phi(x) + x phi(x).
+        public static TV Backward<TS, TV>(TV x, TV dy, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct
+        {
+            TV phi = TS.Multiply(TS.Broadcast(0.5f), TS.Add(TS.Broadcast(1f), VectorMath.Erf<TS, TV>(TS.Multiply(x, TS.Broadcast(InverseSqrt2)))));
+            TV density = TS.Multiply(TS.Broadcast(InverseSqrt2Pi), VectorMath.Exp<TS, TV>(TS.Multiply(TS.Broadcast(-0.5f), TS.Multiply(x, x))));
+            return TS.Multiply(dy, TS.MultiplyAdd(x, density, phi));
+        }
+    }
+
+    private readonly struct SwishOp : IActivationOperator
+    {
+        public static TV Forward<TS, TV>(TV x, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct => TS.Multiply(x, VectorMath.Sigmoid<TS, TV>(x));
+
+        // s (1 + x (1 - s)), s = sigmoid(x).
+        public static TV Backward<TS, TV>(TV x, TV dy, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct
+        {
+            TV s = VectorMath.Sigmoid<TS, TV>(x);
+            return TS.Multiply(dy, TS.Multiply(s, TS.MultiplyAdd(x, TS.Subtract(TS.Broadcast(1f), s), TS.Broadcast(1f))));
+        }
+    }
+
+    private readonly struct ReLU6Op : IActivationOperator
+    {
+        public static TV Forward<TS, TV>(TV x, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct => TS.Min(TS.Max(x, TS.Zero), TS.Broadcast(6f));
+
+        public static TV Backward<TS, TV>(TV y, TV dy, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct =>
+            TS.Select(TS.And(TS.GreaterThan(y, TS.Zero), TS.GreaterThan(TS.Broadcast(6f), y)), dy, TS.Zero);
+    }
+
+    private readonly struct SoftplusOp : IActivationOperator
+    {
+        // log(1 + e^x) = max(x, 0) + log(1 + e^-|x|), exact for large |x|.
+        public static TV Forward<TS, TV>(TV x, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct =>
+            TS.Add(TS.Max(x, TS.Zero), VectorMath.Log1PUnit<TS, TV>(VectorMath.Exp<TS, TV>(TS.Subtract(TS.Zero, TS.Abs(x)))));
+
+        // sigmoid(x) = 1 - e^-y.
+        public static TV Backward<TS, TV>(TV y, TV dy, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct => TS.Multiply(dy, TS.Subtract(TS.Broadcast(1f), VectorMath.Exp<TS, TV>(TS.Subtract(TS.Zero, y))));
+    }
+
+    private readonly struct SoftsignOp : IActivationOperator
+    {
+        public static TV Forward<TS, TV>(TV x, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct => TS.Divide(x, TS.Add(TS.Abs(x), TS.Broadcast(1f)));
+
+        // 1 / (1 + |x|)^2 = (1 - |y|)^2.
+        public static TV Backward<TS, TV>(TV y, TV dy, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct
+        {
+            TV d = TS.Subtract(TS.Broadcast(1f), TS.Abs(y));
+            return TS.Multiply(dy, TS.Multiply(d, d));
+        }
+    }
+
+    private readonly struct HardSigmoidOp : IActivationOperator
+    {
+        // Keras 3: relu6(x + 3) / 6.
+        public static TV Forward<TS, TV>(TV x, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct => TS.Divide(TS.Min(TS.Max(TS.Add(x, TS.Broadcast(3f)), TS.Zero), TS.Broadcast(6f)), TS.Broadcast(6f));
+
+        public static TV Backward<TS, TV>(TV y, TV dy, TV slope)
+            where TS : ISimdWidth<TV>
+            where TV : struct =>
+            TS.Select(TS.And(TS.GreaterThan(y, TS.Zero), TS.GreaterThan(TS.Broadcast(1f), y)), TS.Divide(dy, TS.Broadcast(6f)), TS.Zero);
     }
 
     private static void CheckSameLength(int a, int b)

@@ -229,6 +229,171 @@ public static class VectorOps
         return TS.Sum(sum);
     }
 
+    /// <summary>The largest value (NaN if any value is NaN; negative infinity for no values).</summary>
+    public static float Max(ReadOnlySpan<float> values)
+    {
+        ref float r = ref MemoryMarshal.GetReference(values);
+        int i = 0;
+        float max = float.NegativeInfinity;
+        max = MaxCore<Simd512, Vector512<float>>(ref r, ref i, values.Length, max);
+        max = MaxCore<Simd256, Vector256<float>>(ref r, ref i, values.Length, max);
+        max = MaxCore<Simd128, Vector128<float>>(ref r, ref i, values.Length, max);
+        for (; i < values.Length; i++)
+        {
+            max = MathF.Max(max, Unsafe.Add(ref r, i));
+        }
+
+        return max;
+    }
+
+    /// <summary><c>y[i] += a</c>.</summary>
+    public static void AddScalar(Span<float> y, float a)
+    {
+        ref float r = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        i = AddScalarCore<Simd512, Vector512<float>>(ref r, a, i, y.Length);
+        i = AddScalarCore<Simd256, Vector256<float>>(ref r, a, i, y.Length);
+        i = AddScalarCore<Simd128, Vector128<float>>(ref r, a, i, y.Length);
+        for (; i < y.Length; i++)
+        {
+            Unsafe.Add(ref r, i) += a;
+        }
+    }
+
+    /// <summary><c>y[i] *= x[i]</c>.</summary>
+    public static void Multiply(ReadOnlySpan<float> x, Span<float> y)
+    {
+        CheckSameLength(x.Length, y.Length);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        i = MultiplyCore<Simd512, Vector512<float>>(ref xr, ref yr, i, y.Length);
+        i = MultiplyCore<Simd256, Vector256<float>>(ref xr, ref yr, i, y.Length);
+        i = MultiplyCore<Simd128, Vector128<float>>(ref xr, ref yr, i, y.Length);
+        for (; i < y.Length; i++)
+        {
+            Unsafe.Add(ref yr, i) *= Unsafe.Add(ref xr, i);
+        }
+    }
+
+    /// <summary><c>y[i] += (x[i] - center[i])^2</c>.</summary>
+    public static void AddSquaredDifference(ReadOnlySpan<float> x, ReadOnlySpan<float> center, Span<float> y)
+    {
+        CheckSameLength(x.Length, y.Length);
+        CheckSameLength(center.Length, y.Length);
+        ref float xr = ref MemoryMarshal.GetReference(x);
+        ref float cr = ref MemoryMarshal.GetReference(center);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        i = SquaredDifferenceCore<Simd512, Vector512<float>>(ref xr, ref cr, ref yr, i, y.Length);
+        i = SquaredDifferenceCore<Simd256, Vector256<float>>(ref xr, ref cr, ref yr, i, y.Length);
+        i = SquaredDifferenceCore<Simd128, Vector128<float>>(ref xr, ref cr, ref yr, i, y.Length);
+        SquaredDifferenceCore<SimdScalar, float>(ref xr, ref cr, ref yr, i, y.Length);
+    }
+
+    /// <summary><c>y[i] += a[i] * b[i]</c>.</summary>
+    public static void AddProduct(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
+    {
+        CheckSameLength(a.Length, y.Length);
+        CheckSameLength(b.Length, y.Length);
+        ref float ar = ref MemoryMarshal.GetReference(a);
+        ref float br = ref MemoryMarshal.GetReference(b);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        i = ProductCore<Simd512, Vector512<float>>(ref ar, ref br, ref yr, i, y.Length);
+        i = ProductCore<Simd256, Vector256<float>>(ref ar, ref br, ref yr, i, y.Length);
+        i = ProductCore<Simd128, Vector128<float>>(ref ar, ref br, ref yr, i, y.Length);
+        ProductCore<SimdScalar, float>(ref ar, ref br, ref yr, i, y.Length);
+    }
+
+    private static int SquaredDifferenceCore<TS, TV>(ref float x, ref float center, ref float y, int i, int n)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return i;
+        }
+
+        for (; i + TS.Count <= n; i += TS.Count)
+        {
+            TV d = TS.Subtract(TS.Load(ref x, i), TS.Load(ref center, i));
+            TS.Store(TS.MultiplyAdd(d, d, TS.Load(ref y, i)), ref y, i);
+        }
+
+        return i;
+    }
+
+    private static int ProductCore<TS, TV>(ref float a, ref float b, ref float y, int i, int n)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return i;
+        }
+
+        for (; i + TS.Count <= n; i += TS.Count)
+        {
+            TS.Store(TS.MultiplyAdd(TS.Load(ref a, i), TS.Load(ref b, i), TS.Load(ref y, i)), ref y, i);
+        }
+
+        return i;
+    }
+
+    private static float MaxCore<TS, TV>(ref float r, ref int i, int n, float max)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported || i + TS.Count > n)
+        {
+            return max;
+        }
+
+        TV m = TS.Broadcast(max);
+        for (; i + TS.Count <= n; i += TS.Count)
+        {
+            m = TS.Max(m, TS.Load(ref r, i));
+        }
+
+        return TS.MaxAcross(m);
+    }
+
+    private static int AddScalarCore<TS, TV>(ref float r, float a, int i, int n)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return i;
+        }
+
+        TV v = TS.Broadcast(a);
+        for (; i + TS.Count <= n; i += TS.Count)
+        {
+            TS.Store(TS.Add(TS.Load(ref r, i), v), ref r, i);
+        }
+
+        return i;
+    }
+
+    private static int MultiplyCore<TS, TV>(ref float x, ref float y, int i, int n)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return i;
+        }
+
+        for (; i + TS.Count <= n; i += TS.Count)
+        {
+            TS.Store(TS.Multiply(TS.Load(ref y, i), TS.Load(ref x, i)), ref y, i);
+        }
+
+        return i;
+    }
+
     /// <summary><c>y[i] += x[i]</c>.</summary>
     public static void Add(ReadOnlySpan<float> x, Span<float> y) => MultiplyAdd(1f, x, y);
 

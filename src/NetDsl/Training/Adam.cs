@@ -12,7 +12,7 @@ namespace NetDsl.Training;
 /// <c>v += (g * g - v) * (1 - beta2)</c>, <c>alpha = lr * sqrt(1 - beta2^t) / (1 - beta1^t)</c>,
 /// <c>w -= alpha * m / (sqrt(v) + epsilon)</c>. Both moments start at zero.
 /// </summary>
-public sealed class Adam : Optimizer
+public class Adam : Optimizer
 {
     private float[]? _m;
     private float[]? _v;

@@ -107,7 +107,7 @@ public static class NetworkTraining
                 // The loss was finite, but a step can still overflow (a huge gradient, a tiny Adam denominator):
                 // keep the parameters it starts from, and put them back if it leaves anything non-finite.
                 network.Parameters.CopyTo(lastGood);
-                optimizer.Step(network.Parameters, gradients);
+                optimizer.Step(network, gradients);
                 int bad = Kernels.VectorOps.IndexOfNonFinite(network.Parameters);
                 if (bad >= 0)
                 {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using NetDsl.Engine;
 
 namespace NetDsl.Training;
@@ -8,12 +9,26 @@ namespace NetDsl.Training;
 /// The per-parameter state (momentum, moments) is sized on the first step and reused by every later step,
 /// so a step allocates nothing; the buffer must keep that length until <see cref="Reset"/>. Not thread-safe.
 /// </summary>
+/// <remarks>
+/// Every optimizer also has Keras's common options: <see cref="WeightDecay"/> (decoupled, as Keras 3 applies it:
+/// <c>w -= w * weightDecay * learningRate</c> before the update), and gradient clipping by the norm of each
+/// tensor (<see cref="ClipNorm"/>, Keras <c>clipnorm</c>) or of all of them together (<see cref="GlobalClipNorm"/>,
+/// <c>global_clipnorm</c>). <see cref="Step(INetwork, ReadOnlySpan{float})"/> updates only the network's
+/// trainable tensors (never BatchNormalization's moving statistics) and clips tensor by tensor; the span overload
+/// sees one tensor, and updates all of it.
+/// </remarks>
 public abstract class Optimizer
 {
     /// <summary>Below this many parameters a step runs on the calling thread: waking the pool costs more.</summary>
     private const int ParallelThreshold = 32 * 1024;
 
     private float _learningRate;
+    private float _weightDecay;
+    private float? _clipNorm;
+    private float? _globalClipNorm;
+    private float[]? _clipped;
+    private IReadOnlyList<ParameterTensor>? _rangesLayout;
+    private (int Offset, int Length)[] _ranges = Array.Empty<(int, int)>();
     private int _parameterCount = -1;
     private int _maxDegreeOfParallelism; // 0: one per processor
     private PartedUpdate? _partedUpdate;
@@ -54,6 +69,57 @@ public abstract class Optimizer
         }
     }
 
+    /// <summary>
+    /// Decoupled weight decay (default 0: none): each step first multiplies every trainable parameter by
+    /// <c>1 - weightDecay * learningRate</c>, as Keras 3 does for every optimizer.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or not finite.</exception>
+    public float WeightDecay
+    {
+        get => _weightDecay;
+        set
+        {
+            if (!(value >= 0f) || !float.IsFinite(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "The weight decay must be a finite number of at least 0.");
+            }
+
+            _weightDecay = value;
+        }
+    }
+
+    /// <summary>
+    /// Clips each tensor's gradient to this L2 norm (Keras <c>clipnorm</c>; default null: no clipping). With the
+    /// span overload of <c>Step</c> the whole buffer is one tensor.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a finite positive number.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="GlobalClipNorm"/> is set too (Keras allows one of them).</exception>
+    public float? ClipNorm
+    {
+        get => _clipNorm;
+        set
+        {
+            CheckClip(value, nameof(value), _globalClipNorm, nameof(GlobalClipNorm));
+            _clipNorm = value;
+        }
+    }
+
+    /// <summary>
+    /// Clips the gradients of all trainable tensors together to this L2 norm (Keras <c>global_clipnorm</c>;
+    /// default null: no clipping).
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a finite positive number.</exception>
+    /// <exception cref="InvalidOperationException"><see cref="ClipNorm"/> is set too (Keras allows one of them).</exception>
+    public float? GlobalClipNorm
+    {
+        get => _globalClipNorm;
+        set
+        {
+            CheckClip(value, nameof(value), _clipNorm, nameof(ClipNorm));
+            _globalClipNorm = value;
+        }
+    }
+
     /// <summary>Number of <see cref="Step(Span{float}, ReadOnlySpan{float})"/> calls since construction or the last <see cref="Reset"/>.</summary>
     public long Iterations { get; private set; }
 
@@ -63,7 +129,9 @@ public abstract class Optimizer
     /// </summary>
     /// <exception cref="ArgumentException">The spans differ in length, or the length differs from the one
     /// the optimizer's state was sized for on the first step (call <see cref="Reset"/> to change it).</exception>
-    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients)
+    public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => StepCore(parameters, gradients, layout: null);
+
+    private void StepCore(Span<float> parameters, ReadOnlySpan<float> gradients, IReadOnlyList<ParameterTensor>? layout)
     {
         if (parameters.Length != gradients.Length)
         {
@@ -81,20 +149,173 @@ public abstract class Optimizer
         }
 
         Iterations++;
+        ReadOnlySpan<(int Offset, int Length)> ranges = TrainableRanges(layout, parameters.Length);
+        gradients = Clip(gradients, layout, ranges);
+        if (_weightDecay > 0f)
+        {
+            float keep = 1f - (_weightDecay * _learningRate);
+            foreach ((int offset, int length) in ranges)
+            {
+                Kernels.VectorOps.Scale(parameters.Slice(offset, length), keep);
+            }
+        }
+
+        if (ranges.Length == 1 && ranges[0].Length == parameters.Length)
+        {
+            UpdateSlice(parameters, gradients, 0);
+            return;
+        }
+
+        if (!UpdatesRanges)
+        {
+            // The subclass updates whole buffers only: put the non-trainable values back afterwards.
+            float[] kept = parameters.ToArray();
+            Update(parameters, gradients);
+            int end = 0;
+            foreach ((int offset, int length) in ranges)
+            {
+                kept.AsSpan(end, offset - end).CopyTo(parameters.Slice(end, offset - end));
+                end = offset + length;
+            }
+
+            kept.AsSpan(end).CopyTo(parameters.Slice(end));
+            return;
+        }
+
+        foreach ((int offset, int length) in ranges)
+        {
+            UpdateSlice(parameters.Slice(offset, length), gradients.Slice(offset, length), offset);
+        }
+    }
+
+    /// <summary>Updates one trainable slice, split between the pool's warm threads when it is large.</summary>
+    private void UpdateSlice(Span<float> parameters, ReadOnlySpan<float> gradients, int offset)
+    {
         if (UpdatesRanges && parameters.Length >= ParallelThreshold && _maxDegreeOfParallelism != 1)
         {
             // Right after a data-parallel batch, while the pool's threads still spin, each updates one slice.
             // Threads asleep are left so (after a one-thread batch, say): waking one costs more than the step;
             // and if the pool is busy with another network's batch, the step runs here rather than wait.
             int threads = Math.Min(MaxDegreeOfParallelism, WorkerPool.Shared.WarmThreads);
-            if (threads > 1 && (_partedUpdate ??= new PartedUpdate(this)).TryRun(parameters, gradients, threads))
+            if (threads > 1 && (_partedUpdate ??= new PartedUpdate(this)).TryRun(parameters, gradients, offset, threads))
             {
                 SplitSteps++;
                 return;
             }
         }
 
-        Update(parameters, gradients);
+        if (offset == 0 && parameters.Length == _parameterCount)
+        {
+            Update(parameters, gradients);
+        }
+        else
+        {
+            UpdateRange(parameters, gradients, offset);
+        }
+    }
+
+    /// <summary>The trainable parts of the buffer as (offset, length), adjacent tensors merged: the whole buffer
+    /// without a layout.</summary>
+    private ReadOnlySpan<(int Offset, int Length)> TrainableRanges(IReadOnlyList<ParameterTensor>? layout, int length)
+    {
+        if (layout is null)
+        {
+            if (_ranges.Length != 1 || _ranges[0] != (0, length) || _rangesLayout is not null)
+            {
+                _ranges = [(0, length)];
+                _rangesLayout = null;
+            }
+
+            return _ranges;
+        }
+
+        if (!ReferenceEquals(layout, _rangesLayout))
+        {
+            var tensors = new List<ParameterTensor>(layout);
+            tensors.Sort((a, b) => a.Offset.CompareTo(b.Offset));
+            var ranges = new List<(int Offset, int Length)>();
+            foreach (ParameterTensor tensor in tensors)
+            {
+                if (!tensor.Trainable || tensor.Length == 0)
+                {
+                    continue;
+                }
+
+                if (ranges.Count > 0 && ranges[^1].Offset + ranges[^1].Length == tensor.Offset)
+                {
+                    ranges[^1] = (ranges[^1].Offset, ranges[^1].Length + tensor.Length);
+                }
+                else
+                {
+                    ranges.Add((tensor.Offset, tensor.Length));
+                }
+            }
+
+            _ranges = ranges.ToArray();
+            _rangesLayout = layout;
+        }
+
+        return _ranges;
+    }
+
+    /// <summary>The gradients clipped by <see cref="ClipNorm"/> or <see cref="GlobalClipNorm"/> (a copy), or as given.</summary>
+    private ReadOnlySpan<float> Clip(ReadOnlySpan<float> gradients, IReadOnlyList<ParameterTensor>? layout, ReadOnlySpan<(int Offset, int Length)> ranges)
+    {
+        if (_clipNorm is null && _globalClipNorm is null)
+        {
+            return gradients;
+        }
+
+        if (_clipped is null || _clipped.Length != gradients.Length)
+        {
+            _clipped = new float[gradients.Length];
+        }
+
+        gradients.CopyTo(_clipped);
+        if (_globalClipNorm is float globalClip)
+        {
+            double squares = 0;
+            foreach ((int offset, int length) in ranges)
+            {
+                ReadOnlySpan<float> g = gradients.Slice(offset, length);
+                squares += Kernels.VectorOps.Dot(g, g);
+            }
+
+            float norm = (float)Math.Sqrt(squares);
+            if (norm > globalClip)
+            {
+                Kernels.VectorOps.Scale(_clipped, globalClip / norm);
+            }
+
+            return _clipped;
+        }
+
+        float clip = _clipNorm!.Value;
+        if (layout is null)
+        {
+            ClipTensor(_clipped, clip);
+        }
+        else
+        {
+            foreach (ParameterTensor tensor in layout)
+            {
+                if (tensor.Trainable)
+                {
+                    ClipTensor(tensor.Slice(_clipped.AsSpan()), clip);
+                }
+            }
+        }
+
+        return _clipped;
+
+        static void ClipTensor(Span<float> g, float clip)
+        {
+            float norm = MathF.Sqrt(Kernels.VectorOps.Dot(g, g));
+            if (norm > clip)
+            {
+                Kernels.VectorOps.Scale(g, clip / norm);
+            }
+        }
     }
 
     /// <summary>
@@ -107,7 +328,7 @@ public abstract class Optimizer
     {
         ArgumentNullException.ThrowIfNull(network);
         using NetworkGate.Scope scope = network.Gate.EnterExclusive("optimizer step");
-        Step(network.Parameters, gradients);
+        StepCore(network.Parameters, gradients, network.ParameterLayout);
     }
 
     /// <summary>Steps that ran split between threads (for tests).</summary>
@@ -169,15 +390,17 @@ public abstract class Optimizer
     {
         private float* _parameters;
         private float* _gradients;
+        private int _baseOffset;
         private int _length;
         private int _sliceLength;
 
-        public bool TryRun(Span<float> parameters, ReadOnlySpan<float> gradients, int parts)
+        public bool TryRun(Span<float> parameters, ReadOnlySpan<float> gradients, int baseOffset, int parts)
         {
             fixed (float* p = parameters, g = gradients)
             {
                 _parameters = p;
                 _gradients = g;
+                _baseOffset = baseOffset;
                 _length = parameters.Length;
                 // Slices of a multiple of 16 floats (64 bytes), so each value takes the same SIMD width (and
                 // gets the same result) as in a one-thread step; no more slices than threads.
@@ -197,7 +420,20 @@ public abstract class Optimizer
         {
             int offset = part * _sliceLength;
             int length = Math.Min(_sliceLength, _length - offset);
-            optimizer.UpdateRange(new Span<float>(_parameters + offset, length), new ReadOnlySpan<float>(_gradients + offset, length), offset);
+            optimizer.UpdateRange(new Span<float>(_parameters + offset, length), new ReadOnlySpan<float>(_gradients + offset, length), _baseOffset + offset);
+        }
+    }
+
+    private static void CheckClip(float? value, string parameterName, float? other, string otherName)
+    {
+        if (value is float v && (!(v > 0f) || !float.IsFinite(v)))
+        {
+            throw new ArgumentOutOfRangeException(parameterName, v, "A clipping norm must be a finite number greater than 0.");
+        }
+
+        if (value is not null && other is not null)
+        {
+            throw new InvalidOperationException($"Set one of ClipNorm and GlobalClipNorm, not both (as Keras); {otherName} is already {other}.");
         }
     }
 

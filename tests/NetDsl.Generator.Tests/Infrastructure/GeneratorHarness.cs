@@ -1,3 +1,5 @@
+extern alias Generator;
+
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -6,7 +8,7 @@ using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
-using NetDsl.Generator;
+using Generator::NetDsl.Generator;
 
 namespace NetDsl.Generator.Tests.Infrastructure;
 
@@ -65,7 +67,7 @@ internal static class GeneratorHarness
     public static ImmutableArray<Diagnostic> RunAnalyzers(Compilation compilation, IEnumerable<AdditionalText> additionalFiles)
     {
         var analyzers = ImmutableArray.Create<Microsoft.CodeAnalysis.Diagnostics.DiagnosticAnalyzer>(
-            new NetDsl.Generator.NetworkDiagnosticsAnalyzer(),
+            new NetworkDiagnosticsAnalyzer(),
             new NetDsl.Analyzers.BufferLengthAnalyzer());
         var options = new Microsoft.CodeAnalysis.Diagnostics.AnalyzerOptions(additionalFiles.ToImmutableArray());
         var withAnalyzers = compilation.WithAnalyzers(analyzers, new Microsoft.CodeAnalysis.Diagnostics.CompilationWithAnalyzersOptions(options, null, concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: false));

@@ -92,8 +92,8 @@ public sealed class VectorOpsTests
         ActivationKernels.ReLU(relu);
         float[] reluGradient = y.ToArray(), sigmoidGradient = y.ToArray(), tanhGradient = y.ToArray();
         ActivationKernels.ReLUBackward(x, reluGradient);
-        ActivationKernels.SigmoidBackward(x, sigmoidGradient);
-        ActivationKernels.TanhBackward(x, tanhGradient);
+        ActivationKernels.Backward(Activation.Sigmoid, default, x, sigmoidGradient);
+        ActivationKernels.Backward(Activation.Tanh, default, x, tanhGradient);
         for (int i = 0; i < n; i++)
         {
             Assert.Equal(MathF.Max(x[i], y[i]), max[i]);

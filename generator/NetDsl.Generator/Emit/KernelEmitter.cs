@@ -1,0 +1,537 @@
+using System.Collections.Generic;
+using System.Linq;
+using NetDsl.Generator.Layers;
+using NetDsl.Generator.Model;
+using NetDsl.Generator.Planning;
+using NetDsl.Generator.Shapes;
+using static NetDsl.Generator.Model.Identifiers;
+
+namespace NetDsl.Generator.Emit;
+
+/// <summary>
+/// Prints the file-local kernel class of a network: its parameter offsets and layout, its layers' geometries, its
+/// buffers (<c>Activations</c> per sample, <c>Scratch</c> per thread), and its passes (inference, and training
+/// segment by segment), each a sequence of calls into the runtime's kernels with a comment per step. Every layer
+/// writes its own steps (<see cref="LayerDefinition"/>); this class only arranges them.
+/// </summary>
+internal static class KernelEmitter
+{
+    private const string ReadOnlySpan = "ReadOnlySpan<float>";
+    private const string Span = "Span<float>";
+
+    public static void Emit(SourceWriter w, NetworkPlan plan, string kernel)
+    {
+        NetworkModel model = plan.Model;
+        w.Line("namespace NetDsl.Generated");
+        w.OpenBrace();
+        w.Line("using System;");
+        w.Line("using System.Collections.Generic;");
+        w.Line("using NetDsl.Engine;");
+        w.Line("using NetDsl.Kernels;");
+        w.Line();
+        NetworkEmitter.Doc(w, "The passes of " + model.Target.Name + ", specialised for its shapes: the runtime (<see cref=\"NetworkEngine{TActivations, TScratch}\"/>) runs them over samples and batches.");
+        string declaration = "file sealed class " + kernel + " : NetworkKernel<" + kernel + ".Activations, " + kernel + ".Scratch>";
+        if (w.Indentation + declaration.Length <= SourceWriter.Width)
+        {
+            w.Line(declaration);
+        }
+        else
+        {
+            w.Line("file sealed class " + kernel);
+            w.Line("    : NetworkKernel<" + kernel + ".Activations, " + kernel + ".Scratch>");
+        }
+        w.OpenBrace();
+        EmitLayout(w, plan);
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            var declarations = new SourceWriter(w.Indentation / 4);
+            layer.Definition.EmitDeclarations(declarations, layer);
+            string text = declarations.ToString();
+            if (text.Length > 0)
+            {
+                w.Raw(text);
+                w.Line();
+            }
+        }
+
+        NetworkEmitter.Doc(w, "The architecture in NetDsl's text form, stored with saved weights.");
+        w.Line("public const string ArchitectureText =");
+        NetworkEmitter.EmitMultilineLiteral(w, ArchitectureWriter.Write(model.Input, model.Layers));
+        w.Line();
+        w.Line("// After the fields above: static fields initialise in order, and the constructor reads the layout.");
+        w.Line("public static readonly " + kernel + " Instance = new();");
+        w.Line();
+        w.Line("private " + kernel + "()");
+        w.Indent();
+        w.Statement(": base(\"" + model.Target.Name + "\", inputLength: " + Int(model.Input.Length) + ", outputLength: " + Int(model.Output.Length)
+            + ", ParameterLayout, ArchitectureText, segments: " + Int(plan.Segments) + ", foldedLength: " + Int(plan.FoldedLength) + ")");
+        w.Outdent();
+        w.OpenBrace().CloseBrace();
+        w.Line();
+        NetworkEmitter.Doc(w, "A new runtime of the network, its parameters initialised from <paramref name=\"seed\"/> as Keras does.");
+        w.Line("public static NetworkRuntime CreateRuntime(int seed) => NetworkRuntime.Create(Instance, seed);");
+        w.Line();
+        w.Line("public override Activations CreateActivations(int capacity) => new(capacity);");
+        w.Line();
+        w.Line("public override Scratch CreateScratch() => new();");
+        EmitFold(w, plan);
+        EmitBeginTraining(w, plan);
+        EmitInferenceOverrides(w, plan);
+        EmitInference(w, plan);
+        EmitTraining(w, plan);
+        EmitActivations(w, plan);
+        EmitScratch(w, plan);
+        w.CloseBrace();
+        w.CloseBrace();
+    }
+
+    private static void EmitLayout(SourceWriter w, NetworkPlan plan)
+    {
+        var tensors = plan.Layers.SelectMany(l => l.Layer.Parameters.Select(p => (l.Layer, Parameter: p))).ToList();
+        if (tensors.Count > 0)
+        {
+            w.Line("// Where each tensor starts in the parameters.");
+            foreach ((LayerModel layer, ParameterModel parameter) in tensors)
+            {
+                w.Line("private const int " + PassWriter.OffsetName(layer, parameter) + " = " + Int(parameter.Offset) + ";");
+            }
+
+            w.Line();
+        }
+
+        NetworkEmitter.Doc(w, "The parameter tensors: Keras names and layouts, in Keras's order.");
+        w.Line("public static readonly IReadOnlyList<ParameterTensor> ParameterLayout = Array.AsReadOnly(new ParameterTensor[]");
+        w.OpenBrace();
+        foreach ((LayerModel layer, ParameterModel p) in tensors)
+        {
+            w.Statement("new(\"" + layer.Name + "/" + p.Role + "\", new(" + string.Join(", ", p.Shape.Select(d => Int(d))) + "), "
+                + PassWriter.OffsetName(layer, p) + ", " + Int(p.Length) + ", ParameterInitializer." + p.Initializer + (p.Trainable ? string.Empty : ", trainable: false") + "),");
+        }
+
+        w.CloseBrace(");");
+        w.Line();
+    }
+
+    private static void EmitFold(SourceWriter w, NetworkPlan plan)
+    {
+        if (plan.FoldedLength == 0)
+        {
+            return;
+        }
+
+        w.Line();
+        NetworkEmitter.Doc(w, "The inference parameters derived from <paramref name=\"p\"/>: each BatchNormalization's scale and shift from its moving statistics, folded into the kernel and bias of the layer before it where there is one.");
+        w.Block("public override void Fold(" + ReadOnlySpan + " p, " + Span + " f)", () =>
+        {
+            foreach (LayerPlan layer in plan.Layers.Where(l => l.Definition.SynchronizesBatch))
+            {
+                LayerPlan? into = plan.Layers.FirstOrDefault(l => l.FoldedFrom == layer.Layer.Index);
+                layer.Definition.EmitFold(w, layer, into);
+            }
+        });
+    }
+
+    private static void EmitBeginTraining(SourceWriter w, NetworkPlan plan)
+    {
+        var body = new SourceWriter(w.Indentation / 4 + 1);
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            layer.Definition.EmitBeginTraining(body, layer);
+        }
+
+        if (body.ToString().Length == 0)
+        {
+            return;
+        }
+
+        w.Line();
+        NetworkEmitter.Doc(w, "Before a thread's training passes: the kernels transposed for the input gradients.");
+        w.Line("public override void BeginTraining(" + ReadOnlySpan + " p, Scratch s)");
+        w.OpenBrace();
+        w.Raw(body.ToString());
+        w.CloseBrace();
+    }
+
+    private static void EmitInferenceOverrides(SourceWriter w, NetworkPlan plan)
+    {
+        string loss = LossCall(plan, "s.Output", "label", "default");
+        w.Line();
+        w.Statement("public override void Predict(" + ReadOnlySpan + " p, " + ReadOnlySpan + " f, " + ReadOnlySpan + " input, Activations a, Scratch s, " + Span + " output) =>");
+        w.Line("    Infer(p, f, input, a, output, logits: false);");
+        w.Line();
+        w.Statement("public override int Classify(" + ReadOnlySpan + " p, " + ReadOnlySpan + " f, " + ReadOnlySpan + " input, Activations a, Scratch s)");
+        w.OpenBrace();
+        w.Line("Infer(p, f, input, a, s.Output, logits: true);");
+        w.Line("return VectorOps.ArgMax(s.Output);");
+        w.CloseBrace();
+        w.Line();
+        w.Statement("public override float Evaluate(" + ReadOnlySpan + " p, " + ReadOnlySpan + " f, " + ReadOnlySpan + " input, int label, Activations a, Scratch s, out int predicted)");
+        w.OpenBrace();
+        w.Line("Infer(p, f, input, a, s.Output, logits: true);");
+        w.Line("predicted = VectorOps.ArgMax(s.Output);");
+        w.Line("return " + loss + ";");
+        w.CloseBrace();
+    }
+
+    /// <summary>The inference pass: a comment and a call per step; fused and left-out layers are named in the
+    /// comment of the step that does their work.</summary>
+    private static void EmitInference(SourceWriter w, NetworkPlan plan)
+    {
+        w.Line();
+        NetworkEmitter.Doc(w, "Inference of one sample, layer by layer (BatchNormalization folded, Dropout left out, fusions as noted). With <paramref name=\"logits\"/>, a final softmax that is fused with the loss is left out.");
+        w.Statement("private static void Infer(" + ReadOnlySpan + " p, " + ReadOnlySpan + " f, " + ReadOnlySpan + " input, Activations a, " + Span + " output, bool logits)");
+        w.OpenBrace();
+        SourceWriter outer = w;
+        w = new SourceWriter(outer.Indentation / 4);
+        var pass = new PassWriter(w, Pass.Inference, plan);
+        EquatableArray<LayerPlan> layers = plan.Layers;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            LayerPlan layer = layers[i];
+            if (layer.Inference != InferenceRole.Compute)
+            {
+                continue;
+            }
+
+            var group = new List<LayerPlan> { layer };
+            for (int k = i + 1; k < layers.Count && layers[k].Inference == InferenceRole.Skip; k++)
+            {
+                group.Add(layers[k]);
+            }
+
+            pass.Comment(InferenceComment(group));
+            layer.Definition.EmitInference(pass, layer);
+        }
+
+        if (plan.InferenceFinalCopy is { } copy)
+        {
+            pass.Comment("every layer is the identity in inference");
+            pass.Line(pass.Ref(copy) + ".CopyTo(output);");
+        }
+
+        string body = w.ToString();
+        if (body.Contains("(n)"))
+        {
+            outer.Line("const int n = 0; // one sample: the first slot of the activations");
+        }
+
+        outer.Raw(body);
+        outer.CloseBrace();
+    }
+
+    private static string InferenceComment(List<LayerPlan> group)
+    {
+        LayerPlan first = group[0];
+        var notes = new List<string>();
+        foreach (LayerPlan other in group.Skip(1))
+        {
+            LayerModel l = other.Layer;
+            if (first.FoldedFrom == l.Index)
+            {
+                notes.Add(l.Name + " folded into its kernel");
+            }
+            else if (first.PooledWith == l.Index)
+            {
+                notes.Add("then " + l.Name + " (" + other.Definition.Title(l) + ") in the same kernel");
+            }
+            else if (other.Definition.IsFusableReLU(l) && first.InferenceActivation == Activation.ReLU && first.Layer.Activation != Activation.ReLU)
+            {
+                notes.Add("then " + l.Name + " (ReLU) in the same kernel");
+            }
+            else if (other.Definition.IsInferenceIdentity)
+            {
+                notes.Add(l.Name + " is the identity in inference");
+            }
+        }
+
+        LayerModel last = group[group.Count - 1].Layer;
+        return first.Layer.Name + ": " + first.Definition.Title(first.Layer) + (notes.Count == 0 ? string.Empty : "; " + string.Join("; ", notes))
+            + "; " + first.Layer.Input + " -> " + last.Output;
+    }
+
+    private static void EmitTraining(SourceWriter w, NetworkPlan plan)
+    {
+        int last = plan.Segments - 1;
+        w.Line();
+        w.Statement("public override float TrainForward(int segment, in TrainingStep step, " + ReadOnlySpan + " input, int label, " + ReadOnlySpan
+            + " outputGradient, Activations a, Scratch s, " + Span + " g, " + Span + " inputGradient, out int predicted)");
+        w.OpenBrace();
+        if (plan.Segments == 1)
+        {
+            EmitLastSegment(w, plan, last);
+        }
+        else
+        {
+            w.Block("if (segment < " + Int(last) + ")", () =>
+            {
+                w.Line("predicted = 0;");
+                w.Line("ForwardSegment(segment, step, input, a, s);");
+                w.Line("return 0f;");
+            });
+            w.Line();
+            EmitLastSegment(w, plan, last);
+        }
+
+        w.CloseBrace();
+        if (plan.Segments == 1)
+        {
+            return;
+        }
+
+        w.Line();
+        NetworkEmitter.Doc(w, "The forward pass of a segment before the last, for one sample of the batch.");
+        w.Block("private static void ForwardSegment(int segment, in TrainingStep step, " + ReadOnlySpan + " input, Activations a, Scratch s)", () =>
+        {
+            EmitSegmentSwitch(w, last, k => EmitForwardSteps(w, plan, k));
+        });
+
+        w.Line();
+        w.Statement("public override void TrainBackward(int segment, in TrainingStep step, " + ReadOnlySpan + " input, Activations a, Scratch s, " + Span
+            + " g, " + Span + " inputGradient)");
+        w.OpenBrace();
+        EmitSegmentSwitch(w, last, k => EmitBackwardSteps(w, plan, k));
+        w.CloseBrace();
+
+        w.Line();
+        w.Line("public override void SynchronizeForward(int segment, " + Span + " p, Activations a, int count)");
+        w.OpenBrace();
+        EmitSynchronize(w, plan, forward: true);
+        w.CloseBrace();
+        w.Line();
+        w.Line("public override void SynchronizeBackward(int segment, " + ReadOnlySpan + " p, Activations a, int count, " + Span + " g)");
+        w.OpenBrace();
+        EmitSynchronize(w, plan, forward: false);
+        w.CloseBrace();
+    }
+
+    private static void EmitSynchronize(SourceWriter w, NetworkPlan plan, bool forward)
+    {
+        w.Line("switch (segment)");
+        w.OpenBrace();
+        foreach (LayerPlan layer in plan.Layers.Where(l => l.Definition.SynchronizesBatch))
+        {
+            w.Line("case " + Int(layer.Segment - 1) + ":");
+            w.Indent();
+            if (forward)
+            {
+                layer.Definition.EmitSynchronizeForward(w, layer);
+            }
+            else
+            {
+                layer.Definition.EmitSynchronizeBackward(w, layer);
+            }
+
+            w.Line("break;");
+            w.Outdent();
+        }
+
+        w.CloseBrace();
+    }
+
+    /// <summary>The last segment: its forward pass, the loss, and its backward pass.</summary>
+    private static void EmitLastSegment(SourceWriter outer, NetworkPlan plan, int last)
+    {
+        var w = new SourceWriter(outer.Indentation / 4);
+        EmitForwardSteps(w, plan, last);
+        if (plan.Layers.All(l => l.Definition.IsView))
+        {
+            w.Comment("no layer computes: the output is the input");
+            w.Line("input.CopyTo(s.Output);");
+        }
+
+        int length = plan.Model.Output.Length;
+        BufferRef target = plan.Layers.Count == 0 ? BufferRef.Gradient(0, length) : plan.Layers[plan.Layers.Count - 1].GradientIn;
+        var pass = new PassWriter(w, Pass.TrainingBackward, plan);
+        string gradient = pass.Ref(target);
+        pass.Comment("loss: sparse categorical cross-entropy " + (plan.Loss.FromLogits ? "from logits" : "from probabilities") + ", or the given output gradient");
+        w.Line("predicted = VectorOps.ArgMax(s.Output);");
+        w.Line("float loss = 0f;");
+        w.Line("if (logits) loss = " + LossCall(plan, "s.Output", "label", gradient) + ";");
+        w.Line("else outputGradient.CopyTo(" + gradient + ");");
+        EmitBackwardSteps(w, plan, last);
+        if (plan.Layers.All(l => l.Definition.IsView))
+        {
+            w.Line("if (!inputGradient.IsEmpty) " + gradient + ".CopyTo(inputGradient);");
+        }
+
+        w.Line("return loss;");
+        string body = w.ToString();
+        if (body.Contains("p.Slice(") || body.Contains("(p,"))
+        {
+            outer.Line("ReadOnlySpan<float> p = step.Parameters;");
+        }
+
+        if (body.Contains("(n)"))
+        {
+            outer.Line(plan.Segments == 1 ? "const int n = 0; // one sample at a time: the first slot of the thread's activations" : "int n = step.Sample;");
+        }
+
+        if (body.Contains("logits"))
+        {
+            outer.Line("bool logits = outputGradient.IsEmpty; // with a given output gradient, a fused final softmax is applied");
+        }
+
+        outer.Raw(body);
+    }
+
+    private static void EmitForwardSteps(SourceWriter w, NetworkPlan plan, int segment)
+    {
+        var pass = new PassWriter(w, Pass.TrainingForward, plan);
+        if (segment == 0 && plan.Buffers.Any(b => b.Kind == BufferKind.Sample && b.Name == "Input"))
+        {
+            pass.Comment("the input, kept for the batch's statistics");
+            w.Line("input.CopyTo(a.Input(n));");
+        }
+
+        foreach (LayerPlan layer in plan.Layers)
+        {
+            if (layer.Segment != segment || layer.Definition.IsView)
+            {
+                continue;
+            }
+
+            pass.Comment(layer.Layer.Name + ": " + layer.Definition.Title(layer.Layer) + "; " + layer.Layer.Input + " -> " + layer.Layer.Output);
+            layer.Definition.EmitTrainingForward(pass, layer);
+        }
+    }
+
+    /// <summary>The backward pass of a segment: first the per-sample part of the batch-wide layer that starts the
+    /// next segment, then the segment's own layers in reverse (a batch-wide layer that starts this segment runs in
+    /// the segment before).</summary>
+    private static void EmitBackwardSteps(SourceWriter w, NetworkPlan plan, int segment)
+    {
+        var pass = new PassWriter(w, Pass.TrainingBackward, plan);
+        var steps = new List<LayerPlan>();
+        steps.AddRange(plan.Layers.Where(l => l.Definition.SynchronizesBatch && l.Segment == segment + 1));
+        steps.AddRange(plan.Layers.Where(l => l.Segment == segment && !l.Definition.IsView && !l.Definition.SynchronizesBatch).Reverse());
+        foreach (LayerPlan layer in steps)
+        {
+            pass.Comment(layer.Layer.Name + " backward: " + layer.Definition.Title(layer.Layer) + (layer.ActivationBackwardDone ? " (its ReLU backward is in the pooling's)" : string.Empty));
+            layer.Definition.EmitBackward(pass, layer);
+            if (layer.IsFirst && layer.GradientOut.Kind != BufferKind.InputGradient)
+            {
+                w.Line("if (!inputGradient.IsEmpty) " + pass.Ref(layer.GradientOut) + ".CopyTo(inputGradient);");
+            }
+        }
+    }
+
+    private static string LossCall(NetworkPlan plan, string output, string label, string gradient) =>
+        (plan.Loss.FromLogits ? "LossKernels.SoftmaxCrossEntropy(" : "LossKernels.CrossEntropyFromProbabilities(") + output + ", " + label + ", " + gradient + ")";
+
+    /// <summary>The per-sample buffers for a number of samples, then the per-batch ones.</summary>
+    private static void EmitActivations(SourceWriter w, NetworkPlan plan)
+    {
+        var samples = plan.Buffers.Where(b => b.Kind == BufferKind.Sample).ToList();
+        var batch = plan.Buffers.Where(b => b.Kind == BufferKind.Batch).ToList();
+        var batchWide = new HashSet<string>(plan.Layers.Where(l => l.Definition.SynchronizesBatch)
+            .SelectMany(l => new[] { l.TrainInput.Name, l.Pascal + "Gradient" }));
+        long perSample = samples.Sum(b => (long)NetworkPlanner.RoundUp(b.Length));
+        long batchFloats = batch.Sum(b => (long)NetworkPlanner.RoundUp(b.Length));
+        w.Line();
+        NetworkEmitter.Doc(w, "Per-sample buffers for a number of samples (each buffer's samples one after another), and per-batch statistics; one 64-byte aligned block, every buffer of its exact size.");
+        w.Line("public sealed class Activations");
+        w.OpenBrace();
+        foreach (BufferDeclaration buffer in samples.Where(b => batchWide.Contains(b.Name)))
+        {
+            w.Line("public const int " + buffer.Name + "Stride = " + Int(NetworkPlanner.RoundUp(buffer.Length)) + ";");
+        }
+
+        if (samples.Any(b => batchWide.Contains(b.Name)))
+        {
+            w.Line();
+        }
+
+        w.Line("private readonly AlignedBuffer _arena;");
+        w.Line("private readonly int _capacity;");
+        w.Line();
+        w.Block("public Activations(int capacity)", () =>
+        {
+            w.Line("_capacity = capacity;");
+            w.Line("_arena = AlignedBuffer.ForSamples(capacity, samples: " + Int(perSample) + ", shared: " + Int(batchFloats) + ");");
+        });
+
+        long offset = 0;
+        foreach (BufferDeclaration buffer in samples)
+        {
+            int stride = NetworkPlanner.RoundUp(buffer.Length);
+            string start = offset == 0 ? string.Empty : "_capacity * " + Int(offset) + " + ";
+            w.Line();
+            NetworkEmitter.Doc(w, Capitalize(buffer.Description) + ".");
+            w.Statement("public Span<float> " + buffer.Name + "(int n) => _arena.Slice(" + start + "n * " + Int(stride) + ", " + Int(buffer.Length) + ");");
+            if (batchWide.Contains(buffer.Name))
+            {
+                w.Line();
+                NetworkEmitter.Doc(w, "The first <paramref name=\"count\"/> samples of " + buffer.Name + ", " + buffer.Name + "Stride apart.");
+                w.Statement("public Span<float> " + buffer.Name + "Batch(int count) => _arena.Slice(" + (offset == 0 ? "0" : "_capacity * " + Int(offset)) + ", (count - 1) * " + Int(stride) + " + " + Int(buffer.Length) + ");");
+            }
+
+            offset += stride;
+        }
+
+        long shared = 0;
+        foreach (BufferDeclaration buffer in batch)
+        {
+            w.Line();
+            NetworkEmitter.Doc(w, Capitalize(buffer.Description) + ".");
+            w.Statement("public Span<float> " + buffer.Name + " => _arena.Slice(_capacity * " + Int(perSample) + " + " + Int(shared) + ", " + Int(buffer.Length) + ");");
+            shared += NetworkPlanner.RoundUp(buffer.Length);
+        }
+
+        w.CloseBrace();
+    }
+
+    /// <summary>One thread's buffers: parameter-derived ones, temporary space, the output and the two gradient buffers.</summary>
+    private static void EmitScratch(SourceWriter w, NetworkPlan plan)
+    {
+        var scratch = plan.Buffers.Where(b => b.Kind == BufferKind.Scratch).ToList();
+        long offset = 0;
+        var lines = new List<(string Doc, string Member)>();
+        foreach (BufferDeclaration buffer in scratch)
+        {
+            lines.Add((Capitalize(buffer.Description) + ".", "public Span<float> " + buffer.Name + " => _arena.Slice(" + Int(offset) + ", " + Int(buffer.Length) + ");"));
+            offset += NetworkPlanner.RoundUp(buffer.Length);
+        }
+
+        int gradient = NetworkPlanner.RoundUp(plan.GradientLength);
+        lines.Add(("The first <paramref name=\"length\"/> floats of one of the two buffers gradients alternate between on the way back.",
+            "public Span<float> GradA(int length) => _arena.Slice(" + Int(offset) + ", length);"));
+        lines.Add(("The first <paramref name=\"length\"/> floats of the other gradient buffer.",
+            "public Span<float> GradB(int length) => _arena.Slice(" + Int(offset + gradient) + ", length);"));
+        long total = offset + (2L * gradient);
+
+        w.Line();
+        NetworkEmitter.Doc(w, "One thread's buffers, of their exact sizes, in one 64-byte aligned block.");
+        w.Line("public sealed class Scratch");
+        w.OpenBrace();
+        w.Line("private readonly AlignedBuffer _arena = new(" + Int(total) + ");");
+        foreach ((string doc, string member) in lines)
+        {
+            w.Line();
+            NetworkEmitter.Doc(w, doc);
+            w.Statement(member);
+        }
+
+        w.CloseBrace();
+    }
+
+    /// <summary>A switch over the segments before the last, one sample's steps per case.</summary>
+    private static void EmitSegmentSwitch(SourceWriter w, int segments, System.Action<int> emitSteps)
+    {
+        w.Line("ReadOnlySpan<float> p = step.Parameters;");
+        w.Line("int n = step.Sample;");
+        w.Line("switch (segment)");
+        w.OpenBrace();
+        for (int k = 0; k < segments; k++)
+        {
+            w.Line("case " + Int(k) + ":");
+            w.Indent();
+            emitSteps(k);
+            w.Line("break;");
+            w.Outdent();
+        }
+
+        w.CloseBrace();
+    }
+
+    private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);
+}

@@ -1,0 +1,202 @@
+using System.Collections.Generic;
+using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Emit;
+using NetDsl.Generator.Model;
+using NetDsl.Generator.Planning;
+using NetDsl.Generator.Shapes;
+using static NetDsl.Generator.Model.Identifiers;
+
+namespace NetDsl.Generator.Layers;
+
+/// <summary>A Conv2D's filters, window (padding resolved) and bias.</summary>
+internal sealed record ConvolutionDetails(int Filters, Window Window, Padding Padding, bool UseBias) : LayerDetails;
+
+/// <summary>
+/// 2-D convolution (Keras <c>Conv2D</c>): kernel <c>[kh, kw, in, filters]</c> and bias <c>[filters]</c>, Glorot-uniform
+/// and zeros. All three passes run the runtime's register-blocked tiles (<c>Conv2DKernels</c>); inference can also
+/// do a following ReLU and 2x2 max pooling in the same kernel, and use a folded BatchNormalization's kernel.
+/// </summary>
+internal sealed class Conv2DLayer : LayerDefinition
+{
+    public const string Filters = "filters";
+    public const string KernelHeight = "kernel_height";
+    public const string KernelWidth = "kernel_width";
+
+    public override string ClassName => "Conv2D";
+
+    public override string? AttributeName => nameof(Conv2DAttribute);
+
+    public override string NamePrefix => "conv2d";
+
+    public override string Word => "conv2d";
+
+    public override ArgumentSchema Schema { get; } = new(
+        new List<Argument>(CommonSettings.Concat(
+            new[]
+            {
+                new Argument(Filters, "filters", ArgumentType.Integer, ArgumentRule.Positive),
+                new Argument(KernelHeight, "kernel height", ArgumentType.Integer, ArgumentRule.Positive),
+                new Argument(KernelWidth, "kernel width", ArgumentType.Integer, ArgumentRule.Positive),
+            },
+            CommonSettings.StrideArguments,
+            new[] { CommonSettings.PaddingArgument, CommonSettings.ActivationArgument, CommonSettings.UseBiasArgument })),
+        new List<AttributeMember>(CommonSettings.Concat(
+            new[]
+            {
+                new AttributeMember("filters", new[] { Filters }),
+                new AttributeMember("kernelSize", new[] { KernelHeight, KernelWidth }),
+                new AttributeMember("kernelHeight", new[] { KernelHeight }),
+                new AttributeMember("kernelWidth", new[] { KernelWidth }),
+                new AttributeMember(nameof(Conv2DAttribute.Filters), new[] { Filters }),
+                new AttributeMember(nameof(Conv2DAttribute.KernelHeight), new[] { KernelHeight }),
+                new AttributeMember(nameof(Conv2DAttribute.KernelWidth), new[] { KernelWidth }),
+            },
+            CommonSettings.StrideMembers,
+            new[] { CommonSettings.PaddingMember, CommonSettings.ActivationMember, CommonSettings.UseBiasMember })),
+        new[]
+        {
+            new TextPositional(TextKind.Integer, new[] { Filters }, Optional: false, "FILTERS"),
+            new TextPositional(TextKind.Size, new[] { KernelHeight, KernelWidth }, Optional: false, "KERNEL"),
+        },
+        new List<TextOption>(CommonSettings.Concat(
+            new[] { CommonSettings.StrideOption },
+            CommonSettings.PaddingOptions,
+            CommonSettings.ActivationOptions,
+            new[] { CommonSettings.NoBiasOption })));
+
+    public override LayerModel? Check(LayerContext context)
+    {
+        if (!context.RequireFeatureMap())
+        {
+            return null;
+        }
+
+        int filters = context.Integer(Filters, 1);
+        int kh = context.Integer(KernelHeight, 1), kw = context.Integer(KernelWidth, 1);
+        int sh = context.Integer(CommonSettings.StrideHeight, 1), sw = context.Integer(CommonSettings.StrideWidth, 1);
+        Padding padding = context.Padding(CommonSettings.Padding);
+        bool useBias = context.Boolean(CommonSettings.UseBias, true);
+        if (!Pooling2DLayer.TryWindow(context, "kernel", kh, kw, sh, sw, padding, out Window window, out int oh, out int ow)
+            || !context.AddParameter("kernel", new[] { kh, kw, context.Input.Channels, filters }, "GlorotUniform")
+            || (useBias && !context.AddParameter("bias", new[] { filters }, "Zeros")))
+        {
+            return null;
+        }
+
+        return context.Build(Shape.Map(oh, ow, filters), new ConvolutionDetails(filters, window, padding, useBias), context.Activation(CommonSettings.Activation));
+    }
+
+    public override string Describe(LayerModel layer)
+    {
+        var d = (ConvolutionDetails)layer.Details;
+        Window k = d.Window;
+        string text = "conv2d " + Int(d.Filters) + " " + Int(k.Height) + "x" + Int(k.Width);
+        if (k.StrideHeight != 1 || k.StrideWidth != 1)
+        {
+            text += " stride " + (k.StrideHeight == k.StrideWidth ? Int(k.StrideHeight) : Int(k.StrideHeight) + "x" + Int(k.StrideWidth));
+        }
+
+        return text + (d.Padding == Padding.Same ? " same" : string.Empty)
+            + (layer.Activation == Activation.None ? string.Empty : " " + Activations.Word(layer.Activation))
+            + (d.UseBias ? string.Empty : " nobias");
+    }
+
+    public override string Title(LayerModel layer)
+    {
+        var d = (ConvolutionDetails)layer.Details;
+        return "Conv2D " + Int(d.Filters) + " " + d.Window + ", strides " + d.Window.StrideHeight + "x" + d.Window.StrideWidth
+            + ", " + (d.Padding == Padding.Same ? "same" : "valid")
+            + (layer.Activation == Activation.None ? string.Empty : ", " + Activations.Word(layer.Activation))
+            + (d.UseBias ? string.Empty : ", no bias");
+    }
+
+    public override bool HasPostActivation => true;
+
+    public override bool AcceptsFoldedBatchNorm => true;
+
+    public override IEnumerable<(string Suffix, int Length, string Description)> SampleBuffers(LayerModel layer)
+    {
+        int padded = PaddedLength(layer);
+        if (padded > 0)
+        {
+            yield return ("Padded", padded, "The input of " + layer.Name + " with its zero padding, kept for the backward pass");
+        }
+    }
+
+    public override IEnumerable<(string Suffix, int Length, string Description)> ScratchBuffers(LayerModel layer)
+    {
+        yield return ("Transposed", layer.Find("kernel")!.Length, "The kernel of " + layer.Name + " as [filters, kh * kw * in], for its input gradient");
+    }
+
+    public override int TemporaryLength(LayerModel layer)
+    {
+        Window k = ((ConvolutionDetails)layer.Details).Window;
+        return (layer.Output.Height * layer.Output.Width * k.Height * k.Width * layer.Input.Channels) + PaddedLength(layer);
+    }
+
+    public override void EmitDeclarations(SourceWriter w, LayerPlan layer)
+    {
+        LayerModel l = layer.Layer;
+        Window k = ((ConvolutionDetails)l.Details).Window;
+        NetworkEmitter.Doc(w, l.Name + ": " + l.Input + " -> " + l.Output + ", kernel " + k + ", strides " + k.StrideHeight + "x" + k.StrideWidth
+            + ", padding " + k.PadTop + "/" + k.PadBottom + "/" + k.PadLeft + "/" + k.PadRight + " (top, bottom, left, right).");
+        w.Statement("private static readonly Conv2DGeometry " + Geometry(l) + " = new(");
+        w.Statement("    inputHeight: " + Int(l.Input.Height) + ", inputWidth: " + Int(l.Input.Width) + ", inputChannels: " + Int(l.Input.Channels)
+            + ", filters: " + Int(l.Output.Channels) + ",");
+        w.Statement("    kernelHeight: " + Int(k.Height) + ", kernelWidth: " + Int(k.Width) + ", strideHeight: " + Int(k.StrideHeight)
+            + ", strideWidth: " + Int(k.StrideWidth) + ",");
+        w.Statement("    padTop: " + Int(k.PadTop) + ", padBottom: " + Int(k.PadBottom) + ", padLeft: " + Int(k.PadLeft) + ", padRight: " + Int(k.PadRight) + ");");
+    }
+
+    public override void EmitBeginTraining(SourceWriter w, LayerPlan layer) =>
+        w.Statement("Conv2DKernels.TransposeKernel(in " + Geometry(layer.Layer) + ", " + PassWriter.Parameter(layer.Layer, "kernel") + ", s." + layer.Pascal + "Transposed);");
+
+    public override void EmitInference(PassWriter w, LayerPlan layer)
+    {
+        LayerModel l = layer.Layer;
+        (string kernel, string bias) = PassWriter.InferenceKernelAndBias(layer);
+        string padded = PaddedLength(l) > 0 ? "a." + layer.Pascal + "Padded(n)" : "default";
+        string relu = layer.InferenceActivation == Activation.ReLU ? "true" : "false";
+        string method = layer.PooledWith >= 0 ? "ForwardMaxPool2x2" : "Forward";
+        w.Statement("Conv2DKernels." + method + "(in " + Geometry(l) + ", " + w.Ref(layer.InferInput) + ", " + kernel + ", " + bias + ", "
+            + w.Ref(layer.InferOutput) + ", " + padded + ", relu: " + relu + ");");
+        string y = w.Ref(layer.InferOutput);
+        Activations.EmitOutputActivation(w, layer, layer.InferenceActivation, y, y, applied: Activation.ReLU);
+    }
+
+    public override void EmitTrainingForward(PassWriter w, LayerPlan layer)
+    {
+        LayerModel l = layer.Layer;
+        var d = (ConvolutionDetails)l.Details;
+        string z = w.Ref(layer.TrainLinear ?? layer.TrainOutput);
+        string padded = PaddedLength(l) > 0 ? "a." + layer.Pascal + "Padded(n)" : "default";
+        w.Statement("Conv2DKernels.Forward(in " + Geometry(l) + ", " + w.Ref(layer.TrainInput) + ", " + PassWriter.Parameter(l, "kernel") + ", "
+            + (d.UseBias ? PassWriter.Parameter(l, "bias") : "default") + ", " + z + ", " + padded + ", relu: "
+            + (l.Activation == Activation.ReLU ? "true" : "false") + ");");
+        Activations.EmitOutputActivation(w, layer, l.Activation, z, w.Ref(layer.TrainOutput), applied: Activation.ReLU);
+    }
+
+    public override void EmitBackward(PassWriter w, LayerPlan layer)
+    {
+        LayerModel l = layer.Layer;
+        var d = (ConvolutionDetails)l.Details;
+        string dy = w.Ref(layer.GradientIn);
+        Activations.EmitOutputActivationBackward(w, layer, layer.TrainLinear is null ? "default" : w.Ref(layer.TrainLinear), w.Ref(layer.TrainOutput), dy);
+
+        string padded = PaddedLength(l) > 0 ? "a." + layer.Pascal + "Padded(n)" : "default";
+        w.Statement("Conv2DKernels.AccumulateParameterGradients(in " + Geometry(l) + ", " + w.Ref(layer.TrainInput) + ", " + padded + ", " + dy + ", "
+            + PassWriter.Gradient(l, "kernel") + ", " + (d.UseBias ? PassWriter.Gradient(l, "bias") : "default") + ");");
+        string inputGradient = "Conv2DKernels.InputGradient(in " + Geometry(l) + ", s." + layer.Pascal + "Transposed, " + dy + ", "
+            + w.Ref(layer.GradientOut) + ", s.Temporary.Slice(0, " + Int(TemporaryLength(l)) + "));";
+        w.Statement(layer.IsFirst ? "if (!inputGradient.IsEmpty) " + inputGradient : inputGradient);
+    }
+
+    public static string Geometry(LayerModel layer) => layer.Pascal + "Geometry";
+
+    /// <summary>Floats of the padded input (0 without padding).</summary>
+    public static int PaddedLength(LayerModel layer)
+    {
+        Window k = ((ConvolutionDetails)layer.Details).Window;
+        return k.IsPadded ? (layer.Input.Height + k.PadTop + k.PadBottom) * (layer.Input.Width + k.PadLeft + k.PadRight) * layer.Input.Channels : 0;
+    }
+}

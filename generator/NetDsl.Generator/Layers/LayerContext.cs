@@ -1,0 +1,120 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using Microsoft.CodeAnalysis;
+using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Model;
+using NetDsl.Generator.Shapes;
+
+namespace NetDsl.Generator.Layers;
+
+/// <summary>
+/// What a layer definition sees while the shape checker checks one layer: its settings (with defaults), its
+/// input shape, and where to report problems and add parameter tensors.
+/// </summary>
+internal sealed class LayerContext
+{
+    private readonly List<DiagnosticInfo> _diagnostics;
+    private readonly List<ParameterModel> _parameters = new();
+    private long _offset;
+
+    public LayerContext(LayerDefinition definition, LayerSpec spec, int index, string name, Shape input, long offset, List<DiagnosticInfo> diagnostics)
+    {
+        Definition = definition;
+        Spec = spec;
+        Index = index;
+        Name = name;
+        Input = input;
+        _offset = offset;
+        _diagnostics = diagnostics;
+    }
+
+    public LayerDefinition Definition { get; }
+
+    public LayerSpec Spec { get; }
+
+    public int Index { get; }
+
+    /// <summary>Keras's automatic name of the layer.</summary>
+    public string Name { get; }
+
+    public Shape Input { get; }
+
+    /// <summary>Where the next parameter tensor starts.</summary>
+    public long Offset => _offset;
+
+    /// <summary>How messages name the layer: <c>Conv2D 'conv2d_1'</c>.</summary>
+    public string Description => $"{Definition.ClassName} '{Name}'";
+
+    public LocationInfo? Location => Spec.Location;
+
+    public bool Has(string argument) => Spec.Find(argument) is not null;
+
+    public int Integer(string argument, int defaultValue) => Spec.Find(argument) is { } a ? a.Value.Integer : defaultValue;
+
+    public double Real(string argument, double defaultValue) => Spec.Find(argument) is { } a ? a.Value.Number : defaultValue;
+
+    public bool Boolean(string argument, bool defaultValue) => Spec.Find(argument) is { } a ? a.Value.Boolean : defaultValue;
+
+    public Activation Activation(string argument, Activation defaultValue = NetDsl.Activation.None) =>
+        Spec.Find(argument) is { } a ? (Activation)a.Value.Integer : defaultValue;
+
+    public Padding Padding(string argument) => Spec.Find(argument) is { } a ? (Padding)a.Value.Integer : NetDsl.Padding.Valid;
+
+    /// <summary>Where an argument was written, or the layer when it was not.</summary>
+    public LocationInfo? Where(string argument) => Spec.Find(argument)?.Location ?? Spec.Location;
+
+    public void Report(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments) =>
+        _diagnostics.Add(DiagnosticInfo.Create(descriptor, location, arguments));
+
+    /// <summary>Reports NDSL0011 unless the input is a feature map.</summary>
+    public bool RequireFeatureMap()
+    {
+        if (Input.IsMap)
+        {
+            return true;
+        }
+
+        Report(DiagnosticDescriptors.SpatialLayerNeedsFeatureMap, Location, Description, Input.ToString());
+        return false;
+    }
+
+    /// <summary>Adds a parameter tensor after the ones before it; false (with NDSL0013) when the network's
+    /// parameters would not fit one buffer.</summary>
+    public bool AddParameter(string role, int[] shape, string initializer, bool trainable = true)
+    {
+        long length = 1;
+        foreach (int d in shape)
+        {
+            length *= d;
+            if (length > ShapeChecker.MaxElements)
+            {
+                break;
+            }
+        }
+
+        if (length > ShapeChecker.MaxElements || _offset + length > ShapeChecker.MaxElements)
+        {
+            Report(DiagnosticDescriptors.NetworkTooLarge, Location, Description, Format(Math.Max(length, _offset + length)), "parameters", Format(ShapeChecker.MaxElements));
+            return false;
+        }
+
+        _parameters.Add(new ParameterModel(role, shape.ToEquatableArray(), (int)_offset, (int)length, initializer, trainable));
+        _offset += length;
+        return true;
+    }
+
+    /// <summary>The checked layer, or null (with NDSL0013) when its output would not fit one buffer.</summary>
+    public LayerModel? Build(Shape output, LayerDetails details, Activation activation = NetDsl.Activation.None, double slope = 0)
+    {
+        if (output.ElementCount > ShapeChecker.MaxElements)
+        {
+            Report(DiagnosticDescriptors.NetworkTooLarge, Location, Description, Format(output.ElementCount), "output values", Format(ShapeChecker.MaxElements));
+            return null;
+        }
+
+        return new LayerModel(Index, Definition.ClassName, Name, Input, output, activation, slope, _parameters.ToEquatableArray(), details, Location);
+    }
+
+    public static string Format(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}

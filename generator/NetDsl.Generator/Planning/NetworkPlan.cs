@@ -1,0 +1,141 @@
+using NetDsl.Generator.Layers;
+using NetDsl.Generator.Model;
+using NetDsl.Generator.Shapes;
+
+namespace NetDsl.Generator.Planning;
+
+/// <summary>
+/// How a checked network runs, decided before anything is printed: which buffer every layer reads and writes in
+/// inference and in training, which layers fuse, where training is cut into segments, and every buffer's size.
+/// The emitter only prints this. Plain values only, so the pipeline caches it.
+/// </summary>
+/// <param name="Model">The checked network.</param>
+/// <param name="Layers">One plan per layer, in order.</param>
+/// <param name="Buffers">Every buffer of the generated <c>Activations</c> and <c>Scratch</c> classes.</param>
+/// <param name="GradientLength">Floats of each of the two buffers gradients alternate between on the way back.</param>
+/// <param name="Segments">Training segments: 1, plus one per layer that needs the whole batch.</param>
+/// <param name="FoldedLength">Floats of inference parameters derived from the parameters.</param>
+/// <param name="Loss">How the loss attaches to the network.</param>
+/// <param name="InferenceFinalCopy">The buffer inference must copy to the caller's output at the end (when the
+/// last layers do nothing in inference), or null.</param>
+internal sealed record NetworkPlan(
+    NetworkModel Model,
+    EquatableArray<LayerPlan> Layers,
+    EquatableArray<BufferDeclaration> Buffers,
+    int GradientLength,
+    int Segments,
+    int FoldedLength,
+    LossPlan Loss,
+    BufferRef? InferenceFinalCopy);
+
+/// <summary>How the loss attaches: a final softmax over the whole output is fused with it (computed from logits,
+/// like Keras); a linear output is taken as logits; anything else as probabilities.</summary>
+internal sealed record LossPlan(bool FromLogits, int FusedSoftmaxLayer)
+{
+    public string Description => FusedSoftmaxLayer >= 0 ? "the final softmax fused with the loss, from logits"
+        : FromLogits ? "the outputs taken as logits"
+        : "the outputs taken as probabilities";
+}
+
+/// <summary>One layer's plan.</summary>
+/// <param name="Layer">The checked layer.</param>
+/// <param name="Segment">The training segment whose forward pass computes the layer (a batch-wide layer's
+/// per-sample part runs at the start of the segment after its statistics).</param>
+/// <param name="TrainInput">Its input in training.</param>
+/// <param name="TrainOutput">Its output in training.</param>
+/// <param name="TrainLinear">Its output before its activation, kept for the activation's backward pass when
+/// the output alone does not determine it (GELU, Swish); null otherwise.</param>
+/// <param name="Inference">What it does in inference.</param>
+/// <param name="InferInput">Its input in inference.</param>
+/// <param name="InferOutput">Its output in inference (after fusions: the last fused layer's).</param>
+/// <param name="PooledWith">The 2x2 max pooling its inference kernel also does, or -1.</param>
+/// <param name="InferenceActivation">The activation its inference applies (its own, or a fused ReLU layer's).</param>
+/// <param name="FoldedFrom">The BatchNormalization folded into it for inference, or -1.</param>
+/// <param name="FoldedKernel">Where its folded kernel starts in the folded parameters (then the bias), or -1.</param>
+/// <param name="FoldedScale">For a BatchNormalization: where its per-channel scale starts in the folded
+/// parameters (then the shift).</param>
+/// <param name="GradientIn">The gradient of its output, on the way back.</param>
+/// <param name="GradientOut">The gradient of its input it writes.</param>
+/// <param name="ActivationBackwardDone">Its activation's backward pass is done by the max pooling after it.</param>
+/// <param name="PoolThroughReLU">A max pooling that also does the ReLU backward of the layer before it.</param>
+/// <param name="IsFirst">The first computing layer: its input gradient is only wanted when the caller asks.</param>
+/// <param name="FusedSoftmax">Its softmax is fused with the loss.</param>
+internal sealed record LayerPlan(
+    LayerModel Layer,
+    int Segment,
+    BufferRef TrainInput,
+    BufferRef TrainOutput,
+    BufferRef? TrainLinear,
+    InferenceRole Inference,
+    BufferRef InferInput,
+    BufferRef InferOutput,
+    int PooledWith,
+    Activation InferenceActivation,
+    int FoldedFrom,
+    int FoldedKernel,
+    int FoldedScale,
+    BufferRef GradientIn,
+    BufferRef GradientOut,
+    bool ActivationBackwardDone,
+    bool PoolThroughReLU,
+    bool IsFirst,
+    bool FusedSoftmax)
+{
+    public LayerDefinition Definition => Layer.Definition;
+
+    public string Pascal => Layer.Pascal;
+}
+
+/// <summary>What a layer does in inference.</summary>
+internal enum InferenceRole
+{
+    /// <summary>It runs.</summary>
+    Compute,
+
+    /// <summary>Nothing: it is the identity in inference (Dropout), a view (Flatten), or done by an earlier
+    /// layer's kernel (a fused pooling or ReLU, a folded BatchNormalization).</summary>
+    Skip,
+}
+
+/// <summary>A buffer a step reads or writes.</summary>
+/// <param name="Kind">Where it lives.</param>
+/// <param name="Name">Its member name (<c>Conv2d</c>), for per-sample, batch and scratch buffers.</param>
+/// <param name="Length">Floats used.</param>
+internal sealed record BufferRef(BufferKind Kind, string Name, int Length)
+{
+    public static BufferRef Input(int length) => new(BufferKind.Input, "input", length);
+
+    public static BufferRef Output(int length) => new(BufferKind.Output, "output", length);
+
+    public static BufferRef InputGradient(int length) => new(BufferKind.InputGradient, "inputGradient", length);
+
+    public static BufferRef Gradient(int slot, int length) => new(BufferKind.Gradient, slot % 2 == 0 ? "GradA" : "GradB", length);
+}
+
+/// <summary>Where a buffer lives.</summary>
+internal enum BufferKind
+{
+    /// <summary>The sample's input (a method parameter).</summary>
+    Input,
+
+    /// <summary>The network's output: the caller's span in inference, the thread's <c>Output</c> in training.</summary>
+    Output,
+
+    /// <summary>One per sample: <c>a.Name(n)</c>.</summary>
+    Sample,
+
+    /// <summary>One per batch (BatchNormalization's statistics): <c>a.Name</c>.</summary>
+    Batch,
+
+    /// <summary>One per thread: <c>s.Name</c>.</summary>
+    Scratch,
+
+    /// <summary>One of the two buffers gradients alternate between: <c>s.GradA(length)</c>.</summary>
+    Gradient,
+
+    /// <summary>The caller's input gradient (a method parameter, possibly empty).</summary>
+    InputGradient,
+}
+
+/// <summary>A buffer of the generated <c>Activations</c> (per sample, or per batch) or <c>Scratch</c> class.</summary>
+internal sealed record BufferDeclaration(BufferKind Kind, string Name, int Length, string Description);
