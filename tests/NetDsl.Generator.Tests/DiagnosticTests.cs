@@ -138,6 +138,47 @@ public sealed class DiagnosticTests
             [{|NDSL0013:Dense(2147483647)|}]
             partial class Net;
             """),
+        Case("NDSL0013", "Input 2147483647 would need 2,147,483,647 values, more than the 2,147,483,575 NetDsl supports", """
+            [Network]
+            [{|NDSL0013:Input(int.MaxValue)|}]
+            partial class Net;
+            """),
+        Case("NDSL0016", "The rate of Dropout 'dropout' must be in [0, 1), but is 1.5", """
+            [Network]
+            [Input(784)]
+            [Dropout({|NDSL0016:1.5|})]
+            partial class Net;
+            """),
+        Case("NDSL0016", "The rate of SpatialDropout2D 'spatial_dropout2d' must be in [0, 1), but is -0.1", """
+            [Network]
+            [Input(8, 8, 3)]
+            [SpatialDropout2D({|NDSL0016:-0.1|})]
+            partial class Net;
+            """),
+        Case("NDSL0016", "The momentum of BatchNormalization 'batch_normalization' must be in [0, 1], but is 1.5", """
+            [Network]
+            [Input(8, 8, 3)]
+            [BatchNormalization({|NDSL0016:Momentum = 1.5|})]
+            partial class Net;
+            """),
+        Case("NDSL0016", "The epsilon of BatchNormalization 'batch_normalization' must be a finite number greater than 0, but is 0", """
+            [Network]
+            [Input(8, 8, 3)]
+            [BatchNormalization(Center = false, {|NDSL0016:Epsilon = 0|})]
+            partial class Net;
+            """),
+        Case("NDSL0016", "The negative slope of LeakyReLU 'leaky_re_lu' must be a finite number of at least 0, but is -0.5", """
+            [Network]
+            [Input(10)]
+            [LeakyReLU({|NDSL0016:-0.5|})]
+            partial class Net;
+            """),
+        Case("NDSL0011", "SpatialDropout2D 'spatial_dropout2d' needs a height x width x channels feature map but is fed the vector 4; move it before [Flatten]", """
+            [Network]
+            [Input(4)]
+            [{|NDSL0011:SpatialDropout2D(0.5)|}]
+            partial class Net;
+            """),
     };
 
     [Theory]
@@ -217,6 +258,65 @@ public sealed class DiagnosticTests
             [Input(28, 28, 1)]
             static partial class {|NDSL0014:Net|} { }
             """),
+        Case("NDSL0025", "'Net' is a record; a network is a partial class", """
+            [Network]
+            [Input(4)]
+            partial record {|NDSL0025:Net|};
+            """),
+        Case("NDSL0025", "'Net' is a struct; a network is a partial class", """
+            [Network]
+            [Input(4)]
+            partial struct {|NDSL0025:Net|};
+            """),
+        Case("NDSL0026", "The network class 'Net' cannot be a file class: NetDsl generates its members in another file", """
+            [Network]
+            [Input(4)]
+            file partial class {|NDSL0026:Net|};
+            """),
+        Case("NDSL0027", "'Net' has layer attributes but no [Network]; add [Network] to make it a network", """
+            [{|NDSL0027:Input(4)|}]
+            [Dense(3)]
+            partial class Net;
+            """),
+        Case("NDSL0028", "'Net' declares the constructor Net(int), which NetDsl generates for every network; chain your constructors to Net(int seed) instead", """
+            [Network]
+            [Input(4)]
+            partial class Net
+            {
+                public {|NDSL0028:Net|}(int size) { }
+            }
+            """),
+        Case("NDSL0028", "'Net' declares 'Predict', which NetDsl generates for every network; rename yours", """
+            [Network]
+            [Input(4)]
+            partial class Net
+            {
+                public void {|NDSL0028:Predict|}(System.ReadOnlySpan<float> a, System.Span<float> b) { }
+            }
+            """),
+        Case("NDSL0029", "The network class 'Net' cannot have a primary constructor: NetDsl generates its constructors; declare a constructor that chains to this(seed) instead", """
+            [Network]
+            [Input(4)]
+            partial class Net{|NDSL0029:(string name)|}
+            {
+                public string Name => name;
+            }
+            """),
+        Case("NDSL0030", "The network class 'Net' cannot be abstract: a network is created with its constructors", """
+            [Network]
+            [Input(4)]
+            abstract partial class {|NDSL0030:Net|};
+            """),
+        Case("NDSL0031", "The network class 'Net' derives from 'Base', which has no accessible parameterless constructor for the generated constructors to call", """
+            class Base
+            {
+                public Base(int x) { }
+            }
+
+            [Network]
+            [Input(4)]
+            partial class {|NDSL0031:Net|} : Base;
+            """),
     };
 
     [Theory]
@@ -234,7 +334,11 @@ public sealed class DiagnosticTests
         Assert.Equal(expectedSpan, diagnostic.Location.SourceSpan);
         Assert.Equal(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Empty(result.Sources);
-        Assert.Empty(result.CompilerDiagnostics);
+
+        // Only the compiler's own complaints about the declaration (an attribute for classes on a struct, a base
+        // class without a parameterless constructor), never one caused by NetDsl.
+        Assert.All(result.CompilerDiagnostics, d => Assert.Contains(d.Id, new[] { "CS0592", "CS7036" }));
+        Assert.Equal(markup.Contains("struct", System.StringComparison.Ordinal) || markup.Contains(": Base", System.StringComparison.Ordinal), result.CompilerDiagnostics.Count > 0);
     }
 
     [Fact]

@@ -157,6 +157,27 @@ public sealed class DslTests
         Case("NDSL0005", "The network 'Net' has no Input layer; start it with [Input(height, width, channels)]", """
             [{|NDSL0005:Network("# nothing yet")|}]
             """),
+        Case("NDSL0021", "'４' has digits other than 0-9; write numbers with ASCII digits", """
+            [Network("input {|NDSL0021:４|}")]
+            """),
+        Case("NDSL0021", "'٤٢' has digits other than 0-9; write numbers with ASCII digits", """
+            [Network("input 28x28x1\nconv2d {|NDSL0021:٤٢|} 3")]
+            """),
+        Case("NDSL0016", "The rate of Dropout 'dropout' must be in [0, 1), but is 1.5", """
+            [Network("input 784\ndropout {|NDSL0016:1.5|}")]
+            """),
+        Case("NDSL0021", "dropout needs a number (rate): 'dropout RATE'", """
+            [Network("input 784\n{|NDSL0021:dropout|}")]
+            """),
+        Case("NDSL0021", "momentum needs a value, e.g. 'momentum 0.9'", """
+            [Network("input 784\nbatchnorm {|NDSL0021:momentum|}")]
+            """),
+        Case("NDSL0021", "'0.9.9' is not a number; write numbers like 0.25 or 1e-3", """
+            [Network("input 784\nbatchnorm momentum {|NDSL0021:0.9.9|}")]
+            """),
+        Case("NDSL0016", "The negative slope of LeakyReLU 'leaky_re_lu' must be a finite number of at least 0, but is -1", """
+            [Network("input 784\nleakyrelu {|NDSL0016:-1|}")]
+            """),
         Case("NDSL0023", "'Net' is defined by the text of [Network(...)]; remove its layer attributes, or the text", """
             [Network("input 784\ndense 10")]
             [{|NDSL0023:Dense(5)|}]
@@ -209,6 +230,21 @@ public sealed class DslTests
         Assert.Equal("/models/b.netdsl", duplicate.Location.GetLineSpan().Path);
         Assert.Contains("/models/a.netdsl", duplicate.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Single(twice.Sources);
+    }
+
+    [Fact]
+    public void EveryUnicodeLineBreakEndsALine()
+    {
+        // LF, CR LF, CR, NEL, LS and PS: the same three-layer network each time.
+        string expected = GeneratorHarness.Run(System.Array.Empty<string>(), new InMemoryAdditionalText("/m/n.netdsl", "network N\ninput 4\ndense 3\ndense 2\n")).SingleSource;
+        foreach (string lineBreak in new[] { "\r\n", "\r", "\u0085", "\u2028", "\u2029", "\v", "\f" })
+        {
+            GeneratorResult result = GeneratorHarness.Run(
+                System.Array.Empty<string>(),
+                new InMemoryAdditionalText("/m/n.netdsl", string.Join(lineBreak, "network N", "input 4", "dense 3", "dense 2")));
+            Assert.Empty(result.AllDiagnostics);
+            Assert.Equal(expected, result.SingleSource);
+        }
     }
 
     private static object[] Case(string id, string message, string markup) => new object[] { id, message, markup };

@@ -31,6 +31,40 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void BatchNormalizationDropoutAndActivations()
+    {
+        // BatchNormalization folded into a convolution and a Dense, and standalone (after a pool); both dropouts;
+        // activations that read their input (GELU) and their output (ELU), and a LeakyReLU layer.
+        GeneratorResult result = GeneratorHarness.Run(""""
+            using NetDsl;
+
+            namespace Samples;
+
+            [Network("""
+                input 12x12x1
+                conv2d 8 3x3 same nobias
+                batchnorm
+                activation relu
+                spatialdropout2d 0.1
+                maxpool 2x2
+                batchnorm momentum 0.9 epsilon 0.01 noscale
+                conv2d 16 3x3 gelu
+                leakyrelu 0.1
+                globalavgpool
+                dropout 0.25
+                dense 32 nobias
+                batchnorm
+                activation elu
+                dense 10 softmax
+                """)]
+            public partial class FashionNet;
+            """");
+
+        Assert.Empty(result.AllDiagnostics);
+        Snapshot.Verify(result.SingleSource, "BatchNormalizationDropoutAndActivations");
+    }
+
+    [Fact]
     public void PaddingStridesAndEveryLayerKind()
     {
         GeneratorResult result = GeneratorHarness.Run("""

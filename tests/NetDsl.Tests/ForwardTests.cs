@@ -20,7 +20,10 @@ public sealed class ForwardTests
         typeof(AvgPoolRectangularStride1), typeof(AvgPoolLargeWindow), typeof(AvgPoolSameLargeRectangular),
         typeof(GlobalAverage), typeof(GlobalMax), typeof(DenseStack), typeof(DenseOddSizes), typeof(FlattenDenseActivation),
         typeof(FlattenOnly), typeof(InputOnly), typeof(ActivationsOnMaps), typeof(MixedRgb), typeof(MnistNet), typeof(ConvPoolFused),
-        typeof(MaxPoolThroughReLU),
+        typeof(MaxPoolThroughReLU), typeof(Activated.DenseLeakyReLU), typeof(Activated.DenseELU), typeof(Activated.DenseSELU),
+        typeof(Activated.DenseGELU), typeof(Activated.DenseSwish), typeof(Activated.DenseReLU6), typeof(Activated.DenseSoftplus),
+        typeof(Activated.DenseSoftsign), typeof(Activated.DenseHardSigmoid), typeof(Activated.ConvActivations), typeof(Activated.ActivationLayers),
+        typeof(Activated.LeakyClassifier),
     }.Select(t => new object[] { t });
 
     [Theory]

@@ -19,7 +19,8 @@ public sealed class GradientTests
     {
         typeof(DenseStack), typeof(MixedRgb), typeof(MnistNet), typeof(DenseOddSizes), typeof(FlattenDenseActivation),
         typeof(ConvKernelEqualsInput), typeof(GlobalAverage), typeof(GlobalMax), typeof(InputOnly), typeof(ConvSoftmaxOverChannels),
-        typeof(Tiny.PixelSoftmax), typeof(ConvSeventeenFilters), typeof(ActivationsOnMaps),
+        typeof(Tiny.PixelSoftmax), typeof(ConvSeventeenFilters), typeof(ActivationsOnMaps), typeof(Activated.LeakyClassifier),
+        typeof(Activated.DenseGELU), typeof(Activated.ActivationLayers),
     }.Select(t => new object[] { t });
 
     [Theory]

@@ -18,6 +18,25 @@ internal static class TestData
         return values;
     }
 
+    /// <summary>Random parameters that make every tensor matter: uniform in [-0.5, 0.5], except BatchNormalization's
+    /// gamma in [0.5, 1.5] and moving variance in [0.2, 2] (a variance must be positive).</summary>
+    public static float[] RandomParameters(INetwork network, int seed)
+    {
+        float[] values = Uniform(network.ParameterCount, seed, -0.5f, 0.5f);
+        foreach (ParameterTensor tensor in network.ParameterLayout)
+        {
+            (float low, float high) = tensor.Name.EndsWith("/moving_variance", StringComparison.Ordinal) ? (0.2f, 2f)
+                : tensor.Name.EndsWith("/gamma", StringComparison.Ordinal) ? (0.5f, 1.5f)
+                : (float.NaN, float.NaN);
+            if (!float.IsNaN(low))
+            {
+                Uniform(tensor.Length, seed + tensor.Offset, low, high).CopyTo(tensor.Slice(values.AsSpan()));
+            }
+        }
+
+        return values;
+    }
+
     public static INetwork Create(Type networkType, int seed = 1) => (INetwork)Activator.CreateInstance(networkType, seed)!;
 
     /// <summary>Writes <paramref name="values"/> into the named tensor of <paramref name="network"/>.</summary>

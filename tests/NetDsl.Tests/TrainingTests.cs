@@ -37,6 +37,27 @@ public sealed class TrainingTests
     }
 
     [Fact]
+    public void BatchNormalizationAndDropoutLearnRealDigits()
+    {
+        Dataset train = Digits.Value.Train.Slice(0, 4000);
+        Dataset test = Digits.Value.Test.Slice(0, 1000);
+        var net = new NormalizedDigitNet(seed: 2);
+        BatchStatistics before = net.Evaluate(test);
+
+        TrainingHistory history = net.Fit(train, new FitOptions { Epochs = 3, BatchSize = 32, Optimizer = new AdamW(0.003f), Seed = 1 });
+        BatchStatistics after = net.Evaluate(test);
+
+        // Training (batch statistics, dropout) and inference (moving statistics folded into the convolutions,
+        // no dropout) must agree well enough that what was learned carries over (measured: 95.9-96.1% in Release;
+        // with Keras's momentum of 0.99 the moving statistics lag and inference falls to about 83%).
+        Assert.InRange(before.Accuracy, 0.0, 0.3);
+        Assert.True(after.Accuracy >= 0.94, $"test accuracy {after.Accuracy:P2}");
+        Assert.True(history.Loss[2] < history.Loss[0], "the training loss should fall");
+        ParameterTensor movingMean = NormalizedDigitNet.ParameterLayout.Single(t => t.Name == "batch_normalization/moving_mean");
+        Assert.Contains(movingMean.Slice(net.Parameters).ToArray(), m => m != 0f);
+    }
+
+    [Fact]
     public void OneThreadWithASeedIsBitForBitRepeatable()
     {
         Dataset train = Digits.Value.Train.Slice(0, 400);

@@ -160,6 +160,11 @@ internal static class DiagnosticDescriptors
         "Base class without a parameterless constructor",
         "The network class '{0}' derives from '{1}', which has no accessible parameterless constructor for the generated constructors to call");
 
+    public static readonly DiagnosticDescriptor NetworkNamedLikeMember = Error(
+        "NDSL0032",
+        "Network class named like a generated member",
+        "The network class cannot be named '{0}': every network has a member '{0}', and a member cannot have the name of its class; rename the class");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

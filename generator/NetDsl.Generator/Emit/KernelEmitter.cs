@@ -24,10 +24,11 @@ internal static class KernelEmitter
         NetworkModel model = plan.Model;
         w.Line("namespace NetDsl.Generated");
         w.OpenBrace();
-        w.Line("using System;");
-        w.Line("using System.Collections.Generic;");
-        w.Line("using NetDsl.Engine;");
-        w.Line("using NetDsl.Kernels;");
+        // global::, so that a user's class named System or NetDsl cannot capture the names.
+        w.Line("using global::System;");
+        w.Line("using global::System.Collections.Generic;");
+        w.Line("using global::NetDsl.Engine;");
+        w.Line("using global::NetDsl.Kernels;");
         w.Line();
         NetworkEmitter.Doc(w, "The passes of " + model.Target.Name + ", specialised for its shapes: the runtime (<see cref=\"NetworkEngine{TActivations, TScratch}\"/>) runs them over samples and batches.");
         string declaration = "file sealed class " + kernel + " : NetworkKernel<" + kernel + ".Activations, " + kernel + ".Scratch>";

@@ -29,7 +29,7 @@ internal class ActivationLayer : LayerDefinition
         System.Array.Empty<TextOption>());
 
     public override LayerModel? Check(LayerContext context) =>
-        context.Build(context.Input, NoDetails.Instance, context.Activation(Kind), Activations.DefaultSlope);
+        context.Build(context.Input, NoDetails.Instance, context.Activation(Kind));
 
     public override string Describe(LayerModel layer) => "activation " + Activations.Word(layer.Activation);
 

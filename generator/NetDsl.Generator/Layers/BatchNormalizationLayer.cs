@@ -106,7 +106,7 @@ internal sealed class BatchNormalizationLayer : LayerDefinition
         yield return ("Shift", c, "The shift of " + layer.Name + " in this batch, beta - mean * scale");
         yield return ("SumDy", c, "The batch sum of the output gradient of " + layer.Name);
         yield return ("SumDyXhat", c, "The batch sum of the output gradient of " + layer.Name + " times its normalised input");
-        yield return ("A", c, "The input gradient of " + layer.Name + " is output gradient * A + input * B + C");
+        yield return ("A", c, "The input gradient of " + layer.Name + " is output gradient * A + (input - mean) * B + C");
         yield return ("B", c, "See A of " + layer.Name);
         yield return ("C", c, "See A of " + layer.Name);
     }
@@ -174,14 +174,14 @@ internal sealed class BatchNormalizationLayer : LayerDefinition
             w.Statement("VectorOps.Add(a." + name + "SumDy, " + PassWriter.Gradient(l, "beta") + ");");
         }
 
-        w.Statement("BatchNormKernels.InputGradientCoefficients(" + PassWriter.ParameterOrDefault(l, "gamma") + ", a." + name + "Mean, a." + name + "InverseStd, a."
-            + name + "SumDy, a." + name + "SumDyXhat, (long)count * " + Int(l.Input.Length / d.Channels) + ", a." + name + "A, a." + name + "B, a." + name + "C);");
+        w.Statement("BatchNormKernels.InputGradientCoefficients(" + PassWriter.ParameterOrDefault(l, "gamma") + ", a." + name + "InverseStd, a."
+            + name + "SumDy, a." + name + "SumDyXhat, " + (l.Input.Length == d.Channels ? "count" : "(long)count * " + Int(l.Input.Length / d.Channels)) + ", a." + name + "A, a." + name + "B, a." + name + "C);");
     }
 
     public override void EmitBackward(PassWriter w, LayerPlan layer)
     {
         string name = layer.Pascal;
-        string call = "BatchNormKernels.InputGradient(" + w.Ref(layer.TrainInput) + ", " + w.Ref(layer.GradientIn) + ", a." + name + "A, a." + name + "B, a."
+        string call = "BatchNormKernels.InputGradient(" + w.Ref(layer.TrainInput) + ", " + w.Ref(layer.GradientIn) + ", a." + name + "Mean, a." + name + "A, a." + name + "B, a."
             + name + "C, " + w.Ref(layer.GradientOut) + ");";
         w.Statement(layer.IsFirst ? "if (!inputGradient.IsEmpty) " + call : call);
     }

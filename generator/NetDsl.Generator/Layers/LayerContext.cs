@@ -105,7 +105,7 @@ internal sealed class LayerContext
     }
 
     /// <summary>The checked layer, or null (with NDSL0013) when its output would not fit one buffer.</summary>
-    public LayerModel? Build(Shape output, LayerDetails details, Activation activation = NetDsl.Activation.None, double slope = 0)
+    public LayerModel? Build(Shape output, LayerDetails details, Activation activation = NetDsl.Activation.None, double slope = Activations.DefaultSlope)
     {
         if (output.ElementCount > ShapeChecker.MaxElements)
         {

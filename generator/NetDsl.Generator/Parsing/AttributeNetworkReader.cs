@@ -277,29 +277,16 @@ internal static class AttributeNetworkReader
         return new TypeTarget(ns, containing.ToEquatableArray(), type.Name, string.Empty);
     }
 
-    /// <summary>
-    /// The members NetDsl generates, and the parameter types of each method overload: the user's class may not
-    /// declare them (it may declare other overloads).
-    /// </summary>
-    private static readonly (string Name, string[][]? Overloads)[] GeneratedMembers =
-    {
-        ("InputLength", null), ("OutputLength", null), ("ParameterCount", null), ("InputShape", null), ("OutputShape", null),
-        ("Summary", null), ("Architecture", null), ("ParameterLayout", null), ("Parameters", null), ("MaxDegreeOfParallelism", null),
-        ("Predict", new[] { new[] { "ReadOnlySpan<float>", "Span<float>" }, new[] { "ReadOnlySpan<float>", "Span<float>", "int" } }),
-        ("Classify", new[] { new[] { "ReadOnlySpan<float>" }, new[] { "ReadOnlySpan<float>", "Span<int>" } }),
-        ("ComputeGradients", new[] { new[] { "ReadOnlySpan<float>", "ReadOnlySpan<int>", "Span<float>" }, new[] { "ReadOnlySpan<float>", "ReadOnlySpan<int>", "Span<float>", "Span<float>" } }),
-        ("Backpropagate", new[] { new[] { "ReadOnlySpan<float>", "ReadOnlySpan<float>", "Span<float>", "Span<float>" } }),
-        ("Evaluate", new[] { new[] { "ReadOnlySpan<float>", "ReadOnlySpan<int>" } }),
-        ("Save", new[] { new[] { "string" } }),
-        ("Load", new[] { new[] { "string" }, new[] { "string", "bool" } }),
-        (NetworkEmitter.RuntimeField, null),
-    };
-
     /// <summary>Reports members of the user's class that the generated members would collide with: a generated
     /// member's name, a method with a generated overload's parameters, the constructors <c>()</c> and <c>(int)</c>,
     /// a primary constructor, and a base class the generated constructor cannot call.</summary>
     private static void CheckMembers(INamedTypeSymbol type, LocationInfo? nameLocation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
     {
+        if (NetworkEmitter.GeneratedMembers.Any(m => m.Name == type.Name))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NetworkNamedLikeMember, nameLocation, type.Name));
+        }
+
         foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
         {
             if (reference.GetSyntax(cancellationToken) is TypeDeclarationSyntax { ParameterList: not null } withParameters && !IsGenerated(withParameters))
@@ -319,6 +306,11 @@ internal static class AttributeNetworkReader
             LocationInfo? where = LocationInfo.From(member.Locations.FirstOrDefault());
             if (member is IMethodSymbol { MethodKind: MethodKind.Constructor, IsStatic: false } constructor)
             {
+                if (constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax))
+                {
+                    continue; // a primary constructor, reported above
+                }
+
                 string[] parameters = constructor.Parameters.Select(p => p.Type.ToDisplayString()).ToArray();
                 if (parameters.Length == 0 || (parameters.Length == 1 && parameters[0] == "int"))
                 {
@@ -329,7 +321,7 @@ internal static class AttributeNetworkReader
                 continue;
             }
 
-            foreach ((string name, string[][]? overloads) in GeneratedMembers)
+            foreach ((string name, string[][]? overloads) in NetworkEmitter.GeneratedMembers)
             {
                 if (member.Name != name)
                 {

@@ -48,8 +48,8 @@ internal static class DslParser
         return new DslDocument(parser.NetworkName, parser.NetworkLocation, parser.Namespace, parser.Layers.ToEquatableArray(), parser.Diagnostics.ToEquatableArray());
     }
 
-    /// <summary>Whether <paramref name="c"/> ends a line, as C# and Roslyn's text classes count lines.</summary>
-    public static bool IsLineBreak(char c) => c is '\n' or '\r' or '\u0085' or '\u2028' or '\u2029';
+    /// <summary>Whether <paramref name="c"/> ends a line: every mandatory break of Unicode (UAX #14: LF, VT, FF, CR, NEL, LS, PS).</summary>
+    public static bool IsLineBreak(char c) => c is '\n' or '\v' or '\f' or '\r' or '\u0085' or '\u2028' or '\u2029';
 
     private readonly struct Token
     {

@@ -44,6 +44,12 @@ internal static class NetDslFileReader
             return NotEmittable(fallbackName, null, document.Diagnostics);
         }
 
+        if (Emit.NetworkEmitter.GeneratedMembers.Any(m => m.Name == document.NetworkName))
+        {
+            var named = DiagnosticInfo.Create(DiagnosticDescriptors.NetworkNamedLikeMember, document.NetworkLocation, document.NetworkName);
+            return NotEmittable(document.NetworkName, document.NetworkLocation, document.Diagnostics.Append(named));
+        }
+
         var target = new TypeTarget(document.Namespace, EquatableArray<string>.Empty, document.NetworkName, "public", TargetOrigin.File);
         return new NetworkSpec(target, document.NetworkLocation, document.Layers, document.Diagnostics, document.HasErrors ? SpecStatus.Unreadable : SpecStatus.Readable);
     }

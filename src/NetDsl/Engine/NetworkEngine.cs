@@ -55,7 +55,7 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
         _gate = new NetworkGate(kernel.NetworkName);
         _parameters = new AlignedBuffer(kernel.ParameterCount);
         NetworkInitializer.Initialize(_parameters.Span, kernel.Layout, seed);
-        _seed = (ulong)(uint)seed * 0x9E3779B97F4A7C15UL;
+        _seed = Kernels.DropoutKernels.Seed(seed);
         _folded = kernel.FoldedLength > 0 ? new AlignedBuffer(kernel.FoldedLength) : null;
         int capacity = Math.Max(4, 2 * Environment.ProcessorCount);
         _workspaces = new ObjectPool<Workspace>(() => new Workspace(kernel.CreateActivations(1), kernel.CreateScratch()), capacity);

@@ -134,42 +134,58 @@ public static class BatchNormKernels
         for (int n = 0; n < count; n++)
         {
             SumRows(dy.Slice(n * stride, sampleLength), channels, default, sums, block);
-            SumProducts(dy.Slice(n * stride, sampleLength), x.Slice(n * stride, sampleLength), channels, products, block);
+            SumProducts(dy.Slice(n * stride, sampleLength), x.Slice(n * stride, sampleLength), mean, channels, products, block);
         }
 
-        // sum dy * (x - mean) * inverseStd = inverseStd * (sum dy * x - mean * sum dy)
+        // Centred (sum dy * (x - mean), not sum dy * x - mean * sum dy): exact however large the mean.
         for (int c = 0; c < channels; c++)
         {
             sumDy[c] = (float)sums[c];
-            sumDyXhat[c] = (float)((products[c] - (mean[c] * sums[c])) * inverseStd[c]);
+            sumDyXhat[c] = (float)(products[c] * inverseStd[c]);
         }
     }
 
     /// <summary>
     /// The per-channel coefficients of the input gradient of a training-mode batch normalization over
     /// <paramref name="rows"/> rows in all: <c>dx = gamma * inverseStd * (dy - sumDy / rows - xhat * sumDyXhat / rows)</c>,
-    /// written as <c>dx = dy * a + x * b + c</c> (<paramref name="gamma"/> empty means 1).
+    /// written as <c>dx = dy * a + (x - mean) * b + c</c> (<paramref name="gamma"/> empty means 1).
     /// </summary>
-    public static void InputGradientCoefficients(ReadOnlySpan<float> gamma, ReadOnlySpan<float> mean, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> sumDy, ReadOnlySpan<float> sumDyXhat, long rows, Span<float> a, Span<float> b, Span<float> c)
+    public static void InputGradientCoefficients(ReadOnlySpan<float> gamma, ReadOnlySpan<float> inverseStd, ReadOnlySpan<float> sumDy, ReadOnlySpan<float> sumDyXhat, long rows, Span<float> a, Span<float> b, Span<float> c)
     {
-        for (int k = 0; k < mean.Length; k++)
+        int channels = inverseStd.Length;
+        Check(sumDy.Length, channels, nameof(sumDy));
+        Check(sumDyXhat.Length, channels, nameof(sumDyXhat));
+        Check(a.Length, channels, nameof(a));
+        Check(b.Length, channels, nameof(b));
+        Check(c.Length, channels, nameof(c));
+        if (!gamma.IsEmpty)
+        {
+            Check(gamma.Length, channels, nameof(gamma));
+        }
+
+        for (int k = 0; k < channels; k++)
         {
             float ak = (gamma.IsEmpty ? 1f : gamma[k]) * inverseStd[k];
             float meanDy = (float)(sumDy[k] / (double)rows), meanDyXhat = (float)(sumDyXhat[k] / (double)rows);
             a[k] = ak;
             b[k] = -ak * inverseStd[k] * meanDyXhat;
-            c[k] = ak * ((mean[k] * inverseStd[k] * meanDyXhat) - meanDy);
+            c[k] = -ak * meanDy;
         }
     }
 
-    /// <summary>One sample's input gradient: <c>dx[r, c] = dy[r, c] * a[c] + x[r, c] * b[c] + c0[c]</c> (see
-    /// <see cref="InputGradientCoefficients"/>); <paramref name="dx"/> may be <paramref name="dy"/>.</summary>
-    public static void InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c0, Span<float> dx)
+    /// <summary>One sample's input gradient: <c>dx[r, c] = dy[r, c] * a[c] + (x[r, c] - mean[c]) * b[c] + c0[c]</c>
+    /// (see <see cref="InputGradientCoefficients"/>; centred, so exact however large the mean);
+    /// <paramref name="dx"/> may be <paramref name="dy"/>.</summary>
+    public static void InputGradient(ReadOnlySpan<float> x, ReadOnlySpan<float> dy, ReadOnlySpan<float> mean, ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> c0, Span<float> dx)
     {
         int channels = a.Length;
         int rows = Rows(x.Length, channels);
         Check(dy.Length, x.Length, nameof(dy));
         Check(dx.Length, x.Length, nameof(dx));
+        Check(mean.Length, channels, nameof(mean));
+        Check(b.Length, channels, nameof(b));
+        Check(c0.Length, channels, nameof(c0));
+        ref float mr = ref MemoryMarshal.GetReference(mean);
         ref float xr = ref MemoryMarshal.GetReference(x);
         ref float dyr = ref MemoryMarshal.GetReference(dy);
         ref float dxr = ref MemoryMarshal.GetReference(dx);
@@ -180,10 +196,10 @@ public static class BatchNormKernels
         {
             nint row = (nint)r * channels;
             int c = 0;
-            c = InputGradientCore<Simd512, Vector512<float>>(ref xr, ref dyr, ref dxr, ref ar, ref br, ref cr, row, c, channels);
-            c = InputGradientCore<Simd256, Vector256<float>>(ref xr, ref dyr, ref dxr, ref ar, ref br, ref cr, row, c, channels);
-            c = InputGradientCore<Simd128, Vector128<float>>(ref xr, ref dyr, ref dxr, ref ar, ref br, ref cr, row, c, channels);
-            InputGradientCore<SimdScalar, float>(ref xr, ref dyr, ref dxr, ref ar, ref br, ref cr, row, c, channels);
+            c = InputGradientCore<Simd512, Vector512<float>>(ref xr, ref dyr, ref dxr, ref mr, ref ar, ref br, ref cr, row, c, channels);
+            c = InputGradientCore<Simd256, Vector256<float>>(ref xr, ref dyr, ref dxr, ref mr, ref ar, ref br, ref cr, row, c, channels);
+            c = InputGradientCore<Simd128, Vector128<float>>(ref xr, ref dyr, ref dxr, ref mr, ref ar, ref br, ref cr, row, c, channels);
+            InputGradientCore<SimdScalar, float>(ref xr, ref dyr, ref dxr, ref mr, ref ar, ref br, ref cr, row, c, channels);
         }
     }
 
@@ -230,7 +246,8 @@ public static class BatchNormKernels
         }
     }
 
-    private static void SumProducts(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int channels, Span<double> sums, Span<float> block)
+    /// <summary><c>sums[c] += sum over rows of a[r, c] * (b[r, c] - center[c])</c>, in float blocks added in double.</summary>
+    private static void SumProducts(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> center, int channels, Span<double> sums, Span<float> block)
     {
         int rows = a.Length / channels;
         for (int r0 = 0; r0 < rows; r0 += BlockRows)
@@ -239,7 +256,7 @@ public static class BatchNormKernels
             int end = Math.Min(rows, r0 + BlockRows);
             for (int r = r0; r < end; r++)
             {
-                VectorOps.AddProduct(a.Slice(r * channels, channels), b.Slice(r * channels, channels), block);
+                VectorOps.AddCenteredProduct(a.Slice(r * channels, channels), b.Slice(r * channels, channels), center, block);
             }
 
             for (int c = 0; c < channels; c++)
@@ -269,7 +286,7 @@ public static class BatchNormKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int InputGradientCore<TS, TV>(ref float x, ref float dy, ref float dx, ref float a, ref float b, ref float c0, nint row, int c, int channels)
+    private static int InputGradientCore<TS, TV>(ref float x, ref float dy, ref float dx, ref float mean, ref float a, ref float b, ref float c0, nint row, int c, int channels)
         where TS : ISimdWidth<TV>
         where TV : struct
     {
@@ -281,7 +298,8 @@ public static class BatchNormKernels
         for (; c + TS.Count <= channels; c += TS.Count)
         {
             TV g = TS.MultiplyAdd(TS.Load(ref dy, row + c), TS.Load(ref a, c), TS.Load(ref c0, c));
-            TS.Store(TS.MultiplyAdd(TS.Load(ref x, row + c), TS.Load(ref b, c), g), ref dx, row + c);
+            TV centred = TS.Subtract(TS.Load(ref x, row + c), TS.Load(ref mean, c));
+            TS.Store(TS.MultiplyAdd(centred, TS.Load(ref b, c), g), ref dx, row + c);
         }
 
         return c;

@@ -14,6 +14,9 @@ namespace NetDsl.Kernels;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class DropoutKernels
 {
+    /// <summary>The masks' seed of a network created with <paramref name="networkSeed"/>.</summary>
+    public static ulong Seed(int networkSeed) => (ulong)(uint)networkSeed * 0x9E3779B97F4A7C15UL;
+
     /// <summary>The stream of one layer of one sample in one training step of a network with <paramref name="seed"/>.</summary>
     public static ulong Stream(ulong seed, long step, int sample, int layer) =>
         Mix(Mix(Mix(seed ^ 0x6A09E667F3BCC909UL) + (ulong)step) + ((ulong)(uint)sample << 20) + (uint)layer);

@@ -25,13 +25,14 @@ internal struct RowOffsets
 }
 
 /// <summary>
-/// The register-blocked core of every convolution pass: an R x N tile of accumulators (R rows of N vectors,
-/// at most 6 x 4, or 12 x 2 for narrow outputs, all in registers) computing
+/// The register-blocked core of every convolution pass: an R x N tile of accumulators (R rows of N vectors, all
+/// in registers; <see cref="TileDriver"/> sizes R and N to the register file) computing
 /// <c>out[r][v] = start + sum_i sum_j A[offset_r + i * aOuter + j * aInner] * B[i * bOuter + j * bInner + v * Count]</c>.
-/// Each step loads N vectors of B and broadcasts R values of A for R x N fused multiply-adds. R and N are
-/// JIT constants (<see cref="IConstant"/>), so unused accumulators and branches vanish from the machine code.
-/// The forward convolution (rows = output pixels), the kernel gradient (rows = kernel rows) and the input
-/// gradient (a forward convolution of the padded output gradient) are all this loop.
+/// Each step loads N vectors of B and broadcasts R values of A for R x N multiply-adds. R and N are JIT
+/// constants (<see cref="IConstant"/>), so unused accumulators and branches vanish from the machine code. The
+/// forward convolution (rows = output pixels), the kernel gradient (rows = kernel rows) and the input gradient
+/// (rows = output pixels times the transposed kernel, each window's gradient then added into place) are all
+/// this loop.
 /// </summary>
 internal static class TileKernel
 {

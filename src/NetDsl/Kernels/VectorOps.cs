@@ -306,6 +306,41 @@ public static class VectorOps
         ProductCore<SimdScalar, float>(ref ar, ref br, ref yr, i, y.Length);
     }
 
+    /// <summary><c>y[i] += a[i] * (b[i] - center[i])</c>.</summary>
+    public static void AddCenteredProduct(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> center, Span<float> y)
+    {
+        CheckSameLength(a.Length, y.Length);
+        CheckSameLength(b.Length, y.Length);
+        CheckSameLength(center.Length, y.Length);
+        ref float ar = ref MemoryMarshal.GetReference(a);
+        ref float br = ref MemoryMarshal.GetReference(b);
+        ref float cr = ref MemoryMarshal.GetReference(center);
+        ref float yr = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        i = CenteredProductCore<Simd512, Vector512<float>>(ref ar, ref br, ref cr, ref yr, i, y.Length);
+        i = CenteredProductCore<Simd256, Vector256<float>>(ref ar, ref br, ref cr, ref yr, i, y.Length);
+        i = CenteredProductCore<Simd128, Vector128<float>>(ref ar, ref br, ref cr, ref yr, i, y.Length);
+        CenteredProductCore<SimdScalar, float>(ref ar, ref br, ref cr, ref yr, i, y.Length);
+    }
+
+    private static int CenteredProductCore<TS, TV>(ref float a, ref float b, ref float center, ref float y, int i, int n)
+        where TS : ISimdWidth<TV>
+        where TV : struct
+    {
+        if (!TS.IsSupported)
+        {
+            return i;
+        }
+
+        for (; i + TS.Count <= n; i += TS.Count)
+        {
+            TV d = TS.Subtract(TS.Load(ref b, i), TS.Load(ref center, i));
+            TS.Store(TS.MultiplyAdd(TS.Load(ref a, i), d, TS.Load(ref y, i)), ref y, i);
+        }
+
+        return i;
+    }
+
     private static int SquaredDifferenceCore<TS, TV>(ref float x, ref float center, ref float y, int i, int n)
         where TS : ISimdWidth<TV>
         where TV : struct

@@ -213,10 +213,10 @@ partial class Models
 
 namespace NetDsl.Generated
 {
-    using System;
-    using System.Collections.Generic;
-    using NetDsl.Engine;
-    using NetDsl.Kernels;
+    using global::System;
+    using global::System.Collections.Generic;
+    using global::NetDsl.Engine;
+    using global::NetDsl.Kernels;
 
     /// <summary>
     /// The passes of Probe, specialised for its shapes: the runtime

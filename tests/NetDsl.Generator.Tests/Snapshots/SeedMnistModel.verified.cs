@@ -238,10 +238,10 @@ namespace Samples
 
 namespace NetDsl.Generated
 {
-    using System;
-    using System.Collections.Generic;
-    using NetDsl.Engine;
-    using NetDsl.Kernels;
+    using global::System;
+    using global::System.Collections.Generic;
+    using global::NetDsl.Engine;
+    using global::NetDsl.Kernels;
 
     /// <summary>
     /// The passes of MnistNet, specialised for its shapes: the runtime

@@ -195,10 +195,10 @@ partial class Logistic : global::NetDsl.INetwork
 
 namespace NetDsl.Generated
 {
-    using System;
-    using System.Collections.Generic;
-    using NetDsl.Engine;
-    using NetDsl.Kernels;
+    using global::System;
+    using global::System.Collections.Generic;
+    using global::NetDsl.Engine;
+    using global::NetDsl.Kernels;
 
     /// <summary>
     /// The passes of Logistic, specialised for its shapes: the runtime

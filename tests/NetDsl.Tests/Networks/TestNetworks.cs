@@ -172,6 +172,9 @@ public static partial class Tiny
 
     [Network, Input(1, 1, 2), Conv2D(2, 1, Activation = Activation.Softmax)]
     public partial class PixelSoftmax;
+
+    [Network, Input(2), BatchNormalization]
+    public partial class BatchNorm2;
 }
 
 /// <summary>A small CNN that learns MNIST in seconds (the training tests).</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using NetDsl.Kernels;
 
 namespace NetDsl.Tests.Reference;
 
@@ -8,7 +9,8 @@ namespace NetDsl.Tests.Reference;
 /// A deliberately naive interpreter of a network's layer attributes (read by reflection, in declaration
 /// order), written straight from the Keras/TensorFlow definitions in double precision. It shares no code
 /// with the generator: it is the independent reference the generated forward (and backward) passes are
-/// checked against.
+/// checked against. Only the dropout masks come from the runtime (<see cref="DropoutKernels.Keeps"/>): which
+/// values a step drops is arbitrary, so the reference asks rather than guesses.
 /// </summary>
 internal enum LossMode
 {
@@ -22,8 +24,25 @@ internal enum LossMode
     Probabilities,
 }
 
+/// <summary>Inference (moving statistics, no dropout) or one training step (batch statistics, the dropout masks
+/// of step <see cref="Step"/> of a network built with <see cref="NetworkSeed"/>).</summary>
+internal readonly record struct ReferenceMode(bool Training, int NetworkSeed, long Step)
+{
+    public static ReferenceMode Inference => default;
+
+    /// <summary>The <paramref name="step"/>-th training call (counting from 1) of a network created with
+    /// <paramref name="networkSeed"/>.</summary>
+    public static ReferenceMode TrainingStep(int networkSeed, long step) => new(true, networkSeed, step);
+}
+
 internal sealed class ReferenceNetwork
 {
+    /// <summary>Keras's default slope of <c>keras.activations.leaky_relu</c>.</summary>
+    public const double ActivationLeakySlope = 0.2;
+
+    private const double SeluAlpha = 1.6732632423543772;
+    private const double SeluScale = 1.0507009873554805;
+
     private readonly List<LayerAttribute> _layers;
 
     private ReferenceNetwork(Type type)
@@ -48,34 +67,75 @@ internal sealed class ReferenceNetwork
 
     public int ParameterCount { get; }
 
+    public IReadOnlyList<LayerAttribute> Layers => _layers;
+
     public static ReferenceNetwork For(Type type) => new(type);
 
     public static ReferenceNetwork For<T>() => new(typeof(T));
 
-    /// <summary>Every layer's output for one sample; the last is the network's output.</summary>
-    public List<double[]> ForwardAll(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input)
+    /// <summary>Every layer's output for one sample in inference; the last is the network's output.</summary>
+    public List<double[]> ForwardAll(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input) =>
+        ForwardBatchAll(parameters, new[] { input.ToArray() }, ReferenceMode.Inference, out _).Select(outputs => outputs[0]).ToList();
+
+    public double[] Forward(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input) =>
+        ForwardBatch(parameters, new[] { input.ToArray() }, ReferenceMode.Inference)[0];
+
+    public double[] Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input) =>
+        Forward(ToDouble(parameters), ToDouble(input));
+
+    /// <summary>The outputs of a batch in <paramref name="mode"/>.</summary>
+    public double[][] ForwardBatch(ReadOnlySpan<double> parameters, double[][] inputs, ReferenceMode mode) =>
+        ForwardBatch(parameters, inputs, mode, out _);
+
+    /// <summary>The outputs of a batch in <paramref name="mode"/>, and in training each BatchNormalization's batch
+    /// mean and (biased) variance, in layer order.</summary>
+    public double[][] ForwardBatch(ReadOnlySpan<double> parameters, double[][] inputs, ReferenceMode mode, out List<(double[] Mean, double[] Variance)> statistics)
     {
-        var outputs = new List<double[]>();
-        double[] x = input.ToArray();
+        List<double[][]> all = ForwardBatchAll(parameters, inputs, mode, out statistics);
+        return all.Count == 0 ? inputs.Select(x => (double[])x.Clone()).ToArray() : all[^1];
+    }
+
+    /// <summary>Every layer's outputs for a batch: element [layer][sample].</summary>
+    public List<double[][]> ForwardBatchAll(ReadOnlySpan<double> parameters, double[][] inputs, ReferenceMode mode, out List<(double[] Mean, double[] Variance)> statistics)
+    {
+        statistics = new List<(double[], double[])>();
+        var outputs = new List<double[][]>();
+        double[][] x = inputs.Select(v => (double[])v.Clone()).ToArray();
         int[] shape = InputShape;
         int offset = 0;
-        foreach (LayerAttribute layer in _layers)
+        for (int index = 0; index < _layers.Count; index++)
         {
-            (x, shape) = Apply(layer, x, shape, parameters, ref offset);
+            LayerAttribute layer = _layers[index];
+            int[] outShape = OutputShapeOf(layer, shape);
+            if (layer is BatchNormalizationAttribute bn)
+            {
+                x = BatchNormalize(bn, x, shape[^1], parameters, ref offset, mode, statistics);
+            }
+            else if (layer is DropoutAttribute or SpatialDropout2DAttribute)
+            {
+                x = mode.Training ? Drop(layer, x, shape[^1], mode, index) : x.Select(v => (double[])v.Clone()).ToArray();
+            }
+            else
+            {
+                int start = offset;
+                for (int n = 0; n < x.Length; n++)
+                {
+                    offset = start;
+                    x[n] = Apply(layer, x[n], shape, parameters, ref offset);
+                }
+
+                if (x.Length == 0)
+                {
+                    offset += ParameterCountOf(layer, shape);
+                }
+            }
+
+            shape = outShape;
             outputs.Add(x);
         }
 
         return outputs;
     }
-
-    public double[] Forward(ReadOnlySpan<double> parameters, ReadOnlySpan<double> input)
-    {
-        List<double[]> all = ForwardAll(parameters, input);
-        return all.Count == 0 ? input.ToArray() : all[^1];
-    }
-
-    public double[] Forward(ReadOnlySpan<float> parameters, ReadOnlySpan<float> input) =>
-        Forward(ToDouble(parameters), ToDouble(input));
 
     public static double[] ToDouble(ReadOnlySpan<float> values)
     {
@@ -99,6 +159,7 @@ internal sealed class ReferenceNetwork
                 Conv2DAttribute c => c.Activation,
                 DenseAttribute d => d.Activation,
                 ActivationAttribute a => a.Kind,
+                LeakyReLUAttribute => Activation.LeakyReLU,
                 _ => Activation.None,
             };
             if (activation == Activation.None)
@@ -154,7 +215,7 @@ internal sealed class ReferenceNetwork
         GlobalAveragePooling2DAttribute or GlobalMaxPooling2DAttribute => new[] { shape[2] },
         FlattenAttribute => new[] { shape.Aggregate(1, (a, b) => a * b) },
         DenseAttribute d => new[] { d.Units },
-        ActivationAttribute => shape,
+        ActivationAttribute or LeakyReLUAttribute or BatchNormalizationAttribute or DropoutAttribute or SpatialDropout2DAttribute => shape,
         _ => throw new NotSupportedException(layer.GetType().Name),
     };
 
@@ -162,6 +223,7 @@ internal sealed class ReferenceNetwork
     {
         Conv2DAttribute c => c.KernelHeight * c.KernelWidth * inputShape[2] * c.Filters + (c.UseBias ? c.Filters : 0),
         DenseAttribute d => inputShape[0] * d.Units + (d.UseBias ? d.Units : 0),
+        BatchNormalizationAttribute bn => inputShape[^1] * ((bn.Scale ? 1 : 0) + (bn.Center ? 1 : 0) + 2),
         _ => 0,
     };
 
@@ -193,9 +255,97 @@ internal sealed class ReferenceNetwork
 
     private static int StrideW(Pooling2DAttribute p) => p.StrideWidth > 0 ? p.StrideWidth : p.Strides > 0 ? p.Strides : p.PoolWidth;
 
-    private static (double[] Output, int[] Shape) Apply(LayerAttribute layer, double[] x, int[] shape, ReadOnlySpan<double> p, ref int offset)
+    /// <summary>
+    /// Keras's BatchNormalization over the last axis: in training, each channel's mean and biased variance over
+    /// the batch and every pixel, <c>gamma * (x - mean) / sqrt(variance + epsilon) + beta</c>; in inference the
+    /// same with the moving statistics. Tensors in order: gamma (if scale), beta (if center), moving mean,
+    /// moving variance.
+    /// </summary>
+    private static double[][] BatchNormalize(BatchNormalizationAttribute bn, double[][] x, int channels, ReadOnlySpan<double> p, ref int offset,
+        ReferenceMode mode, List<(double[] Mean, double[] Variance)> statistics)
     {
-        int[] outShape = OutputShapeOf(layer, shape);
+        double[] gamma = bn.Scale ? p.Slice(offset, channels).ToArray() : Enumerable.Repeat(1.0, channels).ToArray();
+        offset += bn.Scale ? channels : 0;
+        double[] beta = bn.Center ? p.Slice(offset, channels).ToArray() : new double[channels];
+        offset += bn.Center ? channels : 0;
+        double[] mean = p.Slice(offset, channels).ToArray();
+        double[] variance = p.Slice(offset + channels, channels).ToArray();
+        offset += 2 * channels;
+        if (mode.Training)
+        {
+            mean = new double[channels];
+            variance = new double[channels];
+            long count = 0;
+            foreach (double[] sample in x)
+            {
+                for (int i = 0; i < sample.Length; i++)
+                {
+                    mean[i % channels] += sample[i];
+                }
+
+                count += sample.Length / channels;
+            }
+
+            for (int c = 0; c < channels; c++)
+            {
+                mean[c] /= count;
+            }
+
+            foreach (double[] sample in x)
+            {
+                for (int i = 0; i < sample.Length; i++)
+                {
+                    double d = sample[i] - mean[i % channels];
+                    variance[i % channels] += d * d;
+                }
+            }
+
+            for (int c = 0; c < channels; c++)
+            {
+                variance[c] /= count;
+            }
+
+            statistics.Add((mean, variance));
+        }
+
+        double[][] y = new double[x.Length][];
+        for (int n = 0; n < x.Length; n++)
+        {
+            y[n] = new double[x[n].Length];
+            for (int i = 0; i < x[n].Length; i++)
+            {
+                int c = i % channels;
+                y[n][i] = gamma[c] * (x[n][i] - mean[c]) / Math.Sqrt(variance[c] + bn.Epsilon) + beta[c];
+            }
+        }
+
+        return y;
+    }
+
+    /// <summary>Inverted dropout of one training step: kept values are scaled by 1 / (1 - rate); SpatialDropout2D
+    /// keeps or drops whole channels.</summary>
+    private static double[][] Drop(LayerAttribute layer, double[][] x, int channels, ReferenceMode mode, int layerIndex)
+    {
+        bool spatial = layer is SpatialDropout2DAttribute;
+        double rate = layer is DropoutAttribute d ? d.Rate : ((SpatialDropout2DAttribute)layer).Rate;
+        ulong seed = DropoutKernels.Seed(mode.NetworkSeed);
+        double[][] y = new double[x.Length][];
+        for (int n = 0; n < x.Length; n++)
+        {
+            ulong stream = DropoutKernels.Stream(seed, mode.Step, n, layerIndex);
+            y[n] = new double[x[n].Length];
+            for (int i = 0; i < x[n].Length; i++)
+            {
+                bool keep = DropoutKernels.Keeps(stream, spatial ? i % channels : i, (float)rate);
+                y[n][i] = keep ? x[n][i] / (1 - rate) : 0;
+            }
+        }
+
+        return y;
+    }
+
+    private static double[] Apply(LayerAttribute layer, double[] x, int[] shape, ReadOnlySpan<double> p, ref int offset)
+    {
         switch (layer)
         {
             case Conv2DAttribute c:
@@ -232,7 +382,7 @@ internal sealed class ReferenceNetwork
                 }
 
                 Activate(y, c.Activation, f);
-                return (y, outShape);
+                return y;
             }
 
             case Pooling2DAttribute pool:
@@ -265,7 +415,7 @@ internal sealed class ReferenceNetwork
                     y[(oy * ow + ox) * ch + c] = max ? acc : acc / count;
                 }
 
-                return (y, outShape);
+                return y;
             }
 
             case GlobalAveragePooling2DAttribute or GlobalMaxPooling2DAttribute:
@@ -284,11 +434,11 @@ internal sealed class ReferenceNetwork
                     y[c] = max ? acc : acc / pixels;
                 }
 
-                return (y, outShape);
+                return y;
             }
 
             case FlattenAttribute:
-                return ((double[])x.Clone(), outShape);
+                return (double[])x.Clone();
 
             case DenseAttribute d:
             {
@@ -310,14 +460,21 @@ internal sealed class ReferenceNetwork
                 }
 
                 Activate(y, d.Activation, u);
-                return (y, outShape);
+                return y;
             }
 
             case ActivationAttribute a:
             {
                 var y = (double[])x.Clone();
                 Activate(y, a.Kind, shape[^1]);
-                return (y, outShape);
+                return y;
+            }
+
+            case LeakyReLUAttribute leaky:
+            {
+                var y = (double[])x.Clone();
+                Activate(y, Activation.LeakyReLU, shape[^1], leaky.NegativeSlope);
+                return y;
             }
 
             default:
@@ -325,54 +482,94 @@ internal sealed class ReferenceNetwork
         }
     }
 
-    public static void Activate(double[] y, Activation activation, int groupLength)
+    /// <summary>One activation, in place, from its mathematical definition (Keras 3).</summary>
+    public static void Activate(double[] y, Activation activation, int groupLength, double slope = ActivationLeakySlope)
     {
-        switch (activation)
+        if (activation == Activation.Softmax)
         {
-            case Activation.ReLU:
-                for (int i = 0; i < y.Length; i++)
+            for (int start = 0; start < y.Length; start += groupLength)
+            {
+                double max = double.NegativeInfinity;
+                for (int i = start; i < start + groupLength; i++)
                 {
-                    y[i] = Math.Max(y[i], 0);
+                    max = Math.Max(max, y[i]);
                 }
 
-                break;
-            case Activation.Sigmoid:
-                for (int i = 0; i < y.Length; i++)
+                double sum = 0;
+                for (int i = start; i < start + groupLength; i++)
                 {
-                    y[i] = 1 / (1 + Math.Exp(-y[i]));
+                    y[i] = Math.Exp(y[i] - max);
+                    sum += y[i];
                 }
 
-                break;
-            case Activation.Tanh:
-                for (int i = 0; i < y.Length; i++)
+                for (int i = start; i < start + groupLength; i++)
                 {
-                    y[i] = Math.Tanh(y[i]);
+                    y[i] /= sum;
                 }
+            }
 
-                break;
-            case Activation.Softmax:
-                for (int start = 0; start < y.Length; start += groupLength)
-                {
-                    double max = double.NegativeInfinity;
-                    for (int i = start; i < start + groupLength; i++)
-                    {
-                        max = Math.Max(max, y[i]);
-                    }
-
-                    double sum = 0;
-                    for (int i = start; i < start + groupLength; i++)
-                    {
-                        y[i] = Math.Exp(y[i] - max);
-                        sum += y[i];
-                    }
-
-                    for (int i = start; i < start + groupLength; i++)
-                    {
-                        y[i] /= sum;
-                    }
-                }
-
-                break;
+            return;
         }
+
+        for (int i = 0; i < y.Length; i++)
+        {
+            y[i] = Activate(y[i], activation, slope);
+        }
+    }
+
+    public static double Activate(double x, Activation activation, double slope = ActivationLeakySlope) => activation switch
+    {
+        Activation.None => x,
+        Activation.ReLU => Math.Max(x, 0),
+        Activation.Sigmoid => 1 / (1 + Math.Exp(-x)),
+        Activation.Tanh => Math.Tanh(x),
+        Activation.LeakyReLU => x > 0 ? x : slope * x,
+        Activation.ELU => x > 0 ? x : Math.Exp(x) - 1,
+        Activation.SELU => SeluScale * (x > 0 ? x : SeluAlpha * (Math.Exp(x) - 1)),
+        Activation.GELU => 0.5 * x * (1 + Erf(x / Math.Sqrt(2))),
+        Activation.Swish => x / (1 + Math.Exp(-x)),
+        Activation.ReLU6 => Math.Min(Math.Max(x, 0), 6),
+        Activation.Softplus => Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x))),
+        Activation.Softsign => x / (1 + Math.Abs(x)),
+        Activation.HardSigmoid => Math.Min(Math.Max(x + 3, 0), 6) / 6,
+        _ => throw new NotSupportedException(activation.ToString()),
+    };
+
+    /// <summary>erf(x) to double precision: its Maclaurin series for |x| &lt; 3, the asymptotic complement beyond
+    /// (where erfc(3) &lt; 2.3e-5 and the series' terms would lose digits).</summary>
+    public static double Erf(double x)
+    {
+        double a = Math.Abs(x);
+        if (a < 3)
+        {
+            // erf(x) = 2/sqrt(pi) * sum_n (-1)^n x^(2n+1) / (n! (2n+1))
+            double term = a, sum = a;
+            for (int n = 1; n < 200 && Math.Abs(term) > 1e-17 * Math.Abs(sum); n++)
+            {
+                term *= -a * a / n;
+                sum += term / (2 * n + 1);
+            }
+
+            return Math.Sign(x) * 2 / Math.Sqrt(Math.PI) * sum;
+        }
+
+        // erfc(x) = e^(-x^2) / (x sqrt(pi)) * continued fraction, evaluated with Lentz's method.
+        double f = a, c = a, d = 0;
+        for (int n = 1; n < 200; n++)
+        {
+            double an = n / 2.0;
+            d = a + an * d;
+            d = 1 / d;
+            c = a + an / c;
+            double delta = c * d;
+            f *= delta;
+            if (Math.Abs(delta - 1) < 1e-16)
+            {
+                break;
+            }
+        }
+
+        double erfc = Math.Exp(-a * a) / Math.Sqrt(Math.PI) / f;
+        return Math.Sign(x) * (1 - erfc);
     }
 }

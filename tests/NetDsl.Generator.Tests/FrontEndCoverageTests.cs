@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using NetDsl.Generator.Tests.Infrastructure;
+
+namespace NetDsl.Generator.Tests;
+
+/// <summary>
+/// Nothing a user can write is silently ignored. Found by reflection: every public property of every layer
+/// attribute, and every <see cref="Activation"/>, set to a value other than its default, must change the network
+/// (its architecture text differs from the default's), and that text, read back by the DSL front end, must give
+/// exactly the same generated code. A new property or activation fails here until both front ends know it.
+/// </summary>
+public sealed class FrontEndCoverageTests
+{
+    /// <summary>For each attribute property: a network with the layer at its defaults, and one with the property
+    /// changed. Keyed "Attribute.Property"; properties inherited from a base class are listed per attribute.</summary>
+    private static readonly Dictionary<string, (string Default, string Changed)> Uses = new()
+    {
+        ["InputAttribute.Height"] = ("[Input(8, 8, 3)]", "[Input(9, 8, 3)]"),
+        ["InputAttribute.Width"] = ("[Input(8, 8, 3)]", "[Input(8, 9, 3)]"),
+        ["InputAttribute.Channels"] = ("[Input(8, 8, 3)]", "[Input(8, 8, 4)]"),
+        ["InputAttribute.Length"] = ("[Input(8, 8, 3)]", "[Input(192)]"),
+        ["Conv2DAttribute.Filters"] = ("[Input(8, 8, 3)][Conv2D(4, 3)]", "[Input(8, 8, 3)][Conv2D(5, 3)]"),
+        ["Conv2DAttribute.KernelHeight"] = ("[Input(8, 8, 3)][Conv2D(4, 3)]", "[Input(8, 8, 3)][Conv2D(4, 2, 3)]"),
+        ["Conv2DAttribute.KernelWidth"] = ("[Input(8, 8, 3)][Conv2D(4, 3)]", "[Input(8, 8, 3)][Conv2D(4, 3, 2)]"),
+        ["Conv2DAttribute.Strides"] = ("[Input(8, 8, 3)][Conv2D(4, 3)]", "[Input(8, 8, 3)][Conv2D(4, 3, Strides = 2)]"),
+        ["Conv2DAttribute.StrideHeight"] = ("[Input(8, 8, 3)][Conv2D(4, 3)]", "[Input(8, 8, 3)][Conv2D(4, 3, StrideHeight = 2)]"),
+        ["Conv2DAttribute.StrideWidth"] = ("[Input(8, 8, 3)][Conv2D(4, 3)]", "[Input(8, 8, 3)][Conv2D(4, 3, StrideWidth = 2)]"),
+        ["Conv2DAttribute.Padding"] = ("[Input(8, 8, 3)][Conv2D(4, 3)]", "[Input(8, 8, 3)][Conv2D(4, 3, Padding = Padding.Same)]"),
+        ["Conv2DAttribute.Activation"] = ("[Input(8, 8, 3)][Conv2D(4, 3)]", "[Input(8, 8, 3)][Conv2D(4, 3, Activation = Activation.SELU)]"),
+        ["Conv2DAttribute.UseBias"] = ("[Input(8, 8, 3)][Conv2D(4, 3)]", "[Input(8, 8, 3)][Conv2D(4, 3, UseBias = false)]"),
+        ["MaxPooling2DAttribute.PoolHeight"] = ("[Input(8, 8, 3)][MaxPooling2D]", "[Input(8, 8, 3)][MaxPooling2D(3, 2)]"),
+        ["MaxPooling2DAttribute.PoolWidth"] = ("[Input(8, 8, 3)][MaxPooling2D]", "[Input(8, 8, 3)][MaxPooling2D(2, 3)]"),
+        ["MaxPooling2DAttribute.Strides"] = ("[Input(8, 8, 3)][MaxPooling2D]", "[Input(8, 8, 3)][MaxPooling2D(Strides = 1)]"),
+        ["MaxPooling2DAttribute.StrideHeight"] = ("[Input(8, 8, 3)][MaxPooling2D]", "[Input(8, 8, 3)][MaxPooling2D(StrideHeight = 1)]"),
+        ["MaxPooling2DAttribute.StrideWidth"] = ("[Input(8, 8, 3)][MaxPooling2D]", "[Input(8, 8, 3)][MaxPooling2D(StrideWidth = 3)]"),
+        ["MaxPooling2DAttribute.Padding"] = ("[Input(7, 7, 3)][MaxPooling2D]", "[Input(7, 7, 3)][MaxPooling2D(Padding = Padding.Same)]"),
+        ["AveragePooling2DAttribute.PoolHeight"] = ("[Input(8, 8, 3)][AveragePooling2D]", "[Input(8, 8, 3)][AveragePooling2D(3, 2)]"),
+        ["AveragePooling2DAttribute.PoolWidth"] = ("[Input(8, 8, 3)][AveragePooling2D]", "[Input(8, 8, 3)][AveragePooling2D(2, 3)]"),
+        ["AveragePooling2DAttribute.Strides"] = ("[Input(8, 8, 3)][AveragePooling2D]", "[Input(8, 8, 3)][AveragePooling2D(Strides = 1)]"),
+        ["AveragePooling2DAttribute.StrideHeight"] = ("[Input(8, 8, 3)][AveragePooling2D]", "[Input(8, 8, 3)][AveragePooling2D(StrideHeight = 1)]"),
+        ["AveragePooling2DAttribute.StrideWidth"] = ("[Input(8, 8, 3)][AveragePooling2D]", "[Input(8, 8, 3)][AveragePooling2D(StrideWidth = 3)]"),
+        ["AveragePooling2DAttribute.Padding"] = ("[Input(7, 7, 3)][AveragePooling2D]", "[Input(7, 7, 3)][AveragePooling2D(Padding = Padding.Same)]"),
+        ["DenseAttribute.Units"] = ("[Input(8)][Dense(4)]", "[Input(8)][Dense(5)]"),
+        ["DenseAttribute.Activation"] = ("[Input(8)][Dense(4)]", "[Input(8)][Dense(4, Activation = Activation.Softsign)]"),
+        ["DenseAttribute.UseBias"] = ("[Input(8)][Dense(4)]", "[Input(8)][Dense(4, UseBias = false)]"),
+        ["ActivationAttribute.Kind"] = ("[Input(8)][Activation(Activation.ReLU)]", "[Input(8)][Activation(Activation.GELU)]"),
+        ["LeakyReLUAttribute.NegativeSlope"] = ("[Input(8)][LeakyReLU]", "[Input(8)][LeakyReLU(0.05)]"),
+        ["BatchNormalizationAttribute.Momentum"] = ("[Input(8, 8, 3)][BatchNormalization]", "[Input(8, 8, 3)][BatchNormalization(Momentum = 0.9)]"),
+        ["BatchNormalizationAttribute.Epsilon"] = ("[Input(8, 8, 3)][BatchNormalization]", "[Input(8, 8, 3)][BatchNormalization(Epsilon = 1e-5)]"),
+        ["BatchNormalizationAttribute.Center"] = ("[Input(8, 8, 3)][BatchNormalization]", "[Input(8, 8, 3)][BatchNormalization(Center = false)]"),
+        ["BatchNormalizationAttribute.Scale"] = ("[Input(8, 8, 3)][BatchNormalization]", "[Input(8, 8, 3)][BatchNormalization(Scale = false)]"),
+        ["DropoutAttribute.Rate"] = ("[Input(8)][Dropout(0.5)]", "[Input(8)][Dropout(0.125)]"),
+        ["SpatialDropout2DAttribute.Rate"] = ("[Input(8, 8, 3)][SpatialDropout2D(0.5)]", "[Input(8, 8, 3)][SpatialDropout2D(0.3)]"),
+        ["FlattenAttribute"] = ("[Input(8, 8, 3)]", "[Input(8, 8, 3)][Flatten]"),
+        ["GlobalAveragePooling2DAttribute"] = ("[Input(8, 8, 3)]", "[Input(8, 8, 3)][GlobalAveragePooling2D]"),
+        ["GlobalMaxPooling2DAttribute"] = ("[Input(8, 8, 3)]", "[Input(8, 8, 3)][GlobalMaxPooling2D]"),
+    };
+
+    /// <summary>Every layer attribute's every public property (and each attribute without properties).</summary>
+    public static IEnumerable<object[]> Properties()
+    {
+        IEnumerable<Type> attributes = typeof(LayerAttribute).Assembly.GetExportedTypes()
+            .Where(t => t.IsSubclassOf(typeof(LayerAttribute)) && !t.IsAbstract)
+            .OrderBy(t => t.Name, StringComparer.Ordinal);
+        foreach (Type attribute in attributes)
+        {
+            PropertyInfo[] properties = attribute.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                .Where(p => p.DeclaringType != typeof(Attribute))
+                .ToArray();
+            if (properties.Length == 0)
+            {
+                yield return new object[] { attribute.Name };
+            }
+
+            foreach (PropertyInfo property in properties.OrderBy(p => p.Name, StringComparer.Ordinal))
+            {
+                yield return new object[] { attribute.Name + "." + property.Name };
+            }
+        }
+    }
+
+    public static IEnumerable<object[]> Activations() =>
+        Enum.GetValues<Activation>().Where(a => a != Activation.None).Select(a => new object[] { a.ToString() });
+
+    [Theory]
+    [MemberData(nameof(Properties))]
+    public void EveryAttributePropertyReachesBothFrontEnds(string property)
+    {
+        Assert.True(Uses.TryGetValue(property, out (string Default, string Changed) use), $"{property} is not covered: add a use of it to {nameof(Uses)}");
+        string defaults = ArchitectureOf(use.Default);
+        string changed = ArchitectureOf(use.Changed);
+        Assert.NotEqual(defaults, changed);
+        AssertTextRoundTrips(use.Changed, changed);
+    }
+
+    [Theory]
+    [MemberData(nameof(Activations))]
+    public void EveryActivationReachesBothFrontEnds(string activation)
+    {
+        foreach (string layers in new[] { $"[Input(8)][Dense(4, Activation = Activation.{activation})]", $"[Input(4, 4, 2)][Activation(Activation.{activation})]" })
+        {
+            string architecture = ArchitectureOf(layers);
+            Assert.NotEqual(ArchitectureOf(layers.Replace("Activation." + activation, "Activation.None", StringComparison.Ordinal)), architecture);
+            AssertTextRoundTrips(layers, architecture);
+        }
+    }
+
+    [Fact]
+    public void EveryListedUseIsAPropertyThatExists()
+    {
+        var properties = Properties().Select(p => (string)p[0]).ToHashSet();
+        Assert.DoesNotContain(Uses.Keys, k => !properties.Contains(k));
+    }
+
+    private static string ArchitectureOf(string layers)
+    {
+        GeneratorResult result = GeneratorHarness.Run("using NetDsl;\n[Network]" + layers + "\npartial class Net;");
+        Assert.Empty(result.AllDiagnostics);
+        return Architecture(result.SingleSource);
+    }
+
+    /// <summary>The architecture text, read back by the DSL front end, generates exactly the same code.</summary>
+    private static void AssertTextRoundTrips(string layers, string architecture)
+    {
+        string fromAttributes = GeneratorHarness.Run("using NetDsl;\n[Network]" + layers + "\npartial class Net;").SingleSource;
+        string literal = "\"" + architecture.Replace("\n", "\\n", StringComparison.Ordinal) + "\"";
+        GeneratorResult fromText = GeneratorHarness.Run("using NetDsl;\n[Network(" + literal + ")]\npartial class Net;");
+        Assert.Empty(fromText.AllDiagnostics);
+        Assert.Equal(fromAttributes, fromText.SingleSource);
+    }
+
+    private static string Architecture(string source) => string.Join("\n", source.Split('\n')
+        .SkipWhile(line => !line.Contains("public const string ArchitectureText", StringComparison.Ordinal))
+        .Skip(1)
+        .TakeWhile(line => line.TrimStart().StartsWith('"'))
+        .Select(line => line.Trim().TrimEnd('+', ';', ' ').Trim('"').Replace("\\n", string.Empty, StringComparison.Ordinal)));
+}
