@@ -19,17 +19,22 @@ public sealed class FuzzTests
         [Network]
         [Input(28, 28, 1)]
         [Conv2D(32, 3, Activation = Activation.ReLU, Strides = 1, Padding = Padding.Same)]
+        [BatchNormalization(Momentum = 0.9, Epsilon = 1e-3, Center = false)]
+        [SpatialDropout2D(0.1)]
         [MaxPooling2D(2, StrideHeight = 2)]
+        [LeakyReLU(0.1)]
         [AveragePooling2D(3, 2, Padding = Padding.Valid)]
         [Flatten]
-        [Dense(64, Activation = Activation.ReLU, UseBias = false)]
+        [Dense(64, Activation = Activation.GELU, UseBias = false)]
+        [Dropout(0.5)]
         [Activation(Activation.Softmax)]
         partial class Net;
         """;
 
-    private const string NetworkText = "input 28x28x1\nconv2d 32 3x3 stride 1 same relu\nmaxpool 2x2\navgpool 3x2 stride 2 valid\nglobalavgpool\nflatten\ndense 64 relu nobias\nactivation softmax\n";
+    private const string NetworkText = "input 28x28x1\nconv2d 32 3x3 stride 1 same relu\nbatchnorm momentum 0.9 epsilon 1e-3 nocenter\nspatialdropout2d 0.1\n"
+        + "maxpool 2x2\nleakyrelu 0.1\navgpool 3x2 stride 2 valid\nglobalavgpool\nflatten\ndense 64 gelu nobias\ndropout 0.5\nactivation softmax\n";
 
-    private static readonly string[] Junk = { "0", "-1", "2147483647", "99999999999", "x", "3x", "(", ")", ",", "\"", "\\", "#", "\n", "=", "same", "relu", "Flatten", "Input(1)", "\u00e9", "" };
+    private static readonly string[] Junk = { "0", "-1", "2147483647", "99999999999", "x", "3x", "(", ")", ",", "\"", "\\", "#", "\n", "=", "same", "relu", "Flatten", "Input(1)", "\u00e9", "", "1.5", "1e400", "NaN", ".", "0.", "\uFF13", "\u2028" };
 
     public static IEnumerable<object[]> Seeds() => Enumerable.Range(0, 12).Select(i => new object[] { i });
 
