@@ -262,6 +262,40 @@ public sealed class BatchNormalizationTests
         }
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void StepOnANetworkClipsTrainableTensorsOnly(bool global)
+    {
+        // Sgd with learning rate 1, so each tensor's update is minus its clipped gradient.
+        var net = new Normalized.DenseBatchNorm(seed: 8);
+        float[] before = net.Parameters.ToArray();
+        float[] gradients = TestData.Uniform(Normalized.DenseBatchNorm.ParameterCount, seed: 9, -3f, 3f);
+        var sgd = global ? new Sgd(1f) { GlobalClipNorm = 0.5f } : new Sgd(1f) { ClipNorm = 0.5f };
+        sgd.Step(net, gradients);
+
+        ParameterTensor[] trainable = Normalized.DenseBatchNorm.ParameterLayout.Where(t => t.Trainable).ToArray();
+        double Norm(ParameterTensor t) => Math.Sqrt(t.Slice(gradients.AsSpan()).ToArray().Sum(g => (double)g * g));
+        double globalNorm = Math.Sqrt(trainable.Sum(t => Norm(t) * Norm(t)));
+        foreach (ParameterTensor tensor in Normalized.DenseBatchNorm.ParameterLayout)
+        {
+            float[] after = tensor.Slice(net.Parameters).ToArray();
+            float[] was = tensor.Slice(before.AsSpan()).ToArray();
+            if (!tensor.Trainable)
+            {
+                Assert.Equal(was, after); // moving statistics: no update, and no part in the global norm
+                continue;
+            }
+
+            double scale = global ? 0.5 / globalNorm : Math.Min(1, 0.5 / Norm(tensor));
+            float[] g = tensor.Slice(gradients.AsSpan()).ToArray();
+            for (int i = 0; i < g.Length; i++)
+            {
+                Assert.Equal(was[i] - (g[i] * scale), after[i], 1e-5);
+            }
+        }
+    }
+
     [Fact]
     public void EvaluateUsesTheMovingStatistics()
     {

@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.ML.OnnxRuntime;
 using NetDsl.Benchmarks.BuildTime;
 using NetDsl.Benchmarks.Workload;
+using NetDsl.Samples.FashionMnist;
 using NetDsl.Training;
 
 namespace NetDsl.Benchmarks.Compare;
@@ -63,6 +64,8 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
         Progress($"FMA peak on {string.Join(" and ", PeakThreadCounts)} thread(s), first sample...");
         SamplePeaks(allWidths: true);
         MeasureInferenceLatency(random);
+        SamplePeaks(allWidths: false);
+        MeasureBatchNormLatency(random);
         SamplePeaks(allWidths: false);
         MeasureInferenceThroughput(random);
         SamplePeaks(allWidths: false);
@@ -155,6 +158,52 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
             gflops,
             1,
             b is null ? null : _cost.InferenceFlops / b.Median / 1e9));
+        Detail(a, Microseconds, "calls", isRate: false);
+        if (b is not null)
+        {
+            Detail(b, Microseconds, "calls", isRate: false);
+        }
+    }
+
+    /// <summary>
+    /// The Fashion-MNIST sample's network (BatchNormalization after each convolution and the hidden Dense, and
+    /// Dropout) against the same network exported from PyTorch in inference mode: both fold BatchNormalization
+    /// into the layer before (ONNX Runtime in its graph optimisation, NetDsl in the generated code).
+    /// </summary>
+    private void MeasureBatchNormLatency(Random random)
+    {
+        Progress("BatchNormalization network, inference, batch 1, 1 thread: NetDsl Predict vs ONNX Runtime...");
+        var net = new FashionNet(seed: 1) { MaxDegreeOfParallelism = 1 };
+        NetworkCost cost = NetworkCost.Of(net);
+        float[] input = RandomPixels(random, FashionNet.InputLength);
+        float[] output = new float[FashionNet.OutputLength];
+        var netDsl = new DelegateContender("NetDsl FashionNet Predict(input, output)", () => net.Predict(input, output));
+
+        using OnnxRuntimeModel? ort = LoadOnnx(batchSize: 1, intraOpThreads: 1, input, path: OnnxRuntimeModel.FashionModelPath);
+        Samples a;
+        Samples? b = null;
+        if (ort is null)
+        {
+            a = AlternatingMeasurement.Measure(netDsl, options.Settings);
+        }
+        else
+        {
+            IContender peer = FastestOrtCall(1, [ort]);
+            (a, b) = AlternatingMeasurement.Compare(netDsl, peer, options.Settings);
+            CheckFinite("NetDsl FashionNet output", output);
+            CheckFinite("ONNX Runtime FashionNet output", ort.Outputs);
+        }
+
+        _rows.Add(new Row(
+            "BatchNormalization network (the Fashion-MNIST sample's), inference latency, batch 1, 1 thread",
+            Microseconds(a.Median),
+            b is null ? "not measured" : $"{Microseconds(b.Median)} (ONNX Runtime)",
+            b is null ? null : a.Median / b.Median,
+            "≤ 0.90x (latency)",
+            b is null ? null : a.Median / b.Median <= 0.9,
+            cost.InferenceFlops / a.Median / 1e9,
+            1,
+            b is null ? null : cost.InferenceFlops / b.Median / 1e9));
         Detail(a, Microseconds, "calls", isRate: false);
         if (b is not null)
         {
@@ -333,7 +382,7 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
     private void PrintReport()
     {
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine("## NetDsl vs ONNX Runtime and PyTorch (seed model)");
+        Console.WriteLine("## NetDsl vs ONNX Runtime and PyTorch (seed model, and a BatchNormalization network)");
         Console.WriteLine();
         Console.WriteLine($"- Machine: {_cores} logical processors, {MachineInfo.Processor}, {RuntimeInformation.OSDescription.Trim()} {RuntimeInformation.ProcessArchitecture}");
         Console.WriteLine($"- Vectors: {MachineInfo.Vectors}");
@@ -341,7 +390,7 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
             $"ONNX Runtime {_ortVersion}, PyTorch {_torchVersion}, Roslyn {MachineInfo.VersionOf(typeof(CSharpCompilation).Assembly)}");
         Console.WriteLine($"- FMA peak (measured: {FmaPeak.Chains} independent FMA chains per thread, best 40 ms window of samples taken throughout the run): " +
             string.Join(", ", _peaks.OrderBy(p => p.Key).Select(p => $"{p.Key} thread{(p.Key == 1 ? "" : "s")} {p.Value.GigaflopsPerSecond.ToString("N1", inv)} GFLOP/s ({p.Value.Width})")));
-        Console.WriteLine($"- Work per sample (counted from the generated network's summary and parameter layout): {_cost.ForwardMultiplyAdds:N0} multiply-adds forward; " +
+        Console.WriteLine($"- Work per sample of the seed model (counted from the generated network's summary and parameter layout): {_cost.ForwardMultiplyAdds:N0} multiply-adds forward; " +
             $"inference {Mflop(_cost.InferenceFlops)}, training {Mflop(_cost.TrainingFlops)} (forward, kernel gradients, input gradients after the first layer; " +
             $"{Mflop(_cost.TrainingFlopsThreeTimesForward)} by the 3x-forward convention)");
         Console.WriteLine($"- Method: {options.WarmupSeconds.ToString(inv)} s warm-up per side, then {options.Rounds} rounds, each timing a block of about " +
@@ -376,9 +425,9 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
         }
     }
 
-    private OnnxRuntimeModel? LoadOnnx(int batchSize, int intraOpThreads, float[] inputs, bool allowSpinning = true)
+    private OnnxRuntimeModel? LoadOnnx(int batchSize, int intraOpThreads, float[] inputs, bool allowSpinning = true, string? path = null)
     {
-        string path = OnnxRuntimeModel.SeedModelPath;
+        path ??= OnnxRuntimeModel.SeedModelPath;
         if (!File.Exists(path))
         {
             if (allowSpinning)

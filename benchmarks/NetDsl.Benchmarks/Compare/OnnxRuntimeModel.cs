@@ -5,15 +5,18 @@ using Microsoft.ML.OnnxRuntime;
 namespace NetDsl.Benchmarks.Compare;
 
 /// <summary>
-/// The seed model in ONNX Runtime with pre-allocated input and output tensors over managed arrays (no
-/// allocation or copy per call): input <c>x</c> float <c>[batch, 1, 28, 28]</c>, output <c>y</c> logits
-/// <c>[batch, 10]</c>. Two zero-copy ways to call it are offered, an I/O binding and
+/// A 28x28x1-to-10 model (the seed model, or the Fashion-MNIST sample's network) in ONNX Runtime with
+/// pre-allocated input and output tensors over managed arrays (no allocation or copy per call): input <c>x</c>
+/// float <c>[batch, 1, 28, 28]</c>, output <c>y</c> logits <c>[batch, 10]</c>. Two zero-copy ways to call it are offered, an I/O binding and
 /// <c>Run(RunOptions, names, OrtValues, names, OrtValues)</c>; the comparison uses whichever is faster.
 /// </summary>
 internal sealed class OnnxRuntimeModel : IDisposable
 {
     /// <summary>The ONNX copy of the seed model, next to the executable.</summary>
     public static string SeedModelPath => Path.Combine(AppContext.BaseDirectory, "models", "seed-mnist-nchw.onnx");
+
+    /// <summary>The ONNX copy of the Fashion-MNIST sample's network (BatchNormalization, Dropout), next to the executable.</summary>
+    public static string FashionModelPath => Path.Combine(AppContext.BaseDirectory, "models", "fashion-bn-nchw.onnx");
 
     private static readonly string[] InputNames = ["x"];
     private static readonly string[] OutputNames = ["y"];
