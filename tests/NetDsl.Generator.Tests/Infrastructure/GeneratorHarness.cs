@@ -27,12 +27,14 @@ internal static class GeneratorHarness
 
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
-    public static CSharpCompilation CreateCompilation(params string[] sources) =>
+    public static CSharpCompilation CreateCompilation(params string[] sources) => CreateCompilation(OutputKind.DynamicallyLinkedLibrary, sources);
+
+    public static CSharpCompilation CreateCompilation(OutputKind kind, params string[] sources) =>
         CSharpCompilation.Create(
             "UserAssembly",
             sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"/src/File{i}.cs")),
             References.Value,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+            new CSharpCompilationOptions(kind, nullableContextOptions: NullableContextOptions.Enable));
 
     public static CSharpGeneratorDriver CreateDriver(bool trackSteps = false, IEnumerable<AdditionalText>? additionalFiles = null) =>
         CSharpGeneratorDriver.Create(
@@ -44,10 +46,14 @@ internal static class GeneratorHarness
     /// <summary>Runs the generator over <paramref name="sources"/>.</summary>
     public static GeneratorResult Run(params string[] sources) => Run(sources, Array.Empty<AdditionalText>());
 
+    /// <summary>Runs the generator over <paramref name="sources"/> compiled as <paramref name="kind"/>.</summary>
+    public static GeneratorResult Run(OutputKind kind, params string[] sources) => Run(CreateCompilation(kind, sources), Array.Empty<AdditionalText>());
+
     /// <summary>Runs the generator over <paramref name="sources"/> and additional files (e.g. .netdsl).</summary>
-    public static GeneratorResult Run(string[] sources, params AdditionalText[] additionalFiles)
+    public static GeneratorResult Run(string[] sources, params AdditionalText[] additionalFiles) => Run(CreateCompilation(sources), additionalFiles);
+
+    private static GeneratorResult Run(CSharpCompilation compilation, AdditionalText[] additionalFiles)
     {
-        CSharpCompilation compilation = CreateCompilation(sources);
         GeneratorDriver driver = CreateDriver(additionalFiles: additionalFiles).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
         GeneratorRunResult run = driver.GetRunResult().Results.Single();
         if (run.Exception is not null)
