@@ -21,7 +21,9 @@ public sealed class ConcurrencyTests
 {
     private const int Threads = 4;
     private const int Samples = 48;
+    private const int MinimumIterations = 10;
     private static readonly TimeSpan Duration = TimeSpan.FromMilliseconds(700);
+    private static readonly TimeSpan MaximumDuration = TimeSpan.FromSeconds(30);
 
     [Fact]
     public void FourThreadsPredictClassifyAndEvaluateExactlyAsOneThreadDoes()
@@ -201,7 +203,9 @@ public sealed class ConcurrencyTests
         {
             start.SignalAndWait();
             var clock = Stopwatch.StartNew();
-            for (int iteration = 0; clock.Elapsed < Duration && failures.IsEmpty; iteration++)
+            // At least MinimumIterations each (every kind of call, even on the slow scalar path of a Debug
+            // build), then until Duration, never past MaximumDuration.
+            for (int iteration = 0; (iteration < MinimumIterations || clock.Elapsed < Duration) && clock.Elapsed < MaximumDuration && failures.IsEmpty; iteration++)
             {
                 try
                 {
