@@ -1,10 +1,10 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using NetDsl;
+using NetDsl.Benchmarks.Shared;
 using NetDsl.Training;
 
 // A server for the ISA comparison: answers one line per request on stdout.
@@ -117,8 +117,6 @@ internal partial class MnistNet;
 /// </summary>
 internal static class PeakKernel
 {
-    public const int Chains = 12;
-
     public static (string Width, int Lanes, bool Fused) Describe() =>
         Vector512.IsHardwareAccelerated ? ("Vector512", 16, true)
         : Vector256.IsHardwareAccelerated ? ("Vector256", 8, Fma.IsSupported)
@@ -126,77 +124,8 @@ internal static class PeakKernel
         : ("scalar", 1, false);
 
     public static float Run(long iterations) =>
-        Vector512.IsHardwareAccelerated ? Run512(iterations)
-        : Vector256.IsHardwareAccelerated ? Run256(iterations)
-        : Vector128.IsHardwareAccelerated ? Run128(iterations)
-        : RunScalar(iterations);
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Run512(long n)
-    {
-        Vector512<float> m = Vector512.Create(0.9999f), c = Vector512.Create(1e-4f);
-        Vector512<float> a0 = c, a1 = c, a2 = c, a3 = c, a4 = c, a5 = c, a6 = c, a7 = c, a8 = c, a9 = c, a10 = c, a11 = c;
-        for (long i = 0; i < n; i++)
-        {
-            a0 = Vector512.MultiplyAddEstimate(a0, m, c); a1 = Vector512.MultiplyAddEstimate(a1, m, c);
-            a2 = Vector512.MultiplyAddEstimate(a2, m, c); a3 = Vector512.MultiplyAddEstimate(a3, m, c);
-            a4 = Vector512.MultiplyAddEstimate(a4, m, c); a5 = Vector512.MultiplyAddEstimate(a5, m, c);
-            a6 = Vector512.MultiplyAddEstimate(a6, m, c); a7 = Vector512.MultiplyAddEstimate(a7, m, c);
-            a8 = Vector512.MultiplyAddEstimate(a8, m, c); a9 = Vector512.MultiplyAddEstimate(a9, m, c);
-            a10 = Vector512.MultiplyAddEstimate(a10, m, c); a11 = Vector512.MultiplyAddEstimate(a11, m, c);
-        }
-
-        return Vector512.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Run256(long n)
-    {
-        Vector256<float> m = Vector256.Create(0.9999f), c = Vector256.Create(1e-4f);
-        Vector256<float> a0 = c, a1 = c, a2 = c, a3 = c, a4 = c, a5 = c, a6 = c, a7 = c, a8 = c, a9 = c, a10 = c, a11 = c;
-        for (long i = 0; i < n; i++)
-        {
-            a0 = Vector256.MultiplyAddEstimate(a0, m, c); a1 = Vector256.MultiplyAddEstimate(a1, m, c);
-            a2 = Vector256.MultiplyAddEstimate(a2, m, c); a3 = Vector256.MultiplyAddEstimate(a3, m, c);
-            a4 = Vector256.MultiplyAddEstimate(a4, m, c); a5 = Vector256.MultiplyAddEstimate(a5, m, c);
-            a6 = Vector256.MultiplyAddEstimate(a6, m, c); a7 = Vector256.MultiplyAddEstimate(a7, m, c);
-            a8 = Vector256.MultiplyAddEstimate(a8, m, c); a9 = Vector256.MultiplyAddEstimate(a9, m, c);
-            a10 = Vector256.MultiplyAddEstimate(a10, m, c); a11 = Vector256.MultiplyAddEstimate(a11, m, c);
-        }
-
-        return Vector256.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float Run128(long n)
-    {
-        Vector128<float> m = Vector128.Create(0.9999f), c = Vector128.Create(1e-4f);
-        Vector128<float> a0 = c, a1 = c, a2 = c, a3 = c, a4 = c, a5 = c, a6 = c, a7 = c, a8 = c, a9 = c, a10 = c, a11 = c;
-        for (long i = 0; i < n; i++)
-        {
-            a0 = Vector128.MultiplyAddEstimate(a0, m, c); a1 = Vector128.MultiplyAddEstimate(a1, m, c);
-            a2 = Vector128.MultiplyAddEstimate(a2, m, c); a3 = Vector128.MultiplyAddEstimate(a3, m, c);
-            a4 = Vector128.MultiplyAddEstimate(a4, m, c); a5 = Vector128.MultiplyAddEstimate(a5, m, c);
-            a6 = Vector128.MultiplyAddEstimate(a6, m, c); a7 = Vector128.MultiplyAddEstimate(a7, m, c);
-            a8 = Vector128.MultiplyAddEstimate(a8, m, c); a9 = Vector128.MultiplyAddEstimate(a9, m, c);
-            a10 = Vector128.MultiplyAddEstimate(a10, m, c); a11 = Vector128.MultiplyAddEstimate(a11, m, c);
-        }
-
-        return Vector128.Sum(a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11);
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static float RunScalar(long n)
-    {
-        float m = 0.9999f, c = 1e-4f;
-        float a0 = c, a1 = c, a2 = c, a3 = c, a4 = c, a5 = c, a6 = c, a7 = c, a8 = c, a9 = c, a10 = c, a11 = c;
-        for (long i = 0; i < n; i++)
-        {
-            a0 = (a0 * m) + c; a1 = (a1 * m) + c; a2 = (a2 * m) + c; a3 = (a3 * m) + c;
-            a4 = (a4 * m) + c; a5 = (a5 * m) + c; a6 = (a6 * m) + c; a7 = (a7 * m) + c;
-            a8 = (a8 * m) + c; a9 = (a9 * m) + c; a10 = (a10 * m) + c; a11 = (a11 * m) + c;
-        }
-
-        return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7 + a8 + a9 + a10 + a11;
-    }
+        Vector512.IsHardwareAccelerated ? MultiplyAddChains.Run512(iterations)
+        : Vector256.IsHardwareAccelerated ? MultiplyAddChains.Run256(iterations)
+        : Vector128.IsHardwareAccelerated ? MultiplyAddChains.Run128(iterations)
+        : MultiplyAddChains.RunScalar(iterations);
 }

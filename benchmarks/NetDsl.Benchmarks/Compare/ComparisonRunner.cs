@@ -127,42 +127,7 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
     private void MeasureInferenceLatency(Random random)
     {
         Progress("Inference, batch 1, 1 thread: NetDsl Predict vs ONNX Runtime...");
-        var net = new MnistNet(seed: 1) { MaxDegreeOfParallelism = 1 };
-        float[] input = RandomPixels(random, MnistNet.InputLength);
-        float[] output = new float[MnistNet.OutputLength];
-        var netDsl = new DelegateContender("NetDsl Predict(input, output)", () => net.Predict(input, output));
-
-        using OnnxRuntimeModel? ort = LoadOnnx(batchSize: 1, intraOpThreads: 1, input);
-        Samples a;
-        Samples? b = null;
-        if (ort is null)
-        {
-            a = AlternatingMeasurement.Measure(netDsl, options.Settings);
-        }
-        else
-        {
-            IContender peer = FastestOrtCall(1, [ort]);
-            (a, b) = AlternatingMeasurement.Compare(netDsl, peer, options.Settings);
-            CheckFinite("NetDsl batch-1 output", output);
-            CheckFinite("ONNX Runtime batch-1 output", ort.Outputs);
-        }
-
-        double gflops = _cost.InferenceFlops / a.Median / 1e9;
-        _rows.Add(new Row(
-            "Inference latency, batch 1, 1 thread",
-            Microseconds(a.Median),
-            b is null ? "not measured" : $"{Microseconds(b.Median)} (ONNX Runtime)",
-            b is null ? null : a.Median / b.Median,
-            "≤ 0.90x (latency)",
-            b is null ? null : a.Median / b.Median <= 0.9,
-            gflops,
-            1,
-            b is null ? null : _cost.InferenceFlops / b.Median / 1e9) { ComputedGflops = _cost.InferenceComputedFlops / a.Median / 1e9 });
-        Detail(a, Microseconds, "calls", isRate: false);
-        if (b is not null)
-        {
-            Detail(b, Microseconds, "calls", isRate: false);
-        }
+        MeasureLatency(random, "Inference latency, batch 1, 1 thread", "NetDsl Predict(input, output)", new MnistNet(seed: 1), _cost, OnnxRuntimeModel.SeedModelPath);
     }
 
     /// <summary>
@@ -173,13 +138,20 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
     private void MeasureBatchNormLatency(Random random)
     {
         Progress("BatchNormalization network, inference, batch 1, 1 thread: NetDsl Predict vs ONNX Runtime...");
-        var net = new FashionNet(seed: 1) { MaxDegreeOfParallelism = 1 };
-        NetworkCost cost = NetworkCost.Of(net);
-        float[] input = RandomPixels(random, FashionNet.InputLength);
-        float[] output = new float[FashionNet.OutputLength];
-        var netDsl = new DelegateContender("NetDsl FashionNet Predict(input, output)", () => net.Predict(input, output));
+        var net = new FashionNet(seed: 1);
+        MeasureLatency(random, "BatchNormalization network (the Fashion-MNIST sample's), inference latency, batch 1, 1 thread",
+            "NetDsl FashionNet Predict(input, output)", net, NetworkCost.Of(net), OnnxRuntimeModel.FashionModelPath);
+    }
 
-        using OnnxRuntimeModel? ort = LoadOnnx(batchSize: 1, intraOpThreads: 1, input, path: OnnxRuntimeModel.FashionModelPath);
+    /// <summary>One-sample Predict on one thread against the ONNX model at <paramref name="modelPath"/>.</summary>
+    private void MeasureLatency(Random random, string figure, string name, INetwork net, NetworkCost cost, string modelPath)
+    {
+        net.MaxDegreeOfParallelism = 1;
+        float[] input = RandomPixels(random, net.InputLength);
+        float[] output = new float[net.OutputLength];
+        var netDsl = new DelegateContender(name, () => net.Predict(input, output));
+
+        using OnnxRuntimeModel? ort = LoadOnnx(batchSize: 1, intraOpThreads: 1, input, path: modelPath);
         Samples a;
         Samples? b = null;
         if (ort is null)
@@ -190,12 +162,12 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
         {
             IContender peer = FastestOrtCall(1, [ort]);
             (a, b) = AlternatingMeasurement.Compare(netDsl, peer, options.Settings);
-            CheckFinite("NetDsl FashionNet output", output);
-            CheckFinite("ONNX Runtime FashionNet output", ort.Outputs);
+            CheckFinite($"{name} output", output);
+            CheckFinite("ONNX Runtime batch-1 output", ort.Outputs);
         }
 
         _rows.Add(new Row(
-            "BatchNormalization network (the Fashion-MNIST sample's), inference latency, batch 1, 1 thread",
+            figure,
             Microseconds(a.Median),
             b is null ? "not measured" : $"{Microseconds(b.Median)} (ONNX Runtime)",
             b is null ? null : a.Median / b.Median,

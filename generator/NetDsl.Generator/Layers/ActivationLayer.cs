@@ -41,23 +41,13 @@ internal class ActivationLayer : LayerDefinition
 
     public override bool IsFusableReLU(LayerModel layer) => layer.Activation == Activation.ReLU;
 
-    public override void EmitInference(PassWriter w, LayerPlan layer)
+    public override void EmitInference(PassWriter w, LayerPlan layer) => EmitForward(w, layer, w.Ref(layer.InferInput), w.Ref(layer.InferOutput));
+
+    public override void EmitTrainingForward(PassWriter w, LayerPlan layer) => EmitForward(w, layer, w.Ref(layer.TrainInput), w.Ref(layer.TrainOutput));
+
+    private static void EmitForward(PassWriter w, LayerPlan layer, string x, string y)
     {
         LayerModel l = layer.Layer;
-        string x = w.Ref(layer.InferInput), y = w.Ref(layer.InferOutput);
-        if (layer.FusedSoftmax)
-        {
-            w.Statement("if (logits) " + x + ".CopyTo(" + y + "); else ActivationKernels.Softmax(" + x + ", " + y + ", " + Int(l.Output.Channels) + ");");
-            return;
-        }
-
-        Activations.EmitForward(w, l.Activation, l.Slope, x, y, l.Output.Channels);
-    }
-
-    public override void EmitTrainingForward(PassWriter w, LayerPlan layer)
-    {
-        LayerModel l = layer.Layer;
-        string x = w.Ref(layer.TrainInput), y = w.Ref(layer.TrainOutput);
         if (layer.FusedSoftmax)
         {
             w.Statement("if (logits) " + x + ".CopyTo(" + y + "); else ActivationKernels.Softmax(" + x + ", " + y + ", " + Int(l.Output.Channels) + ");");

@@ -77,7 +77,8 @@ internal class DropoutLayer : LayerDefinition
     }
 }
 
-/// <summary>Keras <c>SpatialDropout2D</c>: drops whole channels of a feature map. DSL <c>spatialdropout2d</c>.</summary>
+/// <summary>Keras <c>SpatialDropout2D</c>: drops whole channels of a feature map. DSL <c>spatialdropout2d</c>. Its
+/// settings are Dropout's (<see cref="SpatialDropout2DAttribute.Rate"/> is named as Dropout's).</summary>
 internal sealed class SpatialDropout2DLayer : DropoutLayer
 {
     public override string ClassName => "SpatialDropout2D";
@@ -87,12 +88,6 @@ internal sealed class SpatialDropout2DLayer : DropoutLayer
     public override string NamePrefix => "spatial_dropout2d";
 
     public override string Word => "spatialdropout2d";
-
-    public override ArgumentSchema Schema { get; } = new(
-        new[] { new Argument(Rate, "rate", ArgumentType.Real, ArgumentRule.Rate) },
-        new[] { new AttributeMember("rate", new[] { Rate }), new AttributeMember(nameof(SpatialDropout2DAttribute.Rate), new[] { Rate }) },
-        new[] { new TextPositional(TextKind.Real, new[] { Rate }, Optional: false, "RATE") },
-        System.Array.Empty<TextOption>());
 
     protected override bool Spatial => true;
 }

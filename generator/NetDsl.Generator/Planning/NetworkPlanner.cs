@@ -42,7 +42,7 @@ internal static class NetworkPlanner
         int segments = PlanSegments(b);
         bool copiesInput = PlanTraining(b, model.Input, lastComputing);
         PlanInference(b, model.Input);
-        int gradientLength = PlanBackward(b, model.Output.Length, lastComputing);
+        int gradientLength = PlanBackward(b, model.Output.Length);
         int foldedLength = PlanFolding(b);
         List<BufferDeclaration> buffers = DeclareBuffers(b, copiesInput, model.Input, model.Output);
 
@@ -252,7 +252,7 @@ internal static class NetworkPlanner
     /// sample (the layer after it writes there), the first layer's input gradient the caller's. Also lets a max
     /// pooling do the ReLU backward of the layer before it. Returns the alternating buffers' length.
     /// </summary>
-    private static int PlanBackward(Builder[] b, int outputLength, int lastComputing)
+    private static int PlanBackward(Builder[] b, int outputLength)
     {
         int firstComputing = Array.FindIndex(b, x => !x.Definition.IsView);
         int slot = 0;
@@ -332,7 +332,6 @@ internal static class NetworkPlanner
             }
         }
 
-        _ = lastComputing;
         return longest;
     }
 

@@ -291,21 +291,6 @@ public static class VectorOps
         SquaredDifferenceCore<SimdScalar, float>(ref xr, ref cr, ref yr, i, y.Length);
     }
 
-    /// <summary><c>y[i] += a[i] * b[i]</c>.</summary>
-    public static void AddProduct(ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> y)
-    {
-        CheckSameLength(a.Length, y.Length);
-        CheckSameLength(b.Length, y.Length);
-        ref float ar = ref MemoryMarshal.GetReference(a);
-        ref float br = ref MemoryMarshal.GetReference(b);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        int i = 0;
-        i = ProductCore<Simd512, Vector512<float>>(ref ar, ref br, ref yr, i, y.Length);
-        i = ProductCore<Simd256, Vector256<float>>(ref ar, ref br, ref yr, i, y.Length);
-        i = ProductCore<Simd128, Vector128<float>>(ref ar, ref br, ref yr, i, y.Length);
-        ProductCore<SimdScalar, float>(ref ar, ref br, ref yr, i, y.Length);
-    }
-
     /// <summary><c>y[i] += a[i] * (b[i] - center[i])</c>.</summary>
     public static void AddCenteredProduct(ReadOnlySpan<float> a, ReadOnlySpan<float> b, ReadOnlySpan<float> center, Span<float> y)
     {
@@ -354,23 +339,6 @@ public static class VectorOps
         {
             TV d = TS.Subtract(TS.Load(ref x, i), TS.Load(ref center, i));
             TS.Store(TS.MultiplyAdd(d, d, TS.Load(ref y, i)), ref y, i);
-        }
-
-        return i;
-    }
-
-    private static int ProductCore<TS, TV>(ref float a, ref float b, ref float y, int i, int n)
-        where TS : ISimdWidth<TV>
-        where TV : struct
-    {
-        if (!TS.IsSupported)
-        {
-            return i;
-        }
-
-        for (; i + TS.Count <= n; i += TS.Count)
-        {
-            TS.Store(TS.MultiplyAdd(TS.Load(ref a, i), TS.Load(ref b, i), TS.Load(ref y, i)), ref y, i);
         }
 
         return i;

@@ -27,6 +27,7 @@ public abstract class Optimizer
     private float? _clipNorm;
     private float? _globalClipNorm;
     private float[]? _clipped;
+    private float[]? _kept;
     private IReadOnlyList<ParameterTensor>? _rangesLayout;
     private (int Offset, int Length)[] _ranges = Array.Empty<(int, int)>();
     private int _parameterCount = -1;
@@ -169,7 +170,13 @@ public abstract class Optimizer
         if (!UpdatesRanges)
         {
             // The subclass updates whole buffers only: put the non-trainable values back afterwards.
-            float[] kept = parameters.ToArray();
+            if (_kept?.Length != parameters.Length)
+            {
+                _kept = new float[parameters.Length];
+            }
+
+            float[] kept = _kept;
+            parameters.CopyTo(kept);
             Update(parameters, gradients);
             int end = 0;
             foreach ((int offset, int length) in ranges)
