@@ -19,7 +19,8 @@ public sealed class BatchNormalizationTests
     public static IEnumerable<object[]> Networks() => new[]
     {
         typeof(Normalized.ConvBatchNormReLU), typeof(Normalized.DenseBatchNorm), typeof(Normalized.BatchNormEverywhere),
-        typeof(Normalized.TwoInARow), typeof(Normalized.BareBatchNorm), typeof(Normalized.Everything),
+        typeof(Normalized.TwoInARow), typeof(Normalized.BareBatchNorm), typeof(Normalized.Everything), typeof(NormalizedGraphs.ResidualBlock),
+        typeof(NormalizedGraphs.InputNormalizedAndSkipped),
     }.Select(t => new object[] { t });
 
     [Fact]

@@ -23,7 +23,8 @@ public sealed class ForwardTests
         typeof(MaxPoolThroughReLU), typeof(Activated.DenseLeakyReLU), typeof(Activated.DenseELU), typeof(Activated.DenseSELU),
         typeof(Activated.DenseGELU), typeof(Activated.DenseSwish), typeof(Activated.DenseReLU6), typeof(Activated.DenseSoftplus),
         typeof(Activated.DenseSoftsign), typeof(Activated.DenseHardSigmoid), typeof(Activated.ConvActivations), typeof(Activated.ActivationLayers),
-        typeof(Activated.LeakyClassifier),
+        typeof(Activated.LeakyClassifier), typeof(Graphs.Residual), typeof(Graphs.ConcatenateBranches), typeof(Graphs.EveryMerge),
+        typeof(Graphs.InputSkip), typeof(Graphs.SharedBeforeActivation), typeof(Graphs.SharedView),
     }.Select(t => new object[] { t });
 
     [Theory]

@@ -20,7 +20,8 @@ public sealed class GradientTests
         typeof(DenseStack), typeof(MixedRgb), typeof(MnistNet), typeof(DenseOddSizes), typeof(FlattenDenseActivation),
         typeof(ConvKernelEqualsInput), typeof(GlobalAverage), typeof(GlobalMax), typeof(InputOnly), typeof(ConvSoftmaxOverChannels),
         typeof(Tiny.PixelSoftmax), typeof(ConvSeventeenFilters), typeof(ActivationsOnMaps), typeof(Activated.LeakyClassifier),
-        typeof(Activated.DenseGELU), typeof(Activated.ActivationLayers),
+        typeof(Activated.DenseGELU), typeof(Activated.ActivationLayers), typeof(Graphs.Residual), typeof(Graphs.ConcatenateBranches),
+        typeof(Graphs.EveryMerge), typeof(Graphs.InputSkip), typeof(Graphs.SharedBeforeActivation), typeof(Graphs.SharedView),
     }.Select(t => new object[] { t });
 
     [Theory]

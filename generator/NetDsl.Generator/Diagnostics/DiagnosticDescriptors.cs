@@ -165,6 +165,41 @@ internal static class DiagnosticDescriptors
         "Network class named like a generated member",
         "The network class cannot be named '{0}': every network has a member '{0}', and a member cannot have the name of its class; rename the class");
 
+    public static readonly DiagnosticDescriptor UnknownLayerName = Error(
+        "NDSL0033",
+        "No layer of that name",
+        "{0} takes the output of '{1}', but no layer before it has that name{2}");
+
+    public static readonly DiagnosticDescriptor LayerReferenceNotEarlier = Error(
+        "NDSL0034",
+        "Layer takes the output of a later layer",
+        "{0} takes the output of '{1}', which {2}; a layer can only take the output of a layer written before it, so the network has no cycles");
+
+    public static readonly DiagnosticDescriptor MergeShapeMismatch = Error(
+        "NDSL0035",
+        "Merged shapes do not match",
+        "{0} cannot merge '{1}' ({2}) with '{3}' ({4}): {5}");
+
+    public static readonly DiagnosticDescriptor DuplicateLayerName = Error(
+        "NDSL0036",
+        "Two layers have one name",
+        "Two layers are named '{0}'{1}; layer names must be unique");
+
+    public static readonly DiagnosticDescriptor InvalidLayerName = Error(
+        "NDSL0037",
+        "Invalid layer name",
+        "'{0}' is not a layer name: use letters, digits and underscores, starting with a letter");
+
+    public static readonly DiagnosticDescriptor UnusedLayer = Error(
+        "NDSL0038",
+        "Layer output is not used",
+        "The output of {0} is not used: no layer takes it, and only the last layer is the network's output");
+
+    public static readonly DiagnosticDescriptor InvalidLayerInputs = Error(
+        "NDSL0039",
+        "Layer inputs are not valid",
+        "{0} {1}");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -57,7 +57,7 @@ internal static class KernelEmitter
 
         NetworkEmitter.Doc(w, "The architecture in NetDsl's text form, stored with saved weights.");
         w.Line("public const string ArchitectureText =");
-        NetworkEmitter.EmitMultilineLiteral(w, ArchitectureWriter.Write(model.Input, model.Layers));
+        NetworkEmitter.EmitMultilineLiteral(w, ArchitectureWriter.Write(model));
         w.Line();
         w.Line("// After the fields above: static fields initialise in order, and the constructor reads the layout.");
         w.Line("public static readonly " + kernel + " Instance = new();");
@@ -194,13 +194,17 @@ internal static class KernelEmitter
                 continue;
             }
 
+            // The skipped layers whose work this step does or whose output it is: those that read it.
             var group = new List<LayerPlan> { layer };
-            for (int k = i + 1; k < layers.Count && layers[k].Inference == InferenceRole.Skip; k++)
+            for (int k = i + 1; k < layers.Count; k++)
             {
-                group.Add(layers[k]);
+                if (layers[k].Inference == InferenceRole.Skip && group.Any(g => g.Layer.Index == layers[k].Layer.Source))
+                {
+                    group.Add(layers[k]);
+                }
             }
 
-            pass.Comment(InferenceComment(group));
+            pass.Comment(InferenceComment(plan, group));
             layer.Definition.EmitInference(pass, layer);
         }
 
@@ -220,7 +224,7 @@ internal static class KernelEmitter
         outer.CloseBrace();
     }
 
-    private static string InferenceComment(List<LayerPlan> group)
+    private static string InferenceComment(NetworkPlan plan, List<LayerPlan> group)
     {
         LayerPlan first = group[0];
         var notes = new List<string>();
@@ -246,7 +250,7 @@ internal static class KernelEmitter
         }
 
         LayerModel last = group[group.Count - 1].Layer;
-        return first.Layer.Name + ": " + first.Definition.Title(first.Layer) + (notes.Count == 0 ? string.Empty : "; " + string.Join("; ", notes))
+        return first.Layer.Name + ": " + first.Definition.Title(first.Layer) + From(plan, first.Layer) + (notes.Count == 0 ? string.Empty : "; " + string.Join("; ", notes))
             + "; " + first.Layer.Input + " -> " + last.Output;
     }
 
@@ -391,7 +395,7 @@ internal static class KernelEmitter
                 continue;
             }
 
-            pass.Comment(layer.Layer.Name + ": " + layer.Definition.Title(layer.Layer) + "; " + layer.Layer.Input + " -> " + layer.Layer.Output);
+            pass.Comment(layer.Layer.Name + ": " + layer.Definition.Title(layer.Layer) + From(plan, layer.Layer) + "; " + layer.Layer.Input + " -> " + layer.Layer.Output);
             layer.Definition.EmitTrainingForward(pass, layer);
         }
     }
@@ -409,12 +413,20 @@ internal static class KernelEmitter
         {
             pass.Comment(layer.Layer.Name + " backward: " + layer.Definition.Title(layer.Layer) + (layer.ActivationBackwardDone ? " (its ReLU backward is in the pooling's)" : string.Empty));
             layer.Definition.EmitBackward(pass, layer);
-            if (layer.IsFirst && layer.GradientOut.Kind != BufferKind.InputGradient)
+            if (layer.Transfer is { } transfer)
             {
-                w.Line("if (!inputGradient.IsEmpty) " + pass.Ref(layer.GradientOut) + ".CopyTo(inputGradient);");
+                string statement = transfer.Accumulate
+                    ? "VectorOps.Add(" + pass.Ref(layer.GradientOut) + ", " + pass.Ref(transfer.Buffer) + ");"
+                    : pass.Ref(layer.GradientOut) + ".CopyTo(" + pass.Ref(transfer.Buffer) + ");";
+                w.Line((transfer.Optional ? "if (!inputGradient.IsEmpty) " : string.Empty) + statement);
             }
         }
     }
+
+    /// <summary>Where a layer's inputs come from, when it is not just the layer before: <c> from add, conv2d_2</c>.</summary>
+    private static string From(NetworkPlan plan, LayerModel layer) =>
+        layer.Sources.Count == 1 && layer.Sources[0] == layer.Index - 1 ? string.Empty
+        : " from " + string.Join(", ", layer.Sources.Select(j => j < 0 ? plan.Model.InputName : plan.Model.Layers[j].Name));
 
     private static string LossCall(NetworkPlan plan, string output, string label, string gradient) =>
         (plan.Loss.FromLogits ? "LossKernels.SoftmaxCrossEntropy(" : "LossKernels.CrossEntropyFromProbabilities(") + output + ", " + label + ", " + gradient + ")";
@@ -494,11 +506,16 @@ internal static class KernelEmitter
         }
 
         int gradient = NetworkPlanner.RoundUp(plan.GradientLength);
-        lines.Add(("The first <paramref name=\"length\"/> floats of one of the two buffers gradients alternate between on the way back.",
-            "public Span<float> GradA(int length) => _arena.Slice(" + Int(offset) + ", length);"));
-        lines.Add(("The first <paramref name=\"length\"/> floats of the other gradient buffer.",
-            "public Span<float> GradB(int length) => _arena.Slice(" + Int(offset + gradient) + ", length);"));
-        long total = offset + (2L * gradient);
+        for (int slot = 0; slot < plan.GradientSlots; slot++)
+        {
+            string doc = plan.GradientSlots == 2
+                ? (slot == 0 ? "The first <paramref name=\"length\"/> floats of one of the two buffers gradients alternate between on the way back."
+                    : "The first <paramref name=\"length\"/> floats of the other gradient buffer.")
+                : "The first <paramref name=\"length\"/> floats of gradient buffer " + (char)('A' + slot) + " (of " + Int(plan.GradientSlots) + " that gradients move through on the way back).";
+            lines.Add((doc, "public Span<float> " + BufferRef.SlotName(slot) + "(int length) => _arena.Slice(" + Int(offset + ((long)slot * gradient)) + ", length);"));
+        }
+
+        long total = offset + ((long)plan.GradientSlots * gradient);
 
         w.Line();
         NetworkEmitter.Doc(w, "One thread's buffers, of their exact sizes, in one 64-byte aligned block.");

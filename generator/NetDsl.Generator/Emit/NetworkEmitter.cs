@@ -186,7 +186,7 @@ internal static class NetworkEmitter
 
     private static void EmitSummaryAndArchitecture(SourceWriter w, NetworkModel model, string kernel)
     {
-        string summary = SummaryWriter.Write(model.Target.Name, model.Layers);
+        string summary = SummaryWriter.Write(model);
         w.Line("/// <summary>Keras-style <c>model.summary()</c>:");
         w.Line("/// <code>");
         foreach (string line in summary.Split('\n'))
@@ -199,7 +199,7 @@ internal static class NetworkEmitter
         EmitMultilineLiteral(w, summary);
         w.Line();
 
-        string architecture = ArchitectureWriter.Write(model.Input, model.Layers);
+        string architecture = ArchitectureWriter.Write(model);
         w.Line("/// <summary>The architecture in NetDsl's text form:");
         w.Line("/// <code>");
         foreach (string line in architecture.Split('\n'))

@@ -1,26 +1,45 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
+using NetDsl.Generator.Shapes;
 
 namespace NetDsl.Generator.Emit;
 
 /// <summary>
-/// Keras's <c>model.summary()</c> for a Sequential model, column for column (positions 29/55/65 of a
-/// 65-character line), with Keras's split of trainable and non-trainable parameters. Unlike Keras, a layer name
+/// Keras's <c>model.summary()</c>, column for column: a chain as a Sequential model (positions 29/55/65 of a
+/// 65-character line); a network with skip connections or merges as a functional model, with the input layer and
+/// the Connected to column (32/53/65/98 of 98), one connection per line. With Keras's split of trainable and
+/// non-trainable parameters. Unlike Keras, a layer name
 /// too long for the first column widens the table instead of being cut off.
 /// </summary>
 internal static class SummaryWriter
 {
-    public static string Write(string modelName, EquatableArray<LayerModel> layers)
+    public static string Write(NetworkModel model)
     {
+        EquatableArray<LayerModel> layers = model.Layers;
+        bool graph = model.IsGraph;
         var rows = new List<string[]>();
         long total = 0, trainable = 0;
+        if (graph)
+        {
+            rows.Add(new[] { $"{model.InputName} (InputLayer)", "[" + model.Input.ToKerasString() + "]", "0", string.Empty });
+        }
+
         foreach (LayerModel layer in layers)
         {
-            rows.Add(new[] { $"{layer.Name} ({layer.Kind})", layer.Output.ToKerasString(), layer.ParameterCount.ToString(CultureInfo.InvariantCulture) });
+            string[] connections = layer.Sources.Select(j => (j < 0 ? model.InputName : layers[j].Name) + "[0][0]").ToArray();
+            rows.Add(graph
+                ? new[] { $"{layer.Name} ({layer.Kind})", layer.Output.ToKerasString(), layer.ParameterCount.ToString(CultureInfo.InvariantCulture), connections[0] }
+                : new[] { $"{layer.Name} ({layer.Kind})", layer.Output.ToKerasString(), layer.ParameterCount.ToString(CultureInfo.InvariantCulture) });
+            for (int k = 1; graph && k < connections.Length; k++)
+            {
+                rows.Add(new[] { string.Empty, string.Empty, string.Empty, connections[k] });
+            }
+
             foreach (ParameterModel parameter in layer.Parameters)
             {
                 total += parameter.Length;
@@ -28,25 +47,40 @@ internal static class SummaryWriter
             }
         }
 
-        int first = 29;
-        int second = 26;
+        // Keras's columns: [.45, .85, 1] of 65 characters for a chain, [.33, .55, .67, 1] of 98 with connections.
+        int[] widths = graph ? new[] { 32, 21, 12, 33 } : new[] { 29, 26, 10 };
         foreach (string[] row in rows)
         {
-            first = Math.Max(first, row[0].Length + 1);
-            second = Math.Max(second, row[1].Length + 1);
+            for (int c = 0; c < widths.Length; c++)
+            {
+                if (c != 2)
+                {
+                    widths[c] = Math.Max(widths[c], row[c].Length + 1);
+                }
+            }
         }
 
-        int[] positions = { first, first + second, first + second + 10 };
-        int lineLength = positions[2];
+        int[] positions = new int[widths.Length];
+        for (int c = 0; c < widths.Length; c++)
+        {
+            positions[c] = (c == 0 ? 0 : positions[c - 1]) + widths[c];
+        }
+
+        int lineLength = positions[positions.Length - 1];
+        string[] header = graph ? new[] { "Layer (type)", "Output Shape", "Param #", "Connected to" } : new[] { "Layer (type)", "Output Shape", "Param #" };
         var text = new StringBuilder();
-        text.Append("Model: \"").Append(modelName).Append("\"\n");
+        text.Append("Model: \"").Append(model.Target.Name).Append("\"\n");
         text.Append('_', lineLength).Append('\n');
-        text.Append(Row(new[] { "Layer (type)", "Output Shape", "Param #" }, positions)).Append('\n');
+        text.Append(Row(header, positions)).Append('\n');
         text.Append('=', lineLength).Append('\n');
         for (int i = 0; i < rows.Count; i++)
         {
             text.Append(Row(rows[i], positions)).Append('\n');
-            text.Append(i == rows.Count - 1 ? '=' : '_', lineLength).Append('\n');
+            bool continued = i + 1 < rows.Count && rows[i + 1][0].Length == 0;
+            if (!continued)
+            {
+                text.Append(i == rows.Count - 1 ? '=' : '_', lineLength).Append('\n');
+            }
         }
 
         if (rows.Count == 0)

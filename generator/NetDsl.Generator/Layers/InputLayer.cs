@@ -19,7 +19,7 @@ internal sealed class InputLayer : LayerDefinition
 
     public override string? AttributeName => nameof(InputAttribute);
 
-    public override string NamePrefix => "input";
+    public override string NamePrefix => "input_layer";
 
     public override string Word => "input";
 

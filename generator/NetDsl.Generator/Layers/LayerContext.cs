@@ -18,13 +18,14 @@ internal sealed class LayerContext
     private readonly List<ParameterModel> _parameters = new();
     private long _offset;
 
-    public LayerContext(LayerDefinition definition, LayerSpec spec, int index, string name, Shape input, long offset, List<DiagnosticInfo> diagnostics)
+    public LayerContext(LayerDefinition definition, LayerSpec spec, int index, string name, IReadOnlyList<LayerInput> inputs, long offset, List<DiagnosticInfo> diagnostics)
     {
         Definition = definition;
         Spec = spec;
         Index = index;
         Name = name;
-        Input = input;
+        Inputs = inputs;
+        Input = inputs[0].Shape;
         _offset = offset;
         _diagnostics = diagnostics;
     }
@@ -38,7 +39,11 @@ internal sealed class LayerContext
     /// <summary>Keras's automatic name of the layer.</summary>
     public string Name { get; }
 
+    /// <summary>The shape of its (first) input.</summary>
     public Shape Input { get; }
+
+    /// <summary>Every input: a merge has several.</summary>
+    public IReadOnlyList<LayerInput> Inputs { get; }
 
     /// <summary>Where the next parameter tensor starts.</summary>
     public long Offset => _offset;
@@ -113,8 +118,19 @@ internal sealed class LayerContext
             return null;
         }
 
-        return new LayerModel(Index, Definition.ClassName, Name, Input, output, activation, slope, _parameters.ToEquatableArray(), details, Location);
+        var sources = new int[Inputs.Count];
+        for (int i = 0; i < sources.Length; i++)
+        {
+            sources[i] = Inputs[i].Source;
+        }
+
+        return new LayerModel(Index, Definition.ClassName, Name, Input, output, activation, slope, _parameters.ToEquatableArray(), details, Location,
+            sources.ToEquatableArray(), Spec.Name is not null);
     }
 
     public static string Format(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 }
+
+/// <summary>One input of a layer: the layer it comes from (-1: the network's input), its name and shape, and where
+/// the user named it (null when it is the layer written before).</summary>
+internal sealed record LayerInput(int Source, string Name, Shape Shape, LocationInfo? Location);

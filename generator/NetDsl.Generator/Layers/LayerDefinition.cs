@@ -56,6 +56,11 @@ internal abstract class LayerDefinition
 
     // ---- What the planner needs to know ----
 
+    /// <summary>Whether the layer merges two or more earlier layers, named in its attribute or text (Add,
+    /// Concatenate, ...). Its passes read <see cref="LayerPlan.TrainInputs"/> and write every
+    /// <see cref="LayerPlan.GradientOuts"/>.</summary>
+    public virtual bool IsMerge => false;
+
     /// <summary>Whether the layer is a view of its input (Flatten): no buffer, no step.</summary>
     public virtual bool IsView => false;
 

@@ -17,6 +17,9 @@ namespace NetDsl.Generator.Layers;
 /// <param name="Parameters">The layer's tensors, in Keras's order.</param>
 /// <param name="Details">Definition-specific facts (window, units, rate, ...).</param>
 /// <param name="Location">The attribute or text line that declares it.</param>
+/// <param name="Sources">The layers it reads, by <see cref="Index"/>; -1 is the network's input. One for every
+/// layer but the merges.</param>
+/// <param name="Named">Whether the user named it (its name is not Keras's automatic one).</param>
 internal sealed record LayerModel(
     int Index,
     string Kind,
@@ -27,7 +30,9 @@ internal sealed record LayerModel(
     double Slope,
     EquatableArray<ParameterModel> Parameters,
     LayerDetails Details,
-    LocationInfo? Location)
+    LocationInfo? Location,
+    EquatableArray<int> Sources,
+    bool Named)
 {
     public LayerDefinition Definition => LayerRegistry.ByClassName(Kind)!;
 
@@ -57,6 +62,9 @@ internal sealed record LayerModel(
             return count;
         }
     }
+
+    /// <summary>The layer it reads (a merge: the first), by index; -1 for the network's input.</summary>
+    public int Source => Sources.Count == 0 ? Index - 1 : Sources[0];
 
     /// <summary>The generated code's name for the layer: <c>Conv2d1</c>.</summary>
     public string Pascal => Identifiers.Pascal(Name);

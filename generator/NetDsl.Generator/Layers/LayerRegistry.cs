@@ -26,6 +26,12 @@ internal static class LayerRegistry
         new BatchNormalizationLayer(),
         new DropoutLayer(),
         new SpatialDropout2DLayer(),
+        new AddLayer(),
+        new SubtractLayer(),
+        new MultiplyLayer(),
+        new AverageLayer(),
+        new MaximumLayer(),
+        new ConcatenateLayer(),
     };
 
     public static readonly InputLayer Input = All.OfType<InputLayer>().Single();

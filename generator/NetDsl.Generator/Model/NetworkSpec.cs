@@ -39,7 +39,10 @@ internal enum SpecStatus
 /// <param name="Location">The attribute (or text line) that declares it.</param>
 /// <param name="Arguments">The settings the user gave, each with where it was written; defaults are applied by
 /// the shape checker, not here.</param>
-internal sealed record LayerSpec(string Kind, LocationInfo? Location, EquatableArray<LayerArgument> Arguments)
+/// <param name="Name">The name the user gave it, or null for Keras's automatic name.</param>
+/// <param name="Inputs">The earlier layers it reads, by name: a merge's inputs, or another layer's <c>From</c>;
+/// empty for the layer written before it.</param>
+internal sealed record LayerSpec(string Kind, LocationInfo? Location, EquatableArray<LayerArgument> Arguments, NameRef? Name = null, EquatableArray<NameRef> Inputs = default)
 {
     public LayerArgument? Find(string name)
     {
@@ -54,6 +57,9 @@ internal sealed record LayerSpec(string Kind, LocationInfo? Location, EquatableA
         return null;
     }
 }
+
+/// <summary>A layer name as written, and where.</summary>
+internal sealed record NameRef(string Text, LocationInfo? Location);
 
 /// <summary>One setting with its value and where it was written.</summary>
 /// <param name="Name">The layer definition's name for it (<c>filters</c>).</param>

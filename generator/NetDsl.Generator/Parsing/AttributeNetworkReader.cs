@@ -393,15 +393,49 @@ internal static class AttributeNetworkReader
         }
 
         var given = new List<(AttributeMember Member, ArgumentValue Value, LocationInfo? Where)>();
+        var inputs = new List<NameRef>();
+        NameRef? name = null;
         bool ok = true;
         for (int i = 0; i < constructor.Parameters.Length; i++)
         {
+            if (constructor.Parameters[i].Name == "inputs" && data.ConstructorArguments[i].Kind == TypedConstantKind.Array)
+            {
+                ok &= CollectInputs(data.ConstructorArguments[i], syntax, constructor.Parameters[i].IsParams ? i : -1, inputs);
+                continue;
+            }
+
             ok &= Collect(constructor.Parameters[i].Name, data.ConstructorArguments[i], FindConstructorArgument(syntax, constructor.Parameters[i].Name, i));
         }
 
         foreach (KeyValuePair<string, TypedConstant> named in data.NamedArguments)
         {
-            ok &= Collect(named.Key, named.Value, FindNamedArgument(syntax, named.Key));
+            SyntaxNode? node = FindNamedArgument(syntax, named.Key);
+            if (named.Key is nameof(LayerAttribute.Name) or nameof(LayerAttribute.From))
+            {
+                // null is the default: Keras's automatic name, the layer before.
+                if (named.Value.Value is string text)
+                {
+                    var reference = new NameRef(text, LocationInfo.From(node is AttributeArgumentSyntax a ? a.Expression : node));
+                    if (named.Key == nameof(LayerAttribute.Name))
+                    {
+                        name = reference;
+                    }
+                    else if (definition.IsMerge)
+                    {
+                        diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerInputs, reference.Location, definition.ClassName,
+                            "names the layers it merges in its constructor; From does not apply to it"));
+                        ok = false;
+                    }
+                    else
+                    {
+                        inputs.Add(reference);
+                    }
+                }
+
+                continue;
+            }
+
+            ok &= Collect(named.Key, named.Value, node);
         }
 
         if (!ok)
@@ -423,7 +457,7 @@ internal static class AttributeNetworkReader
             }
         }
 
-        return new LayerSpec(definition.ClassName, LocationInfo.From(syntax), arguments.ToEquatableArray());
+        return new LayerSpec(definition.ClassName, LocationInfo.From(syntax), arguments.ToEquatableArray(), name, inputs.ToEquatableArray());
 
         bool Collect(string name, TypedConstant constant, SyntaxNode? node)
         {
@@ -443,6 +477,28 @@ internal static class AttributeNetworkReader
             given.Add((member, value, where));
             return true;
         }
+    }
+
+    /// <summary>A merge's layer names: each written as its own argument (<c>params</c>) points at itself; an
+    /// array written at once points at the array. A null name is left to the shape checker's message.</summary>
+    private static bool CollectInputs(TypedConstant array, AttributeSyntax syntax, int paramsIndex, List<NameRef> inputs)
+    {
+        var positional = (syntax.ArgumentList?.Arguments ?? default).Where(a => a.NameEquals is null && a.NameColon is null).ToList();
+        bool expanded = paramsIndex >= 0 && positional.Count - paramsIndex == array.Values.Length
+            && !(positional.Count == paramsIndex + 1 && positional[paramsIndex].Expression is ArrayCreationExpressionSyntax or ImplicitArrayCreationExpressionSyntax or CollectionExpressionSyntax);
+        LocationInfo? whole = LocationInfo.From(positional.Count > Math.Max(paramsIndex, 0) ? positional[Math.Max(paramsIndex, 0)] : syntax);
+        for (int k = 0; k < array.Values.Length; k++)
+        {
+            TypedConstant value = array.Values[k];
+            if (value.Kind == TypedConstantKind.Error)
+            {
+                return false;
+            }
+
+            inputs.Add(new NameRef(value.Value as string ?? string.Empty, expanded ? LocationInfo.From(positional[paramsIndex + k].Expression) : whole));
+        }
+
+        return true;
     }
 
     private static bool TryGetValue(TypedConstant constant, out ArgumentValue value)

@@ -36,6 +36,8 @@ internal sealed record DslDocument(
 /// flatten
 /// dense 10 softmax            # units; options: activation, nobias
 /// </code>
+/// Any layer can be named (<c>skip: conv2d 16 3x3 same</c>) and take another earlier layer's output
+/// (<c>conv2d 16 3x3 from skip</c>); merges name their inputs: <c>add skip conv2d_1</c>, <c>concat a b</c>.
 /// </summary>
 internal static class DslParser
 {
@@ -149,14 +151,40 @@ internal static class DslParser
                 return;
             }
 
-            Token keyword = tokens[0];
-            string word = keyword.Text.ToLowerInvariant();
+            Token first = tokens[0];
+            string word = first.Text.ToLowerInvariant();
             if (word is "network" or "namespace")
             {
                 ParseHeader(word, tokens);
                 return;
             }
 
+            // "name: conv2d ..." (or "name:conv2d ...") names the layer.
+            NameRef? name = null;
+            int colon = first.Text.IndexOf(':');
+            if (colon >= 0)
+            {
+                if (colon == 0)
+                {
+                    Report(DiagnosticDescriptors.DslSyntax, first, "a name goes before the colon: 'skip: conv2d 16 3x3'");
+                    return;
+                }
+
+                name = new NameRef(first.Text.Substring(0, colon), Locate(first.Start, colon));
+                tokens.RemoveAt(0);
+                if (colon + 1 < first.Text.Length)
+                {
+                    tokens.Insert(0, new Token(first.Text.Substring(colon + 1), first.Start + colon + 1));
+                }
+
+                if (tokens.Count == 0)
+                {
+                    Report(DiagnosticDescriptors.DslSyntax, first, $"'{name.Text}:' names a layer: write the layer after it, e.g. '{name.Text}: conv2d 16 3x3'");
+                    return;
+                }
+            }
+
+            Token keyword = tokens[0];
             LayerDefinition? definition = LayerRegistry.ByDslWord(keyword.Text);
             if (definition is null)
             {
@@ -164,11 +192,56 @@ internal static class DslParser
                 return;
             }
 
+            Token last = tokens[tokens.Count - 1];
+            LocationInfo? location = Locate(first.Start, last.Start + last.Length - first.Start);
+            var inputs = new List<NameRef>();
+            if (definition.IsMerge)
+            {
+                // add a b [c ...]: the merged layers' names.
+                for (int i = 1; i < tokens.Count; i++)
+                {
+                    if (string.Equals(tokens[i].Text, "from", StringComparison.OrdinalIgnoreCase))
+                    {
+                        Report(DiagnosticDescriptors.DslSyntax, tokens[i], $"{definition.Word} names the layers it merges after its word: '{definition.Word} a b'");
+                        return;
+                    }
+
+                    inputs.Add(new NameRef(tokens[i].Text, Locate(tokens[i])));
+                }
+
+                Layers.Add(new LayerSpec(definition.ClassName, location, EquatableArray<LayerArgument>.Empty, name, inputs.ToEquatableArray()));
+                return;
+            }
+
+            // "from NAME", anywhere after the word: the layer's input.
+            for (int i = 1; i < tokens.Count; i++)
+            {
+                if (!string.Equals(tokens[i].Text, "from", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                if (inputs.Count > 0)
+                {
+                    Report(DiagnosticDescriptors.DslSyntax, tokens[i], "a layer takes one 'from'; merge several layers with add, concat, multiply, average or maximum");
+                    return;
+                }
+
+                if (i + 1 >= tokens.Count)
+                {
+                    Report(DiagnosticDescriptors.DslSyntax, tokens[i], "from needs the name of an earlier layer: 'from conv2d'");
+                    return;
+                }
+
+                inputs.Add(new NameRef(tokens[i + 1].Text, Locate(tokens[i + 1])));
+                tokens.RemoveRange(i, 2);
+                i--;
+            }
+
             var arguments = new List<LayerArgument>();
             if (ParseArguments(definition, tokens, arguments))
             {
-                Token last = tokens[tokens.Count - 1];
-                Layers.Add(new LayerSpec(definition.ClassName, Locate(keyword.Start, last.Start + last.Length - keyword.Start), arguments.ToEquatableArray()));
+                Layers.Add(new LayerSpec(definition.ClassName, location, arguments.ToEquatableArray(), name, inputs.ToEquatableArray()));
             }
         }
 

@@ -12,7 +12,8 @@ namespace NetDsl.Generator.Planning;
 /// <param name="Model">The checked network.</param>
 /// <param name="Layers">One plan per layer, in order.</param>
 /// <param name="Buffers">Every buffer of the generated <c>Activations</c> and <c>Scratch</c> classes.</param>
-/// <param name="GradientLength">Floats of each of the two buffers gradients alternate between on the way back.</param>
+/// <param name="GradientLength">Floats of each of the buffers gradients move through on the way back.</param>
+/// <param name="GradientSlots">How many such buffers (2 for a chain: they alternate).</param>
 /// <param name="Segments">Training segments: 1, plus one per layer that needs the whole batch.</param>
 /// <param name="FoldedLength">Floats of inference parameters derived from the parameters.</param>
 /// <param name="Loss">How the loss attaches to the network.</param>
@@ -23,6 +24,7 @@ internal sealed record NetworkPlan(
     EquatableArray<LayerPlan> Layers,
     EquatableArray<BufferDeclaration> Buffers,
     int GradientLength,
+    int GradientSlots,
     int Segments,
     int FoldedLength,
     LossPlan Loss,
@@ -60,6 +62,11 @@ internal sealed record LossPlan(bool FromLogits, int FusedSoftmaxLayer)
 /// <param name="PoolThroughReLU">A max pooling that also does the ReLU backward of the layer before it.</param>
 /// <param name="IsFirst">The first computing layer: its input gradient is only wanted when the caller asks.</param>
 /// <param name="FusedSoftmax">Its softmax is fused with the loss.</param>
+/// <param name="TrainInputs">Every input in training (a merge has several; the first is <paramref name="TrainInput"/>).</param>
+/// <param name="InferInputs">Every input in inference.</param>
+/// <param name="GradientOuts">A merge's input gradients: one destination per input.</param>
+/// <param name="Transfer">Where the input gradient goes after the step when <paramref name="GradientOut"/> is not
+/// its final place: added to (or copied into) the gradient of a layer read by several, or the caller's.</param>
 internal sealed record LayerPlan(
     LayerModel Layer,
     int Segment,
@@ -79,7 +86,11 @@ internal sealed record LayerPlan(
     bool ActivationBackwardDone,
     bool PoolThroughReLU,
     bool IsFirst,
-    bool FusedSoftmax)
+    bool FusedSoftmax,
+    EquatableArray<BufferRef> TrainInputs,
+    EquatableArray<BufferRef> InferInputs,
+    EquatableArray<GradientEdge> GradientOuts,
+    GradientEdge? Transfer)
 {
     public LayerDefinition Definition => Layer.Definition;
 
@@ -109,8 +120,17 @@ internal sealed record BufferRef(BufferKind Kind, string Name, int Length)
 
     public static BufferRef InputGradient(int length) => new(BufferKind.InputGradient, "inputGradient", length);
 
-    public static BufferRef Gradient(int slot, int length) => new(BufferKind.Gradient, slot % 2 == 0 ? "GradA" : "GradB", length);
+    public static BufferRef Gradient(int slot, int length) => new(BufferKind.Gradient, SlotName(slot), length);
+
+    /// <summary>The gradient buffers' names: <c>GradA</c>, <c>GradB</c>, ...</summary>
+    public static string SlotName(int slot) => "Grad" + (char)('A' + slot);
 }
+
+/// <summary>Where an input gradient goes.</summary>
+/// <param name="Buffer">The gradient of the layer that produced the input (or the caller's input gradient).</param>
+/// <param name="Accumulate">Another consumer of that layer has already written there: add, do not overwrite.</param>
+/// <param name="Optional">It is the caller's input gradient, computed only when asked for.</param>
+internal sealed record GradientEdge(BufferRef Buffer, bool Accumulate, bool Optional);
 
 /// <summary>Where a buffer lives.</summary>
 internal enum BufferKind

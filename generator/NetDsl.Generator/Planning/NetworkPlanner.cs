@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using NetDsl.Generator.Diagnostics;
+using NetDsl.Generator.Emit;
 using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
 using NetDsl.Generator.Shapes;
@@ -38,16 +39,22 @@ internal static class NetworkPlanner
             }
         }
 
+        if (!CheckMemberNames(b, diagnostics))
+        {
+            return null;
+        }
+
+        var graph = new Graph(b, model.Input.Length);
         LossPlan loss = PlanLoss(b, lastComputing, model.Output);
         int segments = PlanSegments(b);
-        bool copiesInput = PlanTraining(b, model.Input, lastComputing);
-        PlanInference(b, model.Input);
-        int gradientLength = PlanBackward(b, model.Output.Length);
+        bool copiesInput = PlanTraining(b, graph, model.Input, lastComputing);
+        PlanInference(b, graph, model.Input);
+        (int gradientLength, int gradientSlots) = PlanBackward(b, graph, model.Output.Length);
         int foldedLength = PlanFolding(b);
         List<BufferDeclaration> buffers = DeclareBuffers(b, copiesInput, model.Input, model.Output);
 
         long sampleTotal = buffers.Where(x => x.Kind == BufferKind.Sample).Sum(x => (long)RoundUp(x.Length));
-        long scratchTotal = buffers.Where(x => x.Kind == BufferKind.Scratch).Sum(x => (long)RoundUp(x.Length)) + (2L * RoundUp(gradientLength));
+        long scratchTotal = buffers.Where(x => x.Kind == BufferKind.Scratch).Sum(x => (long)RoundUp(x.Length)) + ((long)gradientSlots * RoundUp(gradientLength));
         long largest = Math.Max(Math.Max(sampleTotal, scratchTotal), foldedLength);
         if (largest > ShapeChecker.MaxElements)
         {
@@ -57,7 +64,57 @@ internal static class NetworkPlanner
         }
 
         BufferRef? finalCopy = b.All(x => x.Inference == InferenceRole.Skip) ? BufferRef.Input(model.Input.Length) : null;
-        return new NetworkPlan(model, b.Select(x => x.Build()).ToEquatableArray(), buffers.ToEquatableArray(), gradientLength, segments, foldedLength, loss, finalCopy);
+        return new NetworkPlan(model, b.Select(x => x.Build()).ToEquatableArray(), buffers.ToEquatableArray(), gradientLength, gradientSlots, segments, foldedLength, loss, finalCopy);
+    }
+
+    /// <summary>Members every kernel has, that no layer's may take.</summary>
+    private static readonly string[] Reserved =
+    {
+        "Input", "Output", "Temporary", "Instance", "ParameterLayout", "ArchitectureText", "Activations", "Scratch", "Fold", "Predict", "Classify",
+        "Evaluate", "Infer", "TrainForward", "TrainBackward", "ForwardSegment", "SynchronizeForward", "SynchronizeBackward", "BeginTraining",
+        "CreateRuntime", "CreateActivations", "CreateScratch",
+    };
+
+    /// <summary>The kernel members a layer's name gives (its buffers, offsets and geometry, with every suffix any
+    /// of them can have) must not be another layer's: <c>conv</c> and <c>conv_kernel</c> would both give
+    /// <c>ConvKernel</c>. Reports NDSL0036 at the later layer.</summary>
+    private static bool CheckMemberNames(Builder[] b, List<DiagnosticInfo> diagnostics)
+    {
+        var owners = new Dictionary<string, LayerModel>(StringComparer.Ordinal);
+        foreach (string reserved in Reserved)
+        {
+            owners[reserved] = null!;
+        }
+
+        for (char slot = 'A'; slot <= 'Z'; slot++)
+        {
+            owners["Grad" + slot] = null!;
+        }
+
+        foreach (Builder layer in b)
+        {
+            LayerModel l = layer.Layer;
+            var members = new HashSet<string>(StringComparer.Ordinal) { l.Pascal, l.Pascal + "Linear", l.Pascal + "Gradient", l.Pascal + "Geometry" };
+            members.UnionWith(l.Parameters.Select(p => PassWriter.OffsetName(l, p)));
+            members.UnionWith(layer.Definition.SampleBuffers(l).Concat(layer.Definition.BatchBuffers(l)).Concat(layer.Definition.ScratchBuffers(l)).Select(x => l.Pascal + x.Suffix));
+            members.UnionWith(members.SelectMany(m => new[] { m + "Stride", m + "Batch" }).ToList());
+            foreach (string member in members)
+            {
+                if (owners.TryGetValue(member, out LayerModel? other))
+                {
+                    string clash = other is null ? $" with a member every network has ({member} in generated code)" : $" in generated code: it and '{other.Name}' both give the member {member}; rename one";
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, l.Location, l.Name, clash));
+                    return false;
+                }
+            }
+
+            foreach (string member in members)
+            {
+                owners[member] = l;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>Rounds up to a multiple of 16 floats, so every buffer starts on a 64-byte boundary.</summary>
@@ -99,45 +156,45 @@ internal static class NetworkPlanner
     }
 
     /// <summary>Training buffers: each computing layer writes a per-sample buffer of its own (the last one the
-    /// thread's output), except an activation that can work in place; views read their input's. Returns whether
-    /// the input is copied into a per-sample buffer (a batch-wide layer reads it across the batch).</summary>
-    private static bool PlanTraining(Builder[] b, Shape input, int lastComputing)
+    /// thread's output), except an activation that can work in place (nothing else reads the value it overwrites);
+    /// views read their input's. Returns whether the input is copied into a per-sample buffer (a batch-wide layer
+    /// reads it across the batch).</summary>
+    private static bool PlanTraining(Builder[] b, Graph graph, Shape input, int lastComputing)
     {
-        bool copiesInput = b.Length > 0 && b.TakeWhile(x => x.Definition.IsView).Concat(b.SkipWhile(x => x.Definition.IsView).Take(1)).Any(x => x.Definition.SynchronizesBatch);
-        BufferRef current = copiesInput ? new BufferRef(BufferKind.Sample, "Input", input.Length) : BufferRef.Input(input.Length);
-        Builder? producer = null;
+        bool copiesInput = b.Any(x => x.Definition.SynchronizesBatch && graph.Root(x.Layer.Source) < 0);
+        BufferRef inputBuffer = copiesInput ? new BufferRef(BufferKind.Sample, "Input", input.Length) : BufferRef.Input(input.Length);
+        BufferRef OutputOf(int j) => j < 0 ? inputBuffer : b[j].TrainOutput;
         for (int i = 0; i < b.Length; i++)
         {
             Builder layer = b[i];
             LayerModel l = layer.Layer;
-            layer.TrainInput = current;
+            layer.TrainInputs = l.Sources.Select(OutputOf).ToList();
+            layer.TrainInput = layer.TrainInputs[0];
             if (layer.Definition.IsView)
             {
-                current = current with { Length = l.Output.Length };
-                layer.TrainOutput = current;
+                layer.TrainOutput = layer.TrainInput with { Length = l.Output.Length };
                 continue;
             }
 
+            int producer = graph.Root(l.Source);
             bool inPlace = layer.Definition is ActivationLayer && !layer.FusedSoftmax && !Activations.NeedsInput(l.Activation)
-                && current.Kind == BufferKind.Sample && producer is not null && !producer.Definition.BackwardReadsOutput(producer.Layer)
-                && i != lastComputing;
-            layer.TrainOutput = inPlace ? current
+                && layer.TrainInput.Kind == BufferKind.Sample && producer >= 0 && !b[producer].Definition.BackwardReadsOutput(b[producer].Layer)
+                && graph.Readers(producer) == 1 && i != lastComputing;
+            layer.TrainOutput = inPlace ? layer.TrainInput
                 : i == lastComputing ? BufferRef.Output(l.Output.Length)
                 : new BufferRef(BufferKind.Sample, l.Pascal, l.Output.Length);
             if (layer.Definition.HasPostActivation && Activations.NeedsInput(l.Activation))
             {
                 layer.TrainLinear = new BufferRef(BufferKind.Sample, l.Pascal + "Linear", l.Output.Length);
             }
-
-            current = layer.TrainOutput;
-            producer = layer;
         }
 
         return copiesInput;
     }
 
-    /// <summary>Inference roles, fusions and buffers.</summary>
-    private static void PlanInference(Builder[] b, Shape input)
+    /// <summary>Inference roles, fusions and buffers. A layer fuses into the one before it only when that one
+    /// feeds nothing else (every layer between them too).</summary>
+    private static void PlanInference(Builder[] b, Graph graph, Shape input)
     {
         foreach (Builder layer in b)
         {
@@ -148,22 +205,23 @@ internal static class NetworkPlanner
         for (int i = 0; i < b.Length; i++)
         {
             Builder layer = b[i];
+            int source = layer.Layer.Source;
 
             // BatchNormalization right after a linear Conv2D or Dense: folded into its kernel and bias.
-            if (layer.Definition.SynchronizesBatch && i > 0 && b[i - 1].Definition.AcceptsFoldedBatchNorm
-                && b[i - 1].Layer.Activation == Activation.None && b[i - 1].FoldedFrom < 0)
+            if (layer.Definition.SynchronizesBatch && source >= 0 && graph.Consumers(source) == 1 && b[source].Definition.AcceptsFoldedBatchNorm
+                && b[source].Layer.Activation == Activation.None && b[source].FoldedFrom < 0)
             {
                 layer.Inference = InferenceRole.Skip;
-                b[i - 1].FoldedFrom = i;
+                b[source].FoldedFrom = i;
                 continue;
             }
 
-            if (layer.Inference != InferenceRole.Compute)
+            if (layer.Inference != InferenceRole.Compute || layer.Definition.IsMerge)
             {
                 continue;
             }
 
-            int q = PreviousComputing(b, i);
+            int q = PreviousComputing(b, graph, i);
             if (q < 0 || b[q].Definition is not Conv2DLayer)
             {
                 continue;
@@ -187,52 +245,60 @@ internal static class NetworkPlanner
         }
 
         int lastCompute = Array.FindLastIndex(b, x => x.Inference == InferenceRole.Compute);
-        BufferRef current = BufferRef.Input(input.Length);
+        BufferRef InferOf(int j) => j < 0 ? BufferRef.Input(input.Length) : b[j].InferOutput;
         for (int i = 0; i < b.Length; i++)
         {
             Builder layer = b[i];
-            layer.InferInput = current;
+            layer.InferInputs = layer.Layer.Sources.Select(InferOf).ToList();
+            layer.InferInput = layer.InferInputs[0];
             if (layer.Inference == InferenceRole.Skip)
             {
-                current = current with { Length = layer.Layer.Output.Length };
-                layer.InferOutput = current;
+                layer.InferOutput = layer.InferInput with { Length = layer.Layer.Output.Length };
                 continue;
             }
 
-            // The step writes what its group (it and the skipped layers after it) outputs.
-            int end = i;
-            while (end + 1 < b.Length && b[end + 1].Inference == InferenceRole.Skip)
-            {
-                end++;
-            }
-
-            int length = b[end].Layer.Output.Length;
+            // The step writes what its group outputs: it and the skipped layers that read it (fused, folded,
+            // identities, views), whose buffers it may use.
+            int length = (layer.PooledWith >= 0 ? b[layer.PooledWith] : layer).Layer.Output.Length;
             if (i == lastCompute)
             {
                 layer.InferOutput = BufferRef.Output(length);
+                continue;
             }
-            else
+
+            var group = new List<int> { i };
+            for (int k = i + 1; k < b.Length; k++)
             {
-                BufferRef? owned = null;
-                for (int k = end; k >= i && owned is null; k--)
+                if (b[k].Inference == InferenceRole.Skip && group.Contains(b[k].Layer.Source))
                 {
-                    if (b[k].TrainOutput is { Kind: BufferKind.Sample } t && t.Length == length)
-                    {
-                        owned = t;
-                    }
+                    group.Add(k);
                 }
-
-                layer.InferOutput = owned ?? new BufferRef(BufferKind.Sample, layer.Layer.Pascal, length);
             }
 
-            current = layer.InferOutput;
+            BufferRef? owned = null;
+            for (int g = group.Count - 1; g >= 0 && owned is null; g--)
+            {
+                if (b[group[g]].TrainOutput is { Kind: BufferKind.Sample } t && t.Length == length)
+                {
+                    owned = t;
+                }
+            }
+
+            layer.InferOutput = owned ?? new BufferRef(BufferKind.Sample, layer.Layer.Pascal, length);
         }
     }
 
-    private static int PreviousComputing(Builder[] b, int i)
+    /// <summary>The computing layer whose kernel could also do layer <paramref name="i"/>'s work: back through
+    /// identities and folded layers, each feeding only the next; none past a view or a max pooling.</summary>
+    private static int PreviousComputing(Builder[] b, Graph graph, int i)
     {
-        for (int k = i - 1; k >= 0; k--)
+        for (int k = b[i].Layer.Source; k >= 0; k = b[k].Layer.Source)
         {
+            if (graph.Consumers(k) != 1 || b[k].Definition.IsMerge)
+            {
+                return -1;
+            }
+
             if (b[k].Inference == InferenceRole.Compute)
             {
                 return k;
@@ -248,91 +314,208 @@ internal static class NetworkPlanner
     }
 
     /// <summary>
-    /// The gradient route, from the output back: two alternating buffers, a batch-wide layer's gradient kept per
-    /// sample (the layer after it writes there), the first layer's input gradient the caller's. Also lets a max
-    /// pooling do the ReLU backward of the layer before it. Returns the alternating buffers' length.
+    /// The gradient route, from the output back. Each computing layer's output gradient lives in one of a few
+    /// reused buffers (two alternate along a chain) from its first writer to its own backward step; it is kept per
+    /// sample instead when it crosses a training segment (a batch-wide layer's, or one whose consumers run in
+    /// another segment). A layer read by several gets the first consumer's gradient written and the others'
+    /// added. An in-place layer hands its buffer on. The caller's input gradient is written by the first layer
+    /// that reaches it. Also lets a max pooling do the ReLU backward of the layer before it. Returns the buffers'
+    /// length and count.
     /// </summary>
-    private static int PlanBackward(Builder[] b, int outputLength)
+    private static (int Length, int Slots) PlanBackward(Builder[] b, Graph graph, int outputLength)
     {
-        int firstComputing = Array.FindIndex(b, x => !x.Definition.IsView);
-        int slot = 0;
+        var slots = new List<bool>();
         int longest = outputLength;
-        BufferRef current = BufferRef.Gradient(slot, outputLength);
+        var gradient = new BufferRef?[b.Length];
+        bool inputWritten = false;
 
-        // The layers (back to the last that wrote it) that read or write the current gradient buffer.
-        var sharing = new List<Builder>();
+        int Pass(int i) => b[i].Segment - (b[i].Definition.SynchronizesBatch ? 1 : 0);
+        bool PerSample(int r) => b[r].Definition.SynchronizesBatch || graph.Edges(r).Any(c => Pass(c) != Pass(r));
+        BufferRef Kept(int r) => new(BufferKind.Sample, b[r].Layer.Pascal + "Gradient", b[r].Layer.Output.Length);
+
+        BufferRef Slot(int length, BufferRef? avoid)
+        {
+            int slot = 0;
+            while (slot < slots.Count && (slots[slot] || avoid is { Kind: BufferKind.Gradient } a && a.Name == BufferRef.SlotName(slot)))
+            {
+                slot++;
+            }
+
+            if (slot == slots.Count)
+            {
+                slots.Add(false);
+            }
+
+            slots[slot] = true;
+            longest = Math.Max(longest, length);
+            return BufferRef.Gradient(slot, length);
+        }
+
+        void Release(BufferRef buffer)
+        {
+            if (buffer.Kind == BufferKind.Gradient)
+            {
+                slots[buffer.Name[4] - 'A'] = false;
+            }
+        }
+
+        // Where layer r's output gradient lives: an in-place layer's is the one it will hand on.
+        BufferRef Allocate(int r, BufferRef? avoid)
+        {
+            Builder layer = b[r];
+            if (layer.Definition.Backward == BackwardMode.InPlace && !layer.Definition.IsMerge && !PerSample(r))
+            {
+                int q = graph.Root(layer.Layer.Source);
+                if (q >= 0 && gradient[q] is null && graph.Edges(q).Count() == 1)
+                {
+                    return Allocate(q, avoid) with { Length = layer.Layer.Output.Length };
+                }
+            }
+
+            return PerSample(r) ? Kept(r) : Slot(layer.Layer.Output.Length, avoid);
+        }
+
+        int final = b.Length == 0 ? -1 : graph.Root(b.Length - 1);
+        if (final >= 0)
+        {
+            gradient[final] = Allocate(final, null);
+        }
+
         for (int i = b.Length - 1; i >= 0; i--)
         {
             Builder layer = b[i];
             LayerModel l = layer.Layer;
             if (layer.Definition.IsView)
             {
-                layer.GradientIn = current;
-                current = current with { Length = l.Input.Length };
-                layer.GradientOut = current;
-                sharing.Add(layer);
                 continue;
             }
 
-            if (layer.Definition.SynchronizesBatch)
+            BufferRef dy = gradient[i]! with { Length = l.Output.Length };
+            layer.GradientIn = dy;
+            longest = Math.Max(longest, Math.Max(l.Input.Length, l.Output.Length));
+            if (layer.Definition.IsMerge)
             {
-                // The layers after it leave its output gradient in a per-sample buffer, for the batch's sums.
-                var kept = new BufferRef(BufferKind.Sample, l.Pascal + "Gradient", l.Output.Length);
-                foreach (Builder shared in sharing)
+                var edges = new List<GradientEdge>();
+                foreach (int source in l.Sources)
                 {
-                    if (shared.GradientOut == current)
+                    int r = graph.Root(source);
+                    int length = source < 0 ? graph.InputLength : b[source].Layer.Output.Length;
+                    if (r < 0)
                     {
-                        shared.GradientOut = kept with { Length = shared.GradientOut.Length };
+                        edges.Add(new GradientEdge(BufferRef.InputGradient(length), inputWritten, Optional: true));
+                        inputWritten = true;
+                        layer.IsFirst = true;
                     }
-
-                    if (shared.GradientIn == current)
+                    else if (gradient[r] is null)
                     {
-                        shared.GradientIn = kept with { Length = shared.GradientIn.Length };
+                        gradient[r] = Allocate(r, dy);
+                        edges.Add(new GradientEdge(gradient[r]! with { Length = length }, Accumulate: false, Optional: false));
+                    }
+                    else
+                    {
+                        edges.Add(new GradientEdge(gradient[r]! with { Length = length }, Accumulate: true, Optional: false));
                     }
                 }
 
-                current = kept;
+                layer.GradientOuts = edges;
+                layer.GradientOut = edges[0].Buffer;
+                Release(dy);
+                continue;
             }
 
-            layer.GradientIn = current;
-            layer.IsFirst = i == firstComputing;
-            if (layer.Definition.Backward == BackwardMode.InPlace && current.Kind != BufferKind.Sample)
+            int root = graph.Root(l.Source);
+            if (layer.Definition.Backward == BackwardMode.InPlace)
             {
-                layer.GradientOut = current with { Length = l.Input.Length };
-                sharing.Add(layer);
+                // It turns dy into its input gradient where it is; that buffer becomes the producer's gradient
+                // when it can, or is copied or added there.
+                layer.GradientOut = dy with { Length = l.Input.Length };
+                if (root < 0)
+                {
+                    layer.IsFirst = true;
+                    layer.Transfer = new GradientEdge(BufferRef.InputGradient(l.Input.Length), inputWritten, Optional: true);
+                    inputWritten = true;
+                    Release(dy);
+                }
+                else if (gradient[root] is null && dy.Kind == BufferKind.Gradient && !PerSample(root))
+                {
+                    gradient[root] = dy with { Length = b[root].Layer.Output.Length };
+                }
+                else
+                {
+                    bool accumulate = gradient[root] is not null;
+                    gradient[root] ??= Allocate(root, dy);
+                    BufferRef target = gradient[root]!;
+                    if (accumulate || target.Kind != dy.Kind || target.Name != dy.Name)
+                    {
+                        layer.Transfer = new GradientEdge(target with { Length = l.Input.Length }, accumulate, Optional: false);
+                        Release(dy);
+                    }
+
+                    // else dy is already where the producer's gradient is kept (placed there for this).
+                }
             }
-            else if (layer.IsFirst)
+            else if (root < 0)
             {
-                layer.GradientOut = BufferRef.InputGradient(l.Input.Length);
+                layer.IsFirst = true;
+                if (!inputWritten)
+                {
+                    layer.GradientOut = BufferRef.InputGradient(l.Input.Length);
+                }
+                else
+                {
+                    layer.GradientOut = Slot(l.Input.Length, dy);
+                    layer.Transfer = new GradientEdge(BufferRef.InputGradient(l.Input.Length), Accumulate: true, Optional: true);
+                    Release(layer.GradientOut);
+                }
+
+                inputWritten = true;
+                Release(dy);
+            }
+            else if (gradient[root] is null)
+            {
+                gradient[root] = Allocate(root, dy);
+                layer.GradientOut = gradient[root]! with { Length = l.Input.Length };
+                Release(dy);
             }
             else
             {
-                // Out of a per-sample buffer (a batch-wide layer's) into the gradient buffers: start at A.
-                slot = current.Kind == BufferKind.Gradient ? slot + 1 : 0;
-                layer.GradientOut = BufferRef.Gradient(slot, l.Input.Length);
-                sharing.Clear();
-                sharing.Add(layer);
+                layer.GradientOut = Slot(l.Input.Length, dy);
+                layer.Transfer = new GradientEdge(gradient[root]! with { Length = l.Input.Length }, Accumulate: true, Optional: false);
+                Release(layer.GradientOut);
+                Release(dy);
             }
+        }
 
-            current = layer.GradientOut;
-            longest = Math.Max(longest, Math.Max(l.Input.Length, l.Output.Length));
+        // Views pass gradients through: theirs are their computing layer's.
+        foreach (Builder view in b.Where(x => x.Definition.IsView))
+        {
+            int r = graph.Root(view.Layer.Index);
+            BufferRef g = r >= 0 ? gradient[r]! : BufferRef.Gradient(0, outputLength);
+            view.GradientIn = g with { Length = view.Layer.Output.Length };
+            view.GradientOut = g with { Length = view.Layer.Input.Length };
         }
 
         // A max pooling does the ReLU backward of the layer right before it (the pooled maximum's cell is where
-        // the ReLU passed its input), saving a pass over the larger map.
-        for (int i = 1; i < b.Length; i++)
+        // the ReLU passed its input), saving a pass over the larger map, when nothing else reads that layer.
+        foreach (Builder pool in b)
         {
-            Builder pool = b[i], before = b[i - 1];
+            int source = pool.Layer.Source;
+            if (!pool.Definition.IsMaxPooling || source < 0 || graph.Consumers(source) != 1)
+            {
+                continue;
+            }
+
+            Builder before = b[source];
             bool reluBefore = before.Layer.Activation == Activation.ReLU && (before.Definition.HasPostActivation || before.Definition is ActivationLayer)
                 && before.TrainLinear is null && !before.FusedSoftmax;
-            if (pool.Definition.IsMaxPooling && reluBefore && before.Segment == pool.Segment)
+            if (reluBefore && before.Segment == pool.Segment)
             {
                 pool.PoolThroughReLU = true;
                 before.ActivationBackwardDone = true;
             }
         }
 
-        return longest;
+        return (longest, Math.Max(2, slots.Count));
     }
 
     /// <summary>Folded inference parameters: each BatchNormalization's scale and shift, then the kernel and bias
@@ -347,7 +530,8 @@ internal static class NetworkPlanner
                 continue;
             }
 
-            Builder? into = i > 0 && b[i - 1].FoldedFrom == i ? b[i - 1] : null;
+            int source = b[i].Layer.Source;
+            Builder? into = source >= 0 && b[source].FoldedFrom == i ? b[source] : null;
             b[i].FoldedScale = offset;
             offset += 2 * b[i].Layer.Output.Channels;
             if (into is not null)
@@ -409,10 +593,21 @@ internal static class NetworkPlanner
             temporary = Math.Max(temporary, layer.Definition.TemporaryLength(l));
         }
 
+        // Gradients kept per sample because their consumers run in another training segment.
+        foreach (Builder layer in b)
+        {
+            IEnumerable<BufferRef> gradients = new[] { layer.GradientIn, layer.GradientOut }.Concat(layer.GradientOuts.Select(e => e.Buffer));
+            foreach (BufferRef g in gradients.Where(g => g.Kind == BufferKind.Sample && g.Name.EndsWith("Gradient", StringComparison.Ordinal)))
+            {
+                Builder owner = b.First(x => x.Layer.Pascal + "Gradient" == g.Name);
+                Add(BufferKind.Sample, g.Name, owner.Layer.Output.Length, "the gradient of " + owner.Layer.Name + "'s output, kept for the batch's sums or a later segment");
+            }
+        }
+
         Add(BufferKind.Scratch, "Output", output.Length, "the network's output in training (logits when the final softmax is fused with the loss)");
         if (temporary > 0)
         {
-            Add(BufferKind.Scratch, "Temporary", temporary, "temporary space of the convolutions' input gradients");
+            Add(BufferKind.Scratch, "Temporary", temporary, "temporary space of the backward passes");
         }
 
         return buffers;
@@ -461,8 +656,73 @@ internal static class NetworkPlanner
 
         public bool FusedSoftmax { get; set; }
 
+        public List<BufferRef> TrainInputs { get; set; } = new();
+
+        public List<BufferRef> InferInputs { get; set; } = new();
+
+        public List<GradientEdge> GradientOuts { get; set; } = new();
+
+        public GradientEdge? Transfer { get; set; }
+
         public LayerPlan Build() => new(
             Layer, Segment, TrainInput, TrainOutput, TrainLinear, Inference, InferInput, InferOutput, PooledWith, InferenceActivation,
-            FoldedFrom, FoldedKernel, FoldedScale, GradientIn, GradientOut, ActivationBackwardDone, PoolThroughReLU, IsFirst, FusedSoftmax);
+            FoldedFrom, FoldedKernel, FoldedScale, GradientIn, GradientOut, ActivationBackwardDone, PoolThroughReLU, IsFirst, FusedSoftmax,
+            TrainInputs.ToEquatableArray(), InferInputs.ToEquatableArray(), GradientOuts.ToEquatableArray(), Transfer);
+    }
+
+    /// <summary>Who reads whom: each layer's consumers, and the computing layer behind a view.</summary>
+    private sealed class Graph
+    {
+        private readonly Builder[] _b;
+        private readonly int[] _consumers;
+        private readonly List<int>[] _edges;
+
+        public Graph(Builder[] b, int inputLength)
+        {
+            _b = b;
+            InputLength = inputLength;
+            _consumers = new int[b.Length + 1];
+            _edges = new List<int>[b.Length + 1];
+            for (int i = 0; i <= b.Length; i++)
+            {
+                _edges[i] = new List<int>();
+            }
+
+            foreach (Builder layer in b)
+            {
+                foreach (int source in layer.Layer.Sources)
+                {
+                    _consumers[source + 1]++;
+                    if (!layer.Definition.IsView)
+                    {
+                        _edges[Root(source) + 1].Add(layer.Layer.Index);
+                    }
+                }
+            }
+        }
+
+        /// <summary>Floats of the network's input.</summary>
+        public int InputLength { get; }
+
+        /// <summary>The computing layer whose buffer <paramref name="j"/> reads (-1: the input).</summary>
+        public int Root(int j)
+        {
+            while (j >= 0 && _b[j].Definition.IsView)
+            {
+                j = _b[j].Layer.Source;
+            }
+
+            return j;
+        }
+
+        /// <summary>How many layers (views included) read layer <paramref name="j"/> directly.</summary>
+        public int Consumers(int j) => _consumers[j + 1];
+
+        /// <summary>The computing layers that read computing layer <paramref name="r"/>'s buffer (through views),
+        /// once per input.</summary>
+        public IEnumerable<int> Edges(int r) => _edges[r + 1];
+
+        /// <summary>How many inputs of computing layers read <paramref name="r"/>'s buffer.</summary>
+        public int Readers(int r) => _edges[r + 1].Count;
     }
 }

@@ -21,9 +21,28 @@ internal sealed record NetworkModel(
     int ParameterCount,
     ModelStatus Status,
     EquatableArray<DiagnosticInfo> Diagnostics,
-    string Source = "")
+    string Source = "",
+    string InputName = "input_layer")
 {
     public Shape Output => Layers.Count == 0 ? Input : Layers[Layers.Count - 1].Output;
+
+    /// <summary>Whether some layer reads another than the one before it (a skip connection or a merge): then
+    /// <c>Summary</c> has Keras's Connected to column and the text form names layers.</summary>
+    public bool IsGraph
+    {
+        get
+        {
+            foreach (LayerModel layer in Layers)
+            {
+                if (layer.Sources.Count != 1 || layer.Sources[0] != layer.Index - 1)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
 }
 
 internal enum ModelStatus

@@ -1,5 +1,7 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
@@ -29,7 +31,7 @@ internal static class ShapeChecker
                 return SurfaceOnly(spec, default, diagnostics);
         }
 
-        string[] names = AssignKerasNames(spec.Layers);
+        string[] names = AssignNames(spec.Layers);
         if (!CheckStructure(spec, names, diagnostics, out LayerSpec? inputLayer) || inputLayer is null)
         {
             return SurfaceOnly(spec, default, diagnostics);
@@ -42,19 +44,27 @@ internal static class ShapeChecker
             return SurfaceOnly(spec, default, diagnostics);
         }
 
+        int[][]? sources = ResolveInputs(spec, names, diagnostics);
+        if (sources is null)
+        {
+            return SurfaceOnly(spec, input, diagnostics);
+        }
+
+        // Spec index i (Input at 0) is layer i - 1; a source of 0 is the network's input (-1).
         var layers = new List<LayerModel>();
-        Shape shape = input;
         long offset = 0;
-        for (int i = 0; i < spec.Layers.Count; i++)
+        for (int i = 1; i < spec.Layers.Count; i++)
         {
             LayerSpec layer = spec.Layers[i];
             LayerDefinition definition = LayerRegistry.ByClassName(layer.Kind)!;
-            if (definition is InputLayer)
+            var inputs = new List<LayerInput>();
+            for (int k = 0; k < sources[i].Length; k++)
             {
-                continue;
+                int j = sources[i][k];
+                inputs.Add(new LayerInput(j - 1, names[j], j == 0 ? input : layers[j - 1].Output, layer.Inputs.Count > k ? layer.Inputs[k].Location : null));
             }
 
-            var context = new LayerContext(definition, layer, layers.Count, names[i], shape, offset, diagnostics);
+            var context = new LayerContext(definition, layer, layers.Count, names[i], inputs, offset, diagnostics);
             LayerModel? checkedLayer = definition.Check(context);
             if (checkedLayer is null)
             {
@@ -63,22 +73,159 @@ internal static class ShapeChecker
 
             layers.Add(checkedLayer);
             offset = context.Offset;
-            shape = checkedLayer.Output;
         }
 
-        return new NetworkModel(spec.Target, input, layers.ToEquatableArray(), (int)offset, ModelStatus.Valid, diagnostics.ToEquatableArray());
+        if (!CheckAllUsed(layers, diagnostics))
+        {
+            return SurfaceOnly(spec, input, diagnostics);
+        }
+
+        return new NetworkModel(spec.Target, input, layers.ToEquatableArray(), (int)offset, ModelStatus.Valid, diagnostics.ToEquatableArray(), InputName: names[0]);
+    }
+
+    /// <summary>Which earlier layers (spec indices) each layer reads: the one before it, or the names it gives.
+    /// Null after reporting unknown names, forward references and merges without enough inputs.</summary>
+    private static int[][]? ResolveInputs(NetworkSpec spec, string[] names, List<DiagnosticInfo> diagnostics)
+    {
+        bool ok = true;
+        var sources = new int[spec.Layers.Count][];
+        sources[0] = Array.Empty<int>();
+        for (int i = 1; i < spec.Layers.Count; i++)
+        {
+            LayerSpec layer = spec.Layers[i];
+            LayerDefinition definition = LayerRegistry.ByClassName(layer.Kind)!;
+            string description = Describe(layer, names[i]);
+            if (definition.IsMerge && layer.Inputs.Count < 2)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerInputs, layer.Inputs.Count == 1 ? layer.Inputs[0].Location ?? layer.Location : layer.Location, description,
+                    $"merges two or more layers, named in order ({(layer.Inputs.Count == 0 ? "none is named" : "only '" + layer.Inputs[0].Text + "' is named")}); write for example {Example(definition, spec.Target.Origin)}"));
+                ok = false;
+                continue;
+            }
+
+            if (layer.Inputs.Count == 0)
+            {
+                sources[i] = new[] { i - 1 };
+                continue;
+            }
+
+            sources[i] = new int[layer.Inputs.Count];
+            for (int k = 0; k < layer.Inputs.Count; k++)
+            {
+                NameRef reference = layer.Inputs[k];
+                LocationInfo? where = reference.Location ?? layer.Location;
+                int j = Array.IndexOf(names, reference.Text);
+                if (j < 0)
+                {
+                    string? closest = Closest(reference.Text, names.Take(i));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnknownLayerName, where, description, reference.Text,
+                        closest is null ? string.Empty : $"; did you mean '{closest}'?"));
+                    ok = false;
+                }
+                else if (j >= i)
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerReferenceNotEarlier, where, description, reference.Text,
+                        j == i ? "is the layer itself" : "is written after it"));
+                    ok = false;
+                }
+
+                sources[i][k] = j;
+            }
+        }
+
+        return ok ? sources : null;
+    }
+
+    private static string Example(LayerDefinition merge, TargetOrigin origin) =>
+        origin == TargetOrigin.File ? $"'{merge.Word} a b'" : $"[{merge.ClassName}(\"a\", \"b\")] or '{merge.Word} a b'";
+
+    /// <summary>Every layer but the last feeds another: an unused branch is a mistake, not a dead end to drop.</summary>
+    private static bool CheckAllUsed(List<LayerModel> layers, List<DiagnosticInfo> diagnostics)
+    {
+        var used = new bool[layers.Count];
+        foreach (LayerModel layer in layers)
+        {
+            foreach (int source in layer.Sources)
+            {
+                if (source >= 0)
+                {
+                    used[source] = true;
+                }
+            }
+        }
+
+        bool ok = true;
+        for (int i = 0; i < layers.Count - 1; i++)
+        {
+            if (!used[i])
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnusedLayer, layers[i].Location, $"{layers[i].Kind} '{layers[i].Name}'"));
+                ok = false;
+            }
+        }
+
+        return ok;
+    }
+
+    /// <summary>The name nearest to <paramref name="name"/> by edit distance (case differences cost little), when
+    /// it is near enough to be a likely typo.</summary>
+    private static string? Closest(string name, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        int bestDistance = int.MaxValue;
+        foreach (string candidate in candidates)
+        {
+            int distance = string.Equals(candidate, name, StringComparison.OrdinalIgnoreCase) ? 0 : Distance(name.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (distance < bestDistance)
+            {
+                best = candidate;
+                bestDistance = distance;
+            }
+        }
+
+        return bestDistance <= Math.Max(2, name.Length / 3) ? best : null;
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (int j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
     }
 
     private static NetworkModel SurfaceOnly(NetworkSpec spec, Shape input, List<DiagnosticInfo> diagnostics) =>
         new(spec.Target, input, EquatableArray<LayerModel>.Empty, 0, ModelStatus.SurfaceOnly, diagnostics.ToEquatableArray());
 
-    /// <summary>Keras's automatic names: the first Conv2D is <c>conv2d</c>, the next <c>conv2d_1</c>, ...</summary>
-    private static string[] AssignKerasNames(EquatableArray<LayerSpec> layers)
+    /// <summary>The layers' names: the user's, or Keras's automatic ones (the first unnamed Conv2D is
+    /// <c>conv2d</c>, the next <c>conv2d_1</c>, ...; the input is <c>input_layer</c>). Named layers do not count.</summary>
+    private static string[] AssignNames(EquatableArray<LayerSpec> layers)
     {
         var counters = new Dictionary<string, int>();
         var names = new string[layers.Count];
         for (int i = 0; i < layers.Count; i++)
         {
+            if (layers[i].Name is { } given)
+            {
+                names[i] = given.Text;
+                continue;
+            }
+
             string prefix = LayerRegistry.ByClassName(layers[i].Kind)?.NamePrefix ?? layers[i].Kind.ToLowerInvariant();
             counters.TryGetValue(prefix, out int seen);
             names[i] = seen == 0 ? prefix : prefix + "_" + seen.ToString(CultureInfo.InvariantCulture);
@@ -88,7 +235,53 @@ internal static class ShapeChecker
         return names;
     }
 
-    /// <summary>Input placement and every setting's own validity (independent of shapes).</summary>
+    /// <summary>Names are identifiers, unique, and stay apart in generated code (<c>conv_1</c> and <c>conv1</c>
+    /// are both <c>Conv1</c> there). The planner checks the members each layer's name gives.</summary>
+    private static bool CheckNames(NetworkSpec spec, string[] names, List<DiagnosticInfo> diagnostics)
+    {
+        bool ok = true;
+        for (int i = 0; i < names.Length; i++)
+        {
+            LocationInfo? where = spec.Layers[i].Name?.Location ?? spec.Layers[i].Location;
+            if (spec.Layers[i].Name is not null && !IsValidName(names[i]))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerName, where, names[i]));
+                ok = false;
+                continue;
+            }
+
+            for (int j = 0; j < i; j++)
+            {
+                if (names[j] == names[i])
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, where, names[i], string.Empty));
+                    ok = false;
+                    break;
+                }
+
+                if (j == 0 || spec.Layers[i].Name is null && spec.Layers[j].Name is null)
+                {
+                    continue; // the input has no generated members; automatic names never clash
+                }
+
+                string a = Identifiers.Pascal(names[j]);
+                if (a == Identifiers.Pascal(names[i]))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, where, names[i], $" in generated code ('{names[j]}' and '{names[i]}' are both {a} there)"));
+                    ok = false;
+                    break;
+                }
+            }
+        }
+
+        return ok;
+    }
+
+    private static bool IsValidName(string name) =>
+        name.Length > 0 && name.Length <= 128 && name[0] is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z')
+        && name.All(c => c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or (>= '0' and <= '9') or '_');
+
+    /// <summary>Input placement, names and every setting's own validity (independent of shapes).</summary>
     private static bool CheckStructure(NetworkSpec spec, string[] names, List<DiagnosticInfo> diagnostics, out LayerSpec? inputLayer)
     {
         bool ok = true;
@@ -129,8 +322,14 @@ internal static class ShapeChecker
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, spec.Location, spec.Target.Name));
             ok = false;
         }
+        else if (inputLayer.Inputs.Count > 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerInputs, inputLayer.Inputs[0].Location ?? inputLayer.Location, InputLayer.DescribeSpec(inputLayer),
+                "is where the network starts: it takes no From"));
+            ok = false;
+        }
 
-        return ok;
+        return CheckNames(spec, names, diagnostics) && ok;
     }
 
     /// <summary>Each setting against its schema: known, a value its rule accepts.</summary>

@@ -949,7 +949,7 @@ namespace NetDsl.Generated
             /// </summary>
             public Span<float> Output => _arena.Slice(2064, 10);
 
-            /// <summary>Temporary space of the convolutions' input gradients.</summary>
+            /// <summary>Temporary space of the backward passes.</summary>
             public Span<float> Temporary => _arena.Slice(2080, 1492);
 
             /// <summary>

@@ -507,7 +507,7 @@ namespace NetDsl.Generated
             /// </summary>
             public Span<float> Output => _arena.Slice(576, 5);
 
-            /// <summary>Temporary space of the convolutions' input gradients.</summary>
+            /// <summary>Temporary space of the backward passes.</summary>
             public Span<float> Temporary => _arena.Slice(592, 24960);
 
             /// <summary>

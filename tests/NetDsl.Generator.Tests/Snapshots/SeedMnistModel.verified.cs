@@ -537,7 +537,7 @@ namespace NetDsl.Generated
             /// </summary>
             public Span<float> Output => _arena.Slice(93088, 10);
 
-            /// <summary>Temporary space of the convolutions' input gradients.</summary>
+            /// <summary>Temporary space of the backward passes.</summary>
             public Span<float> Temporary => _arena.Slice(93104, 34848);
 
             /// <summary>

@@ -44,6 +44,8 @@ internal sealed class ReferenceNetwork
     private const double SeluScale = 1.0507009873554805;
 
     private readonly List<LayerAttribute> _layers;
+    private readonly List<int[]> _sources = new();
+    private readonly List<int[]> _shapes = new();
 
     private ReferenceNetwork(Type type)
     {
@@ -51,15 +53,59 @@ internal sealed class ReferenceNetwork
         var input = (InputAttribute)_layers[0];
         _layers.RemoveAt(0);
         InputShape = input.Length > 0 ? new[] { input.Length } : new[] { input.Height, input.Width, input.Channels };
-        int[] shape = InputShape;
+
+        // Keras's naming: a given name, else the class's prefix with a counter over unnamed layers of the class.
+        var names = new List<string> { input.Name ?? "input_layer" };
+        var counters = new Dictionary<string, int>();
         foreach (LayerAttribute layer in _layers)
         {
-            ParameterCount += ParameterCountOf(layer, shape);
-            shape = OutputShapeOf(layer, shape);
+            string prefix = KerasPrefix(layer);
+            counters.TryGetValue(prefix, out int seen);
+            names.Add(layer.Name ?? (seen == 0 ? prefix : prefix + "_" + seen));
+            if (layer.Name is null)
+            {
+                counters[prefix] = seen + 1;
+            }
         }
 
-        OutputShape = shape;
+        int Find(string name) => names.IndexOf(name) - 1;
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            LayerAttribute layer = _layers[i];
+            int[] sources = layer is MergeAttribute merge ? merge.Inputs.Select(Find).ToArray()
+                : layer.From is { } from ? new[] { Find(from) }
+                : new[] { i - 1 };
+            _sources.Add(sources);
+            int[][] shapes = sources.Select(j => j < 0 ? InputShape : _shapes[j]).ToArray();
+            ParameterCount += ParameterCountOf(layer, shapes[0]);
+            _shapes.Add(layer is ConcatenateAttribute ? shapes[0][..^1].Append(shapes.Sum(s => s[^1])).ToArray() : OutputShapeOf(layer, shapes[0]));
+        }
+
+        OutputShape = _shapes.Count == 0 ? InputShape : _shapes[^1];
     }
+
+    private static string KerasPrefix(LayerAttribute layer) => layer switch
+    {
+        Conv2DAttribute => "conv2d",
+        MaxPooling2DAttribute => "max_pooling2d",
+        AveragePooling2DAttribute => "average_pooling2d",
+        GlobalAveragePooling2DAttribute => "global_average_pooling2d",
+        GlobalMaxPooling2DAttribute => "global_max_pooling2d",
+        FlattenAttribute => "flatten",
+        DenseAttribute => "dense",
+        ActivationAttribute => "activation",
+        LeakyReLUAttribute => "leaky_re_lu",
+        BatchNormalizationAttribute => "batch_normalization",
+        DropoutAttribute => "dropout",
+        SpatialDropout2DAttribute => "spatial_dropout2d",
+        AddAttribute => "add",
+        SubtractAttribute => "subtract",
+        MultiplyAttribute => "multiply",
+        AverageAttribute => "average",
+        MaximumAttribute => "maximum",
+        ConcatenateAttribute => "concatenate",
+        _ => throw new NotSupportedException(layer.GetType().Name),
+    };
 
     public int[] InputShape { get; }
 
@@ -100,14 +146,21 @@ internal sealed class ReferenceNetwork
     {
         statistics = new List<(double[], double[])>();
         var outputs = new List<double[][]>();
-        double[][] x = inputs.Select(v => (double[])v.Clone()).ToArray();
-        int[] shape = InputShape;
+        double[][] input = inputs.Select(v => (double[])v.Clone()).ToArray();
         int offset = 0;
         for (int index = 0; index < _layers.Count; index++)
         {
             LayerAttribute layer = _layers[index];
-            int[] outShape = OutputShapeOf(layer, shape);
-            if (layer is BatchNormalizationAttribute bn)
+            int[] sources = _sources[index];
+            double[][] x = sources[0] < 0 ? input : outputs[sources[0]];
+            int[] shape = sources[0] < 0 ? InputShape : _shapes[sources[0]];
+            if (layer is MergeAttribute)
+            {
+                double[][][] all = sources.Select(j => j < 0 ? input : outputs[j]).ToArray();
+                int[][] shapes = sources.Select(j => j < 0 ? InputShape : _shapes[j]).ToArray();
+                x = Enumerable.Range(0, input.Length).Select(n => Merge(layer, all.Select(a => a[n]).ToArray(), shapes)).ToArray();
+            }
+            else if (layer is BatchNormalizationAttribute bn)
             {
                 x = BatchNormalize(bn, x, shape[^1], parameters, ref offset, mode, statistics);
             }
@@ -118,23 +171,63 @@ internal sealed class ReferenceNetwork
             else
             {
                 int start = offset;
+                var y = new double[x.Length][];
                 for (int n = 0; n < x.Length; n++)
                 {
                     offset = start;
-                    x[n] = Apply(layer, x[n], shape, parameters, ref offset);
+                    y[n] = Apply(layer, (double[])x[n].Clone(), shape, parameters, ref offset);
                 }
 
                 if (x.Length == 0)
                 {
                     offset += ParameterCountOf(layer, shape);
                 }
+
+                x = y;
             }
 
-            shape = outShape;
             outputs.Add(x);
         }
 
         return outputs;
+    }
+
+    /// <summary>Keras's merge layers on one sample: element-wise over inputs of one shape (Maximum's ties to the
+    /// first input), or Concatenate along the last axis.</summary>
+    private static double[] Merge(LayerAttribute layer, double[][] x, int[][] shapes)
+    {
+        if (layer is ConcatenateAttribute)
+        {
+            int pixels = x[0].Length / shapes[0][^1];
+            var joined = new List<double>();
+            for (int p = 0; p < pixels; p++)
+            {
+                for (int k = 0; k < x.Length; k++)
+                {
+                    int c = shapes[k][^1];
+                    joined.AddRange(x[k].Skip(p * c).Take(c));
+                }
+            }
+
+            return joined.ToArray();
+        }
+
+        var y = new double[x[0].Length];
+        for (int i = 0; i < y.Length; i++)
+        {
+            double[] values = x.Select(v => v[i]).ToArray();
+            y[i] = layer switch
+            {
+                AddAttribute => values.Sum(),
+                SubtractAttribute => values[0] - values[1],
+                MultiplyAttribute => values.Aggregate(1.0, (a, b) => a * b),
+                AverageAttribute => values.Average(),
+                MaximumAttribute => values.Max(),
+                _ => throw new NotSupportedException(layer.GetType().Name),
+            };
+        }
+
+        return y;
     }
 
     public static double[] ToDouble(ReadOnlySpan<float> values)
@@ -153,7 +246,14 @@ internal sealed class ReferenceNetwork
     {
         get
         {
-            LayerAttribute? last = _layers.LastOrDefault(l => l is not FlattenAttribute);
+            // The layer that computes the output: back from the last through Flatten views.
+            int final = _layers.Count - 1;
+            while (final >= 0 && _layers[final] is FlattenAttribute)
+            {
+                final = _sources[final][0];
+            }
+
+            LayerAttribute? last = final < 0 ? null : _layers[final];
             Activation activation = last switch
             {
                 Conv2DAttribute c => c.Activation,
@@ -168,7 +268,7 @@ internal sealed class ReferenceNetwork
             }
 
             // A softmax over the whole output is fused with the loss; per-pixel softmax is not.
-            int[] shapeBeforeFlatten = OutputShapeBefore(_layers.LastIndexOf(last!) + 1);
+            int[] shapeBeforeFlatten = _shapes[final];
             return activation == Activation.Softmax && shapeBeforeFlatten[^1] == OutputShape.Aggregate(1, (a, b) => a * b)
                 ? LossMode.Softmax
                 : LossMode.Probabilities;
@@ -197,17 +297,6 @@ internal sealed class ReferenceNetwork
         }
     }
 
-    private int[] OutputShapeBefore(int layerCount)
-    {
-        int[] shape = InputShape;
-        for (int i = 0; i < layerCount; i++)
-        {
-            shape = OutputShapeOf(_layers[i], shape);
-        }
-
-        return shape;
-    }
-
     private static int[] OutputShapeOf(LayerAttribute layer, int[] shape) => layer switch
     {
         Conv2DAttribute c => Windowed(shape, c.KernelHeight, c.KernelWidth, StrideH(c), StrideW(c), c.Padding, c.Filters),
@@ -215,7 +304,7 @@ internal sealed class ReferenceNetwork
         GlobalAveragePooling2DAttribute or GlobalMaxPooling2DAttribute => new[] { shape[2] },
         FlattenAttribute => new[] { shape.Aggregate(1, (a, b) => a * b) },
         DenseAttribute d => new[] { d.Units },
-        ActivationAttribute or LeakyReLUAttribute or BatchNormalizationAttribute or DropoutAttribute or SpatialDropout2DAttribute => shape,
+        ActivationAttribute or LeakyReLUAttribute or BatchNormalizationAttribute or DropoutAttribute or SpatialDropout2DAttribute or MergeAttribute => shape,
         _ => throw new NotSupportedException(layer.GetType().Name),
     };
 

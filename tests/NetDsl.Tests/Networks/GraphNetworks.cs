@@ -1,0 +1,66 @@
+namespace NetDsl.Tests.Networks;
+
+// Networks that are not straight chains: skip connections (From), every merge, layers and the input read by
+// several others (their gradients summed), views on a branch, and BatchNormalization on both sides of a skip
+// connection (the gradient kept across training segments). Each is checked against the naive reference.
+
+/// <summary>Graphs: forward against the reference, gradients against finite differences.</summary>
+public static partial class Graphs
+{
+    /// <summary>A residual block: stem, two convolutions, the stem added back, then a classifier.</summary>
+    [Network, Input(8, 8, 3), Conv2D(4, 3, Padding = Padding.Same, Activation = Activation.ReLU, Name = "stem"),
+        Conv2D(4, 3, Padding = Padding.Same, Activation = Activation.ReLU), Conv2D(4, 3, Padding = Padding.Same), Add("stem", "conv2d_1"),
+        Activation(Activation.ReLU), GlobalAveragePooling2D, Dense(3, Activation = Activation.Softmax)]
+    public partial class Residual;
+
+    /// <summary>Two branches from the input joined with the input itself along the channels (input read three
+    /// times), then an average pool and a classifier.</summary>
+    [Network, Input(6, 6, 2), Conv2D(3, 1, Name = "a"), Conv2D(5, 3, Padding = Padding.Same, From = "input_layer", Name = "b"),
+        Concatenate("a", "b", "input_layer"), AveragePooling2D, Flatten, Dense(4)]
+    public partial class ConcatenateBranches;
+
+    /// <summary>Every element-wise merge on vectors, with layers read up to four times, three-input merges, and a
+    /// layer merged with itself (Maximum's tie goes to the first input, Add doubles).</summary>
+    [Network, Input(10), Dense(6, Activation = Activation.Tanh, Name = "p"), Dense(6, Activation = Activation.Sigmoid, From = "input_layer", Name = "q"),
+        Dense(6, From = "input_layer", Name = "r"), Multiply("p", "q", "r", Name = "m"), Maximum("p", "q", Name = "x"), Average("m", "x", "p", Name = "v"),
+        Subtract("v", "q", Name = "s"), Maximum("s", "s", Name = "t"), Add("t", "t", "p"), Dense(3)]
+    public partial class EveryMerge;
+
+    /// <summary>The input added to a convolution of itself: the input gradient is the sum of two.</summary>
+    [Network, Input(5, 5, 4), Conv2D(4, 3, Padding = Padding.Same), Add("conv2d", "input_layer"), Flatten, Dense(3)]
+    public partial class InputSkip;
+
+    /// <summary>A convolution read by a ReLU (which must not work in place) and by another convolution, whose
+    /// sum feeds a max pooling (whose backward cannot do the ReLU's).</summary>
+    [Network, Input(6, 6, 3), Conv2D(4, 3, Padding = Padding.Same, Name = "c"), Activation(Activation.ReLU, Name = "r"), Conv2D(4, 1, From = "c"),
+        Add("r", "conv2d"), MaxPooling2D, Flatten, Dense(3, Activation = Activation.Softmax)]
+    public partial class SharedBeforeActivation;
+
+    /// <summary>A view read by two layers, and a convolution whose ReLU and pooling inference would fuse if
+    /// nothing else read it.</summary>
+    [Network, Input(4, 4, 2), Conv2D(3, 3, Padding = Padding.Same, Name = "c"), Flatten(Name = "f"), Dense(5, From = "f", Name = "d1"), Dense(5, From = "f"),
+        Add("d1", "dense"), Dense(2, Name = "head"), Conv2D(2, 1, From = "c", Activation = Activation.ReLU), MaxPooling2D, Flatten, Concatenate("head", "flatten")]
+    public partial class SharedView;
+
+    /// <summary>A skip connection from the network's first layer past two layers, with a dropout (identity in
+    /// inference) on the skip.</summary>
+    [Network, Input(9), Dense(8, Activation = Activation.ReLU, Name = "h"), Dense(8, Activation = Activation.ReLU), Dropout(0.25, From = "h", Name = "skip"),
+        Add("dense", "skip"), Dense(4, Activation = Activation.Softmax)]
+    public partial class DropoutOnSkip;
+}
+
+/// <summary>BatchNormalization on a graph: the residual block of ResNet (conv, BN, ReLU, conv, BN, add, ReLU),
+/// whose stem gradient crosses two training segments.</summary>
+public static partial class NormalizedGraphs
+{
+    [Network, Input(6, 6, 3), Conv2D(4, 3, Padding = Padding.Same, Name = "stem"), BatchNormalization, Activation(Activation.ReLU, Name = "stem_relu"),
+        Conv2D(4, 3, Padding = Padding.Same, UseBias = false), BatchNormalization, Activation(Activation.ReLU),
+        Conv2D(4, 3, Padding = Padding.Same, UseBias = false), BatchNormalization, Add("stem_relu", "batch_normalization_2"), Activation(Activation.ReLU),
+        GlobalAveragePooling2D, Dense(3, Activation = Activation.Softmax)]
+    public partial class ResidualBlock;
+
+    /// <summary>BatchNormalization reading the input directly, beside a branch that reads it too.</summary>
+    [Network, Input(5, 5, 2), BatchNormalization, Conv2D(2, 3, Padding = Padding.Same, From = "input_layer"), Add("batch_normalization", "conv2d"),
+        Flatten, Dense(3)]
+    public partial class InputNormalizedAndSkipped;
+}
