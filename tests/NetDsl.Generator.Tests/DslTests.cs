@@ -114,7 +114,7 @@ public sealed class DslTests
 
     public static IEnumerable<object[]> InlineErrors() => new[]
     {
-        Case("NDSL0020", "Unknown layer 'conv'; expected input, conv2d, maxpool, avgpool, globalavgpool, globalmaxpool, flatten, dense, activation, leakyrelu, batchnorm, dropout, spatialdropout2d, add, subtract, multiply, average, maximum or concat", """"
+        Case("NDSL0020", "Unknown layer 'conv'; expected input, conv2d, maxpool, avgpool, globalavgpool, globalmaxpool, flatten, dense, activation, leakyrelu, batchnorm, dropout, spatialdropout2d, add, subtract, multiply, average, maximum, concat, upsampling2d, zeropadding2d, cropping2d or reshape", """"
             [Network("""
                 input 28x28x1
                 {|NDSL0020:conv|} 32 3x3

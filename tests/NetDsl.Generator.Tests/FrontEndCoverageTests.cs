@@ -54,6 +54,21 @@ public sealed class FrontEndCoverageTests
         ["BatchNormalizationAttribute.Scale"] = ("[Input(8, 8, 3)][BatchNormalization]", "[Input(8, 8, 3)][BatchNormalization(Scale = false)]"),
         ["DropoutAttribute.Rate"] = ("[Input(8)][Dropout(0.5)]", "[Input(8)][Dropout(0.125)]"),
         ["SpatialDropout2DAttribute.Rate"] = ("[Input(8, 8, 3)][SpatialDropout2D(0.5)]", "[Input(8, 8, 3)][SpatialDropout2D(0.3)]"),
+        ["UpSampling2DAttribute.SizeHeight"] = ("[Input(4, 4, 3)][UpSampling2D]", "[Input(4, 4, 3)][UpSampling2D(3, 2)]"),
+        ["UpSampling2DAttribute.SizeWidth"] = ("[Input(4, 4, 3)][UpSampling2D]", "[Input(4, 4, 3)][UpSampling2D(2, 3)]"),
+        ["UpSampling2DAttribute.Interpolation"] = ("[Input(4, 4, 3)][UpSampling2D]", "[Input(4, 4, 3)][UpSampling2D(Interpolation = Interpolation.Bilinear)]"),
+        ["ZeroPadding2DAttribute.Top"] = ("[Input(4, 4, 3)][ZeroPadding2D]", "[Input(4, 4, 3)][ZeroPadding2D(Top = 3)]"),
+        ["ZeroPadding2DAttribute.Bottom"] = ("[Input(4, 4, 3)][ZeroPadding2D]", "[Input(4, 4, 3)][ZeroPadding2D(Bottom = 0)]"),
+        ["ZeroPadding2DAttribute.Left"] = ("[Input(4, 4, 3)][ZeroPadding2D]", "[Input(4, 4, 3)][ZeroPadding2D(2, 1, Left = 2)]"),
+        ["ZeroPadding2DAttribute.Right"] = ("[Input(4, 4, 3)][ZeroPadding2D]", "[Input(4, 4, 3)][ZeroPadding2D(Right = 4)]"),
+        ["Cropping2DAttribute.Top"] = ("[Input(6, 6, 3)][Cropping2D]", "[Input(6, 6, 3)][Cropping2D(Top = 1)]"),
+        ["Cropping2DAttribute.Bottom"] = ("[Input(6, 6, 3)][Cropping2D]", "[Input(6, 6, 3)][Cropping2D(1, 2, Bottom = 0)]"),
+        ["Cropping2DAttribute.Left"] = ("[Input(6, 6, 3)][Cropping2D]", "[Input(6, 6, 3)][Cropping2D(Left = 2)]"),
+        ["Cropping2DAttribute.Right"] = ("[Input(6, 6, 3)][Cropping2D]", "[Input(6, 6, 3)][Cropping2D(2, Right = 1)]"),
+        ["ReshapeAttribute.Height"] = ("[Input(12)][Reshape(12)]", "[Input(12)][Reshape(3, 2, 2)]"),
+        ["ReshapeAttribute.Width"] = ("[Input(12)][Reshape(3, 2, 2)]", "[Input(12)][Reshape(3, 4, 1)]"),
+        ["ReshapeAttribute.Channels"] = ("[Input(12)][Reshape(3, 4, 1)]", "[Input(12)][Reshape(3, 1, 4)]"),
+        ["ReshapeAttribute.Length"] = ("[Input(2, 3, 2)]", "[Input(2, 3, 2)][Reshape(-1)]"),
     };
 
     /// <summary>Each attribute at its defaults: its input and its constructor arguments (merges read the input and
@@ -79,6 +94,10 @@ public sealed class FrontEndCoverageTests
         ["Average"] = ("[Input(8, 8, 3)]", "\"t\", \"input_layer\""),
         ["Maximum"] = ("[Input(8, 8, 3)]", "\"t\", \"input_layer\""),
         ["Concatenate"] = ("[Input(8, 8, 3)]", "\"t\", \"input_layer\""),
+        ["UpSampling2D"] = ("[Input(8, 8, 3)]", string.Empty),
+        ["ZeroPadding2D"] = ("[Input(8, 8, 3)]", string.Empty),
+        ["Cropping2D"] = ("[Input(8, 8, 3)]", "1"),
+        ["Reshape"] = ("[Input(8, 8, 3)]", "8, 24, 1"),
     };
 
     /// <summary>Properties every layer has (Name, From) and the merges' Inputs: a use per attribute, built from

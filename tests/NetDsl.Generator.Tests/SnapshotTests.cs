@@ -142,4 +142,68 @@ public sealed class SnapshotTests
         Assert.Equal("NDSL0009", Assert.Single(result.AllDiagnostics).Id);
         Snapshot.Verify(result.SingleSource, "InvalidNetworkSurface");
     }
+
+    [Fact]
+    public void ResidualBlock()
+    {
+        // ResNet's basic block with BatchNormalization: the stem's output is read by the block and by the Add two
+        // training segments later (its gradient kept per sample, the two contributions summed).
+        GeneratorResult result = GeneratorHarness.Run(""""
+            using NetDsl;
+
+            namespace Samples;
+
+            [Network("""
+                input 16x16x3
+                conv2d 8 3x3 same nobias
+                batchnorm
+                stem: activation relu
+                conv2d 8 3x3 same nobias
+                batchnorm
+                activation relu
+                conv2d 8 3x3 same nobias
+                residual: batchnorm
+                add stem residual
+                activation relu
+                globalavgpool
+                dense 10 softmax
+                """)]
+            public partial class ResidualNet;
+            """");
+
+        Assert.Empty(result.AllDiagnostics);
+        Snapshot.Verify(result.SingleSource, "ResidualBlock");
+    }
+
+    [Fact]
+    public void UNetLikeEncoderDecoder()
+    {
+        // Two levels down and up: the decoder upsamples and joins each encoder level's output along the channels;
+        // a per-pixel softmax over 3 classes.
+        GeneratorResult result = GeneratorHarness.Run(""""
+            using NetDsl;
+
+            namespace Samples;
+
+            [Network("""
+                input 16x16x1
+                e1: conv2d 8 3x3 same relu
+                maxpool 2x2
+                e2: conv2d 16 3x3 same relu
+                maxpool 2x2
+                conv2d 32 3x3 same relu
+                upsampling2d 2x2
+                concat up_sampling2d e2
+                conv2d 16 3x3 same relu
+                upsampling2d 2x2 bilinear
+                concat up_sampling2d_1 e1
+                conv2d 8 3x3 same relu
+                conv2d 3 1x1 softmax
+                """)]
+            public partial class SegmentationNet;
+            """");
+
+        Assert.Empty(result.AllDiagnostics);
+        Snapshot.Verify(result.SingleSource, "UNetLikeEncoderDecoder");
+    }
 }

@@ -24,7 +24,8 @@ public sealed class ForwardTests
         typeof(Activated.DenseGELU), typeof(Activated.DenseSwish), typeof(Activated.DenseReLU6), typeof(Activated.DenseSoftplus),
         typeof(Activated.DenseSoftsign), typeof(Activated.DenseHardSigmoid), typeof(Activated.ConvActivations), typeof(Activated.ActivationLayers),
         typeof(Activated.LeakyClassifier), typeof(Graphs.Residual), typeof(Graphs.ConcatenateBranches), typeof(Graphs.EveryMerge),
-        typeof(Graphs.InputSkip), typeof(Graphs.SharedBeforeActivation), typeof(Graphs.SharedView),
+        typeof(Graphs.InputSkip), typeof(Graphs.SharedBeforeActivation), typeof(Graphs.SharedView), typeof(Resampled.UNetLike),
+        typeof(Resampled.Bilinear), typeof(Resampled.Nearest), typeof(Resampled.PadAndCrop), typeof(Resampled.Reshaped),
     }.Select(t => new object[] { t });
 
     [Theory]

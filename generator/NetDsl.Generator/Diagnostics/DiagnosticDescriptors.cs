@@ -200,6 +200,16 @@ internal static class DiagnosticDescriptors
         "Layer inputs are not valid",
         "{0} {1}");
 
+    public static readonly DiagnosticDescriptor ReshapeMismatch = Error(
+        "NDSL0040",
+        "Reshape does not fit its input",
+        "{0} cannot reshape {2} to {1}: {3}");
+
+    public static readonly DiagnosticDescriptor CroppingTooLarge = Error(
+        "NDSL0041",
+        "Cropping removes the whole input",
+        "{0} removes {1} rows and {2} columns of its {3} input; at most {4} rows and {5} columns can go");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -13,6 +13,7 @@ internal enum ArgumentType
     Boolean,
     Padding,
     Activation,
+    Interpolation,
 }
 
 /// <summary>What values a setting accepts beyond its type.</summary>
@@ -23,6 +24,9 @@ internal enum ArgumentRule
 
     /// <summary>An integer of at least 1 (sizes, counts, strides).</summary>
     Positive,
+
+    /// <summary>An integer of at least 0 (borders).</summary>
+    NonNegative,
 
     /// <summary>A real in [0, 1) (dropout rates).</summary>
     Rate,
@@ -49,9 +53,11 @@ internal sealed record Argument(string Name, string Display, ArgumentType Type, 
     {
         ArgumentType.Padding => Enum.IsDefined(typeof(Padding), (int)value) && value == Math.Floor(value),
         ArgumentType.Activation => Enum.IsDefined(typeof(Activation), (int)value) && value == Math.Floor(value),
+        ArgumentType.Interpolation => Enum.IsDefined(typeof(Interpolation), (int)value) && value == Math.Floor(value),
         _ => Rule switch
         {
             ArgumentRule.Positive => value >= 1,
+            ArgumentRule.NonNegative => value >= 0 && value == Math.Floor(value),
             ArgumentRule.Rate => value >= 0 && value < 1,
             ArgumentRule.Fraction => value >= 0 && value <= 1,
             ArgumentRule.PositiveReal => value > 0 && !double.IsInfinity(value),
@@ -64,6 +70,7 @@ internal sealed record Argument(string Name, string Display, ArgumentType Type, 
     public string Expectation => Rule switch
     {
         ArgumentRule.Positive => "at least 1",
+        ArgumentRule.NonNegative => "at least 0",
         ArgumentRule.Rate => "in [0, 1)",
         ArgumentRule.Fraction => "in [0, 1]",
         ArgumentRule.PositiveReal => "a finite number greater than 0",

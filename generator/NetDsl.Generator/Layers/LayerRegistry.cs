@@ -32,6 +32,10 @@ internal static class LayerRegistry
         new AverageLayer(),
         new MaximumLayer(),
         new ConcatenateLayer(),
+        new UpSampling2DLayer(),
+        new ZeroPadding2DLayer(),
+        new Cropping2DLayer(),
+        new ReshapeLayer(),
     };
 
     public static readonly InputLayer Input = All.OfType<InputLayer>().Single();

@@ -468,6 +468,12 @@ internal static class DslParser
                     var values = new int[dims.Length];
                     for (int d = 0; d < dims.Length; d++)
                     {
+                        if (dims[d] == "-1")
+                        {
+                            values[d] = -1; // Reshape's inferred size; anywhere else its rule reports it
+                            continue;
+                        }
+
                         if (!TryNumber(token, dims[d], out values[d], out problem))
                         {
                             problem ??= $"'{token.Text}' is not an input shape; write height x width x channels (28x28x1) or a length (784)";

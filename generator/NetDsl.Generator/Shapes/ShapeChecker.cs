@@ -357,6 +357,7 @@ internal static class ShapeChecker
             {
                 case ArgumentType.Padding:
                 case ArgumentType.Activation:
+                case ArgumentType.Interpolation:
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, where, argument.Value.Integer, schema.Type.ToString(), description));
                     break;
                 case ArgumentType.Integer when schema.Rule == ArgumentRule.Positive:

@@ -64,3 +64,31 @@ public static partial class NormalizedGraphs
         Flatten, Dense(3)]
     public partial class InputNormalizedAndSkipped;
 }
+
+/// <summary>UpSampling2D (nearest and bilinear), ZeroPadding2D, Cropping2D and Reshape, alone and in a
+/// U-Net-like encoder-decoder.</summary>
+public static partial class Resampled
+{
+    /// <summary>Encoder, decoder, and the skip connection joined along the channels; a per-pixel softmax.</summary>
+    [Network, Input(8, 8, 2), Conv2D(4, 3, Padding = Padding.Same, Activation = Activation.ReLU, Name = "e1"), MaxPooling2D,
+        Conv2D(8, 3, Padding = Padding.Same, Activation = Activation.ReLU), UpSampling2D, Concatenate("up_sampling2d", "e1"),
+        Conv2D(3, 1, Activation = Activation.Softmax)]
+    public partial class UNetLike;
+
+    /// <summary>Bilinear upsampling by 2x3 of a small map, then a convolution and a classifier.</summary>
+    [Network, Input(3, 4, 2), UpSampling2D(2, 3, Interpolation = Interpolation.Bilinear), Conv2D(2, 3), Flatten, Dense(3)]
+    public partial class Bilinear;
+
+    /// <summary>Nearest upsampling by 3x2 of five channels (pixels copied as spans).</summary>
+    [Network, Input(2, 3, 5), UpSampling2D(3, 2), AveragePooling2D(2, 3, Strides = 1), Flatten, Dense(2)]
+    public partial class Nearest;
+
+    /// <summary>Symmetric and one-sided zero padding, and a crop, around a convolution.</summary>
+    [Network, Input(5, 6, 3), ZeroPadding2D(1, 2), Conv2D(4, 3), Cropping2D(Top = 1, Left = 2), ZeroPadding2D(Top = 0, Bottom = 2, Left = 1, Right = 0),
+        Flatten, Dense(4)]
+    public partial class PadAndCrop;
+
+    /// <summary>A vector reshaped into a map and back, with an inferred size.</summary>
+    [Network, Input(12), Dense(18, Activation = Activation.Tanh), Reshape(2, -1, 3), Conv2D(3, 2, Padding = Padding.Same), Reshape(-1), Dense(5)]
+    public partial class Reshaped;
+}

@@ -104,6 +104,10 @@ internal sealed class ReferenceNetwork
         AverageAttribute => "average",
         MaximumAttribute => "maximum",
         ConcatenateAttribute => "concatenate",
+        UpSampling2DAttribute => "up_sampling2d",
+        ZeroPadding2DAttribute => "zero_padding2d",
+        Cropping2DAttribute => "cropping2d",
+        ReshapeAttribute => "reshape",
         _ => throw new NotSupportedException(layer.GetType().Name),
     };
 
@@ -305,8 +309,19 @@ internal sealed class ReferenceNetwork
         FlattenAttribute => new[] { shape.Aggregate(1, (a, b) => a * b) },
         DenseAttribute d => new[] { d.Units },
         ActivationAttribute or LeakyReLUAttribute or BatchNormalizationAttribute or DropoutAttribute or SpatialDropout2DAttribute or MergeAttribute => shape,
+        UpSampling2DAttribute u => new[] { shape[0] * u.SizeHeight, shape[1] * u.SizeWidth, shape[2] },
+        ZeroPadding2DAttribute z => new[] { shape[0] + z.Top + z.Bottom, shape[1] + z.Left + z.Right, shape[2] },
+        Cropping2DAttribute c => new[] { shape[0] - c.Top - c.Bottom, shape[1] - c.Left - c.Right, shape[2] },
+        ReshapeAttribute r => Reshaped(r, shape.Aggregate(1, (a, b) => a * b)),
         _ => throw new NotSupportedException(layer.GetType().Name),
     };
+
+    private static int[] Reshaped(ReshapeAttribute r, int total)
+    {
+        int[] sizes = r.Length != 0 ? new[] { r.Length } : new[] { r.Height, r.Width, r.Channels };
+        int known = sizes.Where(s => s != -1).Aggregate(1, (a, b) => a * b);
+        return sizes.Select(s => s == -1 ? total / known : s).ToArray();
+    }
 
     private static int ParameterCountOf(LayerAttribute layer, int[] inputShape) => layer switch
     {
@@ -437,6 +452,53 @@ internal sealed class ReferenceNetwork
     {
         switch (layer)
         {
+            case UpSampling2DAttribute u:
+            {
+                int h = shape[0], w = shape[1], c = shape[2], oh = h * u.SizeHeight, ow = w * u.SizeWidth;
+                var y = new double[oh * ow * c];
+                for (int i = 0; i < oh; i++)
+                {
+                    for (int j = 0; j < ow; j++)
+                    {
+                        for (int k = 0; k < c; k++)
+                        {
+                            y[(i * ow + j) * c + k] = u.Interpolation == Interpolation.Nearest
+                                ? x[((i / u.SizeHeight) * w + j / u.SizeWidth) * c + k]
+                                : Bilinear(x, h, w, c, k, (i + 0.5) / u.SizeHeight - 0.5, (j + 0.5) / u.SizeWidth - 0.5);
+                        }
+                    }
+                }
+
+                return y;
+            }
+
+            case ZeroPadding2DAttribute z:
+            {
+                int h = shape[0], w = shape[1], c = shape[2], ow = w + z.Left + z.Right;
+                var y = new double[(h + z.Top + z.Bottom) * ow * c];
+                for (int i = 0; i < h; i++)
+                {
+                    Array.Copy(x, i * w * c, y, ((i + z.Top) * ow + z.Left) * c, w * c);
+                }
+
+                return y;
+            }
+
+            case Cropping2DAttribute cr:
+            {
+                int w = shape[1], c = shape[2], oh = shape[0] - cr.Top - cr.Bottom, ow = w - cr.Left - cr.Right;
+                var y = new double[oh * ow * c];
+                for (int i = 0; i < oh; i++)
+                {
+                    Array.Copy(x, ((i + cr.Top) * w + cr.Left) * c, y, i * ow * c, ow * c);
+                }
+
+                return y;
+            }
+
+            case ReshapeAttribute:
+                return x;
+
             case Conv2DAttribute c:
             {
                 int h = shape[0], w = shape[1], cin = shape[2], kh = c.KernelHeight, kw = c.KernelWidth, f = c.Filters;
@@ -572,6 +634,19 @@ internal sealed class ReferenceNetwork
     }
 
     /// <summary>One activation, in place, from its mathematical definition (Keras 3).</summary>
+    /// <summary>TensorFlow's bilinear sample at (<paramref name="row"/>, <paramref name="column"/>) of channel
+    /// <paramref name="k"/>: between the two nearest pixels on each axis, coordinates clamped to the map.</summary>
+    private static double Bilinear(double[] x, int h, int w, int c, int k, double row, double column)
+    {
+        int r0 = (int)Math.Floor(row), c0 = (int)Math.Floor(column);
+        double fr = row - r0, fc = column - c0;
+        int top = Math.Clamp(r0, 0, h - 1), bottom = Math.Clamp(r0 + 1, 0, h - 1), left = Math.Clamp(c0, 0, w - 1), right = Math.Clamp(c0 + 1, 0, w - 1);
+        double At(int i, int j) => x[(i * w + j) * c + k];
+        double upper = At(top, left) + (At(top, right) - At(top, left)) * fc;
+        double lower = At(bottom, left) + (At(bottom, right) - At(bottom, left)) * fc;
+        return upper + (lower - upper) * fr;
+    }
+
     public static void Activate(double[] y, Activation activation, int groupLength, double slope = ActivationLeakySlope)
     {
         if (activation == Activation.Softmax)
