@@ -13,6 +13,16 @@ public sealed class GraphTests
 {
     public static IEnumerable<object[]> AttributeCases() => new[]
     {
+        Case("NDSL0042", "Conv2D 'conv2d' has the dilation rate 2x2 and the strides 2x2; as in Keras, a dilation rate above 1 needs strides of 1", """
+            [Network, Input(8, 8, 3)]
+            [Conv2D(4, 3, Strides = 2, {|NDSL0042:DilationRate = 2|})]
+            partial class Net;
+            """),
+        Case("NDSL0042", "DepthwiseConv2D 'depthwise_conv2d' has the dilation rate 1x2 and the strides 2x1; as in Keras, a dilation rate above 1 needs strides of 1", """
+            [Network, Input(8, 8, 3)]
+            [DepthwiseConv2D(3, StrideHeight = 2, {|NDSL0042:DilationWidth = 2|})]
+            partial class Net;
+            """),
         Case("NDSL0033", "Add 'add' takes the output of 'stme', but no layer before it has that name; did you mean 'stem'?", """
             [Network, Input(8, 8, 3), Conv2D(4, 3, Padding = Padding.Same, Name = "stem"), Conv2D(4, 3, Padding = Padding.Same)]
             [Add({|NDSL0033:"stme"|}, "conv2d")]

@@ -20,7 +20,7 @@ public sealed class BatchNormalizationTests
     {
         typeof(Normalized.ConvBatchNormReLU), typeof(Normalized.DenseBatchNorm), typeof(Normalized.BatchNormEverywhere),
         typeof(Normalized.TwoInARow), typeof(Normalized.BareBatchNorm), typeof(Normalized.Everything), typeof(NormalizedGraphs.ResidualBlock),
-        typeof(NormalizedGraphs.InputNormalizedAndSkipped),
+        typeof(NormalizedGraphs.InputNormalizedAndSkipped), typeof(NormalizedGraphs.DilatedAndSeparable),
     }.Select(t => new object[] { t });
 
     [Fact]

@@ -210,6 +210,11 @@ internal static class DiagnosticDescriptors
         "Cropping removes the whole input",
         "{0} removes {1} rows and {2} columns of its {3} input; at most {4} rows and {5} columns can go");
 
+    public static readonly DiagnosticDescriptor DilationWithStrides = Error(
+        "NDSL0042",
+        "Dilation with strides",
+        "{0} has the dilation rate {1} and the strides {2}; as in Keras, a dilation rate above 1 needs strides of 1");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -11,12 +11,39 @@ internal static class CommonSettings
     public const string Padding = "padding";
     public const string Activation = "activation";
     public const string UseBias = "use_bias";
+    public const string DilationHeight = "dilation_height";
+    public const string DilationWidth = "dilation_width";
+    public const string DepthMultiplier = "depth_multiplier";
 
     public static readonly Argument[] StrideArguments =
     {
         new(StrideHeight, "vertical stride", ArgumentType.Integer, ArgumentRule.Positive),
         new(StrideWidth, "horizontal stride", ArgumentType.Integer, ArgumentRule.Positive),
     };
+
+    public static readonly Argument[] DilationArguments =
+    {
+        new(DilationHeight, "vertical dilation rate", ArgumentType.Integer, ArgumentRule.Positive),
+        new(DilationWidth, "horizontal dilation rate", ArgumentType.Integer, ArgumentRule.Positive),
+    };
+
+    public static readonly Argument DepthMultiplierArgument = new(DepthMultiplier, "depth multiplier", ArgumentType.Integer, ArgumentRule.Positive);
+
+    /// <summary><c>DilationRate</c> (both, overridden by either of the other two), <c>DilationHeight</c>, <c>DilationWidth</c>.</summary>
+    public static readonly AttributeMember[] DilationMembers =
+    {
+        new(nameof(Conv2DAttribute.DilationRate), new[] { DilationHeight, DilationWidth }, Overridable: true),
+        new(nameof(Conv2DAttribute.DilationHeight), new[] { DilationHeight }),
+        new(nameof(Conv2DAttribute.DilationWidth), new[] { DilationWidth }),
+    };
+
+    public static readonly AttributeMember DepthMultiplierMember = new(nameof(DepthwiseConv2DAttribute.DepthMultiplier), new[] { DepthMultiplier });
+
+    /// <summary><c>dilation 2</c> or <c>dilation 2x1</c> (<c>dilation_rate</c> too).</summary>
+    public static readonly TextOption DilationOption = new(new[] { "dilation", "dilation_rate" }, new[] { DilationHeight, DilationWidth }, TextKind.Size, 0, "dilation");
+
+    /// <summary><c>multiplier 2</c> (<c>depth_multiplier</c> too).</summary>
+    public static readonly TextOption DepthMultiplierOption = new(new[] { "multiplier", "depth_multiplier" }, new[] { DepthMultiplier }, TextKind.Integer, 0, "multiplier");
 
     public static readonly Argument PaddingArgument = new(Padding, "padding", ArgumentType.Padding);
 

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Emit;
@@ -8,8 +9,12 @@ using static NetDsl.Generator.Model.Identifiers;
 
 namespace NetDsl.Generator.Layers;
 
-/// <summary>A Conv2D's filters, window (padding resolved) and bias.</summary>
-internal sealed record ConvolutionDetails(int Filters, Window Window, Padding Padding, bool UseBias) : LayerDetails;
+/// <summary>A Conv2D's filters, window (padding resolved; a dilated kernel's covered size) and bias, and its
+/// kernel's size and dilation.</summary>
+internal sealed record ConvolutionDetails(int Filters, Window Window, Padding Padding, bool UseBias, int KernelHeight, int KernelWidth, int DilationHeight, int DilationWidth) : LayerDetails
+{
+    public bool IsDilated => DilationHeight > 1 || DilationWidth > 1;
+}
 
 /// <summary>
 /// 2-D convolution (Keras <c>Conv2D</c>): kernel <c>[kh, kw, in, filters]</c> and bias <c>[filters]</c>, Glorot-uniform
@@ -39,6 +44,7 @@ internal sealed class Conv2DLayer : LayerDefinition
                 new Argument(KernelWidth, "kernel width", ArgumentType.Integer, ArgumentRule.Positive),
             },
             CommonSettings.StrideArguments,
+            CommonSettings.DilationArguments,
             new[] { CommonSettings.PaddingArgument, CommonSettings.ActivationArgument, CommonSettings.UseBiasArgument })),
         new List<AttributeMember>(CommonSettings.Concat(
             new[]
@@ -52,6 +58,7 @@ internal sealed class Conv2DLayer : LayerDefinition
                 new AttributeMember(nameof(Conv2DAttribute.KernelWidth), new[] { KernelWidth }),
             },
             CommonSettings.StrideMembers,
+            CommonSettings.DilationMembers,
             new[] { CommonSettings.PaddingMember, CommonSettings.ActivationMember, CommonSettings.UseBiasMember })),
         new[]
         {
@@ -59,7 +66,7 @@ internal sealed class Conv2DLayer : LayerDefinition
             new TextPositional(TextKind.Size, new[] { KernelHeight, KernelWidth }, Optional: false, "KERNEL"),
         },
         new List<TextOption>(CommonSettings.Concat(
-            new[] { CommonSettings.StrideOption },
+            new[] { CommonSettings.StrideOption, CommonSettings.DilationOption },
             CommonSettings.PaddingOptions,
             CommonSettings.ActivationOptions,
             new[] { CommonSettings.NoBiasOption })));
@@ -76,24 +83,54 @@ internal sealed class Conv2DLayer : LayerDefinition
         int sh = context.Integer(CommonSettings.StrideHeight, 1), sw = context.Integer(CommonSettings.StrideWidth, 1);
         Padding padding = context.Padding(CommonSettings.Padding);
         bool useBias = context.Boolean(CommonSettings.UseBias, true);
-        if (!Pooling2DLayer.TryWindow(context, "kernel", kh, kw, sh, sw, padding, out Window window, out int oh, out int ow)
+        if (!TryDilatedWindow(context, kh, kw, sh, sw, padding, out int dh, out int dw, out Window window, out int oh, out int ow)
             || !context.AddParameter("kernel", new[] { kh, kw, context.Input.Channels, filters }, "GlorotUniform")
             || (useBias && !context.AddParameter("bias", new[] { filters }, "Zeros")))
         {
             return null;
         }
 
-        return context.Build(Shape.Map(oh, ow, filters), new ConvolutionDetails(filters, window, padding, useBias), context.Activation(CommonSettings.Activation));
+        return context.Build(Shape.Map(oh, ow, filters), new ConvolutionDetails(filters, window, padding, useBias, kh, kw, dh, dw), context.Activation(CommonSettings.Activation));
+    }
+
+    /// <summary>The window a kernel of <paramref name="kh"/> x <paramref name="kw"/> covers with the layer's
+    /// dilation rate (TensorFlow pads for that size). Reports NDSL0042 when a dilation above 1 meets a stride
+    /// above 1, as Keras refuses.</summary>
+    public static bool TryDilatedWindow(LayerContext context, int kh, int kw, int sh, int sw, Padding padding, out int dh, out int dw, out Window window, out int oh, out int ow)
+    {
+        dh = context.Integer(CommonSettings.DilationHeight, 1);
+        dw = context.Integer(CommonSettings.DilationWidth, 1);
+        window = default;
+        oh = ow = 0;
+        if ((dh > 1 || dw > 1) && (sh > 1 || sw > 1))
+        {
+            context.Report(DiagnosticDescriptors.DilationWithStrides, context.Where(dh > 1 && context.Has(CommonSettings.DilationHeight) ? CommonSettings.DilationHeight : CommonSettings.DilationWidth), context.Description, dh + "x" + dw, sh + "x" + sw);
+            return false;
+        }
+
+        long eh = ((long)(kh - 1) * dh) + 1, ew = ((long)(kw - 1) * dw) + 1;
+        if (eh > int.MaxValue / 2 || ew > int.MaxValue / 2)
+        {
+            context.Report(DiagnosticDescriptors.NetworkTooLarge, context.Location, context.Description, LayerContext.Format(Math.Max(eh, ew)), "dilated kernel pixels", LayerContext.Format(int.MaxValue / 2));
+            return false;
+        }
+
+        return Pooling2DLayer.TryWindow(context, "kernel", (int)eh, (int)ew, sh, sw, padding, out window, out oh, out ow);
     }
 
     public override string Describe(LayerModel layer)
     {
         var d = (ConvolutionDetails)layer.Details;
         Window k = d.Window;
-        string text = "conv2d " + Int(d.Filters) + " " + Int(k.Height) + "x" + Int(k.Width);
+        string text = "conv2d " + Int(d.Filters) + " " + Int(d.KernelHeight) + "x" + Int(d.KernelWidth);
         if (k.StrideHeight != 1 || k.StrideWidth != 1)
         {
             text += " stride " + (k.StrideHeight == k.StrideWidth ? Int(k.StrideHeight) : Int(k.StrideHeight) + "x" + Int(k.StrideWidth));
+        }
+
+        if (d.IsDilated)
+        {
+            text += " dilation " + (d.DilationHeight == d.DilationWidth ? Int(d.DilationHeight) : Int(d.DilationHeight) + "x" + Int(d.DilationWidth));
         }
 
         return text + (d.Padding == Padding.Same ? " same" : string.Empty)
@@ -104,7 +141,8 @@ internal sealed class Conv2DLayer : LayerDefinition
     public override string Title(LayerModel layer)
     {
         var d = (ConvolutionDetails)layer.Details;
-        return "Conv2D " + Int(d.Filters) + " " + d.Window + ", strides " + d.Window.StrideHeight + "x" + d.Window.StrideWidth
+        return "Conv2D " + Int(d.Filters) + " " + Int(d.KernelHeight) + "x" + Int(d.KernelWidth) + ", strides " + d.Window.StrideHeight + "x" + d.Window.StrideWidth
+            + (d.IsDilated ? ", dilation " + d.DilationHeight + "x" + d.DilationWidth : string.Empty)
             + ", " + (d.Padding == Padding.Same ? "same" : "valid")
             + (layer.Activation == Activation.None ? string.Empty : ", " + Activations.Word(layer.Activation))
             + (d.UseBias ? string.Empty : ", no bias");
@@ -113,6 +151,8 @@ internal sealed class Conv2DLayer : LayerDefinition
     public override bool HasPostActivation => true;
 
     public override bool AcceptsFoldedBatchNorm => true;
+
+    public override bool AcceptsFusedReLUAndPool(LayerModel layer) => !((ConvolutionDetails)layer.Details).IsDilated;
 
     public override IEnumerable<(string Suffix, int Length, string Description)> SampleBuffers(LayerModel layer)
     {
@@ -125,11 +165,21 @@ internal sealed class Conv2DLayer : LayerDefinition
 
     public override IEnumerable<(string Suffix, int Length, string Description)> ScratchBuffers(LayerModel layer)
     {
+        if (((ConvolutionDetails)layer.Details).IsDilated)
+        {
+            yield break;
+        }
+
         yield return ("Transposed", layer.Find("kernel")!.Length, "The kernel of " + layer.Name + " as [filters, kh * kw * in], for its input gradient");
     }
 
     public override int TemporaryLength(LayerModel layer)
     {
+        if (((ConvolutionDetails)layer.Details).IsDilated)
+        {
+            return 0;
+        }
+
         Window k = ((ConvolutionDetails)layer.Details).Window;
         return (layer.Output.Height * layer.Output.Width * k.Height * k.Width * layer.Input.Channels) + PaddedLength(layer);
     }
@@ -137,7 +187,14 @@ internal sealed class Conv2DLayer : LayerDefinition
     public override void EmitDeclarations(SourceWriter w, LayerPlan layer)
     {
         LayerModel l = layer.Layer;
-        Window k = ((ConvolutionDetails)l.Details).Window;
+        var details = (ConvolutionDetails)l.Details;
+        if (details.IsDilated)
+        {
+            DirectConvolution.EmitGeometry(w, l, Geometry(l), details.Window, details.KernelHeight, details.KernelWidth, details.DilationHeight, details.DilationWidth);
+            return;
+        }
+
+        Window k = details.Window;
         NetworkEmitter.Doc(w, l.Name + ": " + l.Input + " -> " + l.Output + ", kernel " + k + ", strides " + k.StrideHeight + "x" + k.StrideWidth
             + ", padding " + k.PadTop + "/" + k.PadBottom + "/" + k.PadLeft + "/" + k.PadRight + " (top, bottom, left, right).");
         w.Statement("private static readonly Conv2DGeometry " + Geometry(l) + " = new(");
@@ -148,13 +205,26 @@ internal sealed class Conv2DLayer : LayerDefinition
         w.Statement("    padTop: " + Int(k.PadTop) + ", padBottom: " + Int(k.PadBottom) + ", padLeft: " + Int(k.PadLeft) + ", padRight: " + Int(k.PadRight) + ");");
     }
 
-    public override void EmitBeginTraining(SourceWriter w, LayerPlan layer) =>
-        w.Statement("Conv2DKernels.TransposeKernel(in " + Geometry(layer.Layer) + ", " + PassWriter.Parameter(layer.Layer, "kernel") + ", s." + layer.Pascal + "Transposed);");
+    public override void EmitBeginTraining(SourceWriter w, LayerPlan layer)
+    {
+        if (!((ConvolutionDetails)layer.Layer.Details).IsDilated)
+        {
+            w.Statement("Conv2DKernels.TransposeKernel(in " + Geometry(layer.Layer) + ", " + PassWriter.Parameter(layer.Layer, "kernel") + ", s." + layer.Pascal + "Transposed);");
+        }
+    }
 
     public override void EmitInference(PassWriter w, LayerPlan layer)
     {
         LayerModel l = layer.Layer;
         (string kernel, string bias) = PassWriter.InferenceKernelAndBias(layer);
+        if (((ConvolutionDetails)l.Details).IsDilated)
+        {
+            w.Statement("DirectConvolutionKernels.Forward(in " + Geometry(l) + ", " + w.Ref(layer.InferInput) + ", " + kernel + ", " + bias + ", "
+                + w.Ref(layer.InferOutput) + ", relu: " + (layer.InferenceActivation == Activation.ReLU ? "true" : "false") + ");");
+            Activations.EmitOutputActivation(w, layer, layer.InferenceActivation, w.Ref(layer.InferOutput), w.Ref(layer.InferOutput), applied: Activation.ReLU);
+            return;
+        }
+
         string padded = PaddedLength(l) > 0 ? "a." + layer.Pascal + "Padded(n)" : "default";
         string relu = layer.InferenceActivation == Activation.ReLU ? "true" : "false";
         string method = layer.PooledWith >= 0 ? "ForwardMaxPool2x2" : "Forward";
@@ -169,6 +239,14 @@ internal sealed class Conv2DLayer : LayerDefinition
         LayerModel l = layer.Layer;
         var d = (ConvolutionDetails)l.Details;
         string z = w.Ref(layer.TrainLinear ?? layer.TrainOutput);
+        if (d.IsDilated)
+        {
+            w.Statement("DirectConvolutionKernels.Forward(in " + Geometry(l) + ", " + w.Ref(layer.TrainInput) + ", " + PassWriter.Parameter(l, "kernel") + ", "
+                + (d.UseBias ? PassWriter.Parameter(l, "bias") : "default") + ", " + z + ", relu: " + (l.Activation == Activation.ReLU ? "true" : "false") + ");");
+            Activations.EmitOutputActivation(w, layer, l.Activation, z, w.Ref(layer.TrainOutput), applied: Activation.ReLU);
+            return;
+        }
+
         string padded = PaddedLength(l) > 0 ? "a." + layer.Pascal + "Padded(n)" : "default";
         w.Statement("Conv2DKernels.Forward(in " + Geometry(l) + ", " + w.Ref(layer.TrainInput) + ", " + PassWriter.Parameter(l, "kernel") + ", "
             + (d.UseBias ? PassWriter.Parameter(l, "bias") : "default") + ", " + z + ", " + padded + ", relu: "
@@ -182,6 +260,14 @@ internal sealed class Conv2DLayer : LayerDefinition
         var d = (ConvolutionDetails)l.Details;
         string dy = w.Ref(layer.GradientIn);
         Activations.EmitOutputActivationBackward(w, layer, layer.TrainLinear is null ? "default" : w.Ref(layer.TrainLinear), w.Ref(layer.TrainOutput), dy);
+        if (d.IsDilated)
+        {
+            w.Statement("DirectConvolutionKernels.AccumulateParameterGradients(in " + Geometry(l) + ", " + w.Ref(layer.TrainInput) + ", " + dy + ", "
+                + PassWriter.Gradient(l, "kernel") + ", " + (d.UseBias ? PassWriter.Gradient(l, "bias") : "default") + ");");
+            string direct = "DirectConvolutionKernels.InputGradient(in " + Geometry(l) + ", " + PassWriter.Parameter(l, "kernel") + ", " + dy + ", " + w.Ref(layer.GradientOut) + ");";
+            w.Statement(layer.IsFirst ? "if (!inputGradient.IsEmpty) " + direct : direct);
+            return;
+        }
 
         string padded = PaddedLength(l) > 0 ? "a." + layer.Pascal + "Padded(n)" : "default";
         w.Statement("Conv2DKernels.AccumulateParameterGradients(in " + Geometry(l) + ", " + w.Ref(layer.TrainInput) + ", " + padded + ", " + dy + ", "
@@ -196,7 +282,8 @@ internal sealed class Conv2DLayer : LayerDefinition
     /// <summary>Floats of the padded input (0 without padding).</summary>
     public static int PaddedLength(LayerModel layer)
     {
-        Window k = ((ConvolutionDetails)layer.Details).Window;
-        return k.IsPadded ? (layer.Input.Height + k.PadTop + k.PadBottom) * (layer.Input.Width + k.PadLeft + k.PadRight) * layer.Input.Channels : 0;
+        var d = (ConvolutionDetails)layer.Details;
+        Window k = d.Window;
+        return k.IsPadded && !d.IsDilated ? (layer.Input.Height + k.PadTop + k.PadBottom) * (layer.Input.Width + k.PadLeft + k.PadRight) * layer.Input.Channels : 0;
     }
 }

@@ -84,6 +84,9 @@ internal abstract class LayerDefinition
     /// <summary>Whether the layer is a Conv2D or Dense whose kernel a BatchNormalization after it can be folded into.</summary>
     public virtual bool AcceptsFoldedBatchNorm => false;
 
+    /// <summary>Whether its inference kernel can also apply a ReLU after it and a 2x2 max pooling (Conv2D's tiles).</summary>
+    public virtual bool AcceptsFusedReLUAndPool(LayerModel layer) => false;
+
     /// <summary>Whether it is an element-wise ReLU that a convolution before it can apply in its kernel.</summary>
     public virtual bool IsFusableReLU(LayerModel layer) => false;
 

@@ -15,6 +15,8 @@ internal static class LayerRegistry
     {
         new InputLayer(),
         new Conv2DLayer(),
+        new DepthwiseConv2DLayer(),
+        new SeparableConv2DLayer(),
         new MaxPooling2DLayer(),
         new AveragePooling2DLayer(),
         new GlobalAveragePooling2DLayer(),

@@ -222,7 +222,7 @@ internal static class NetworkPlanner
             }
 
             int q = PreviousComputing(b, graph, i);
-            if (q < 0 || b[q].Definition is not Conv2DLayer)
+            if (q < 0 || !b[q].Definition.AcceptsFusedReLUAndPool(b[q].Layer))
             {
                 continue;
             }

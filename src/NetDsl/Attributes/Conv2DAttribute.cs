@@ -50,4 +50,14 @@ public sealed class Conv2DAttribute : LayerAttribute
 
     /// <summary>Whether the layer adds a bias per filter (default true).</summary>
     public bool UseBias { get; set; } = true;
+
+    /// <summary>Spacing of the kernel's taps in both directions (Keras <c>dilation_rate</c>, default 1): a 3x3
+    /// kernel with rate 2 covers 5x5 pixels. Strides must then be 1, as in Keras.</summary>
+    public int DilationRate { get; set; } = 1;
+
+    /// <summary>Vertical dilation rate; overrides <see cref="DilationRate"/> when set.</summary>
+    public int DilationHeight { get; set; }
+
+    /// <summary>Horizontal dilation rate; overrides <see cref="DilationRate"/> when set.</summary>
+    public int DilationWidth { get; set; }
 }

@@ -63,6 +63,12 @@ public static partial class NormalizedGraphs
     [Network, Input(5, 5, 2), BatchNormalization, Conv2D(2, 3, Padding = Padding.Same, From = "input_layer"), Add("batch_normalization", "conv2d"),
         Flatten, Dense(3)]
     public partial class InputNormalizedAndSkipped;
+
+    /// <summary>BatchNormalization folded into a dilated convolution (the tap-by-tap kernel reads the folded
+    /// kernel), and after a separable one (not folded).</summary>
+    [Network, Input(9, 9, 2), Conv2D(4, 3, DilationRate = 2, UseBias = false), BatchNormalization, Activation(Activation.ReLU),
+        SeparableConv2D(3, 3, Padding = Padding.Same), BatchNormalization, Flatten, Dense(3, Activation = Activation.Softmax)]
+    public partial class DilatedAndSeparable;
 }
 
 /// <summary>UpSampling2D (nearest and bilinear), ZeroPadding2D, Cropping2D and Reshape, alone and in a
@@ -91,4 +97,23 @@ public static partial class Resampled
     /// <summary>A vector reshaped into a map and back, with an inferred size.</summary>
     [Network, Input(12), Dense(18, Activation = Activation.Tanh), Reshape(2, -1, 3), Conv2D(3, 2, Padding = Padding.Same), Reshape(-1), Dense(5)]
     public partial class Reshaped;
+}
+
+/// <summary>Dilated, depthwise and depthwise-separable convolutions (MobileNet's block), every option.</summary>
+public static partial class Convolutions
+{
+    /// <summary>Dilated Conv2D, valid and same, square and rectangular rates, with ReLU (its kernel's) and GELU.</summary>
+    [Network, Input(9, 8, 3), Conv2D(4, 3, DilationRate = 2, Activation = Activation.ReLU), Conv2D(5, 2, DilationHeight = 1, DilationWidth = 2, Padding = Padding.Same, Activation = Activation.GELU),
+        Conv2D(3, 3, DilationRate = 3, Padding = Padding.Same, UseBias = false), Flatten, Dense(3)]
+    public partial class Dilated;
+
+    /// <summary>DepthwiseConv2D: multiplier 1 and 3, strides, same padding, dilation, no bias.</summary>
+    [Network, Input(8, 7, 4), DepthwiseConv2D(3, Padding = Padding.Same, Activation = Activation.ReLU), DepthwiseConv2D(3, 2, DepthMultiplier = 3, Strides = 2),
+        DepthwiseConv2D(2, DilationRate = 2, Padding = Padding.Same, UseBias = false, Activation = Activation.Tanh), GlobalAveragePooling2D, Dense(3)]
+    public partial class Depthwise;
+
+    /// <summary>SeparableConv2D: MobileNet's block (depthwise, BN-free, pointwise), a multiplier, strides and dilation.</summary>
+    [Network, Input(8, 8, 3), SeparableConv2D(6, 3, Padding = Padding.Same, Activation = Activation.ReLU), SeparableConv2D(5, 3, DepthMultiplier = 2, Strides = 2),
+        SeparableConv2D(4, 2, DilationRate = 2, Padding = Padding.Same, UseBias = false, Activation = Activation.Swish), Flatten, Dense(3, Activation = Activation.Softmax)]
+    public partial class Separable;
 }

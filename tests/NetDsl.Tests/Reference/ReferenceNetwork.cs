@@ -87,6 +87,8 @@ internal sealed class ReferenceNetwork
     private static string KerasPrefix(LayerAttribute layer) => layer switch
     {
         Conv2DAttribute => "conv2d",
+        DepthwiseConv2DAttribute => "depthwise_conv2d",
+        SeparableConv2DAttribute => "separable_conv2d",
         MaxPooling2DAttribute => "max_pooling2d",
         AveragePooling2DAttribute => "average_pooling2d",
         GlobalAveragePooling2DAttribute => "global_average_pooling2d",
@@ -261,6 +263,8 @@ internal sealed class ReferenceNetwork
             Activation activation = last switch
             {
                 Conv2DAttribute c => c.Activation,
+                DepthwiseConv2DAttribute c => c.Activation,
+                SeparableConv2DAttribute c => c.Activation,
                 DenseAttribute d => d.Activation,
                 ActivationAttribute a => a.Kind,
                 LeakyReLUAttribute => Activation.LeakyReLU,
@@ -303,7 +307,14 @@ internal sealed class ReferenceNetwork
 
     private static int[] OutputShapeOf(LayerAttribute layer, int[] shape) => layer switch
     {
-        Conv2DAttribute c => Windowed(shape, c.KernelHeight, c.KernelWidth, StrideH(c), StrideW(c), c.Padding, c.Filters),
+        Conv2DAttribute c => Windowed(shape, (c.KernelHeight - 1) * (c.DilationHeight > 0 ? c.DilationHeight : c.DilationRate) + 1,
+            (c.KernelWidth - 1) * (c.DilationWidth > 0 ? c.DilationWidth : c.DilationRate) + 1, StrideH(c), StrideW(c), c.Padding, c.Filters),
+        DepthwiseConv2DAttribute d => Windowed(shape, (d.KernelHeight - 1) * (d.DilationHeight > 0 ? d.DilationHeight : d.DilationRate) + 1,
+            (d.KernelWidth - 1) * (d.DilationWidth > 0 ? d.DilationWidth : d.DilationRate) + 1, d.StrideHeight > 0 ? d.StrideHeight : d.Strides,
+            d.StrideWidth > 0 ? d.StrideWidth : d.Strides, d.Padding, shape[2] * d.DepthMultiplier),
+        SeparableConv2DAttribute s => Windowed(shape, (s.KernelHeight - 1) * (s.DilationHeight > 0 ? s.DilationHeight : s.DilationRate) + 1,
+            (s.KernelWidth - 1) * (s.DilationWidth > 0 ? s.DilationWidth : s.DilationRate) + 1, s.StrideHeight > 0 ? s.StrideHeight : s.Strides,
+            s.StrideWidth > 0 ? s.StrideWidth : s.Strides, s.Padding, s.Filters),
         Pooling2DAttribute p => Windowed(shape, p.PoolHeight, p.PoolWidth, StrideH(p), StrideW(p), p.Padding, shape[2]),
         GlobalAveragePooling2DAttribute or GlobalMaxPooling2DAttribute => new[] { shape[2] },
         FlattenAttribute => new[] { shape.Aggregate(1, (a, b) => a * b) },
@@ -326,6 +337,8 @@ internal sealed class ReferenceNetwork
     private static int ParameterCountOf(LayerAttribute layer, int[] inputShape) => layer switch
     {
         Conv2DAttribute c => c.KernelHeight * c.KernelWidth * inputShape[2] * c.Filters + (c.UseBias ? c.Filters : 0),
+        DepthwiseConv2DAttribute d => d.KernelHeight * d.KernelWidth * inputShape[2] * d.DepthMultiplier + (d.UseBias ? inputShape[2] * d.DepthMultiplier : 0),
+        SeparableConv2DAttribute s => s.KernelHeight * s.KernelWidth * inputShape[2] * s.DepthMultiplier + inputShape[2] * s.DepthMultiplier * s.Filters + (s.UseBias ? s.Filters : 0),
         DenseAttribute d => inputShape[0] * d.Units + (d.UseBias ? d.Units : 0),
         BatchNormalizationAttribute bn => inputShape[^1] * ((bn.Scale ? 1 : 0) + (bn.Center ? 1 : 0) + 2),
         _ => 0,
@@ -501,38 +514,46 @@ internal sealed class ReferenceNetwork
 
             case Conv2DAttribute c:
             {
-                int h = shape[0], w = shape[1], cin = shape[2], kh = c.KernelHeight, kw = c.KernelWidth, f = c.Filters;
-                (int oh, int padTop) = Axis(h, kh, StrideH(c), c.Padding);
-                (int ow, int padLeft) = Axis(w, kw, StrideW(c), c.Padding);
-                ReadOnlySpan<double> kernel = p.Slice(offset, kh * kw * cin * f);
+                int dh = c.DilationHeight > 0 ? c.DilationHeight : c.DilationRate, dw = c.DilationWidth > 0 ? c.DilationWidth : c.DilationRate;
+                ReadOnlySpan<double> kernel = p.Slice(offset, c.KernelHeight * c.KernelWidth * shape[2] * c.Filters);
                 offset += kernel.Length;
-                ReadOnlySpan<double> bias = c.UseBias ? p.Slice(offset, f) : ReadOnlySpan<double>.Empty;
+                ReadOnlySpan<double> bias = c.UseBias ? p.Slice(offset, c.Filters) : ReadOnlySpan<double>.Empty;
                 offset += bias.Length;
-                var y = new double[oh * ow * f];
-                for (int oy = 0; oy < oh; oy++)
-                for (int ox = 0; ox < ow; ox++)
-                for (int co = 0; co < f; co++)
-                {
-                    double sum = c.UseBias ? bias[co] : 0;
-                    for (int ky = 0; ky < kh; ky++)
-                    for (int kx = 0; kx < kw; kx++)
-                    {
-                        int iy = oy * StrideH(c) + ky - padTop, ix = ox * StrideW(c) + kx - padLeft;
-                        if (iy < 0 || iy >= h || ix < 0 || ix >= w)
-                        {
-                            continue; // zero padding
-                        }
+                double[] y = Convolve(x, shape, kernel, c.KernelHeight, c.KernelWidth, StrideH(c), StrideW(c), dh, dw, c.Padding, c.Filters, depthwise: false);
+                AddBias(y, bias);
+                Activate(y, c.Activation, c.Filters);
+                return y;
+            }
 
-                        for (int ci = 0; ci < cin; ci++)
-                        {
-                            sum += x[(iy * w + ix) * cin + ci] * kernel[((ky * kw + kx) * cin + ci) * f + co];
-                        }
-                    }
+            case DepthwiseConv2DAttribute d:
+            {
+                int m = d.DepthMultiplier, dh = d.DilationHeight > 0 ? d.DilationHeight : d.DilationRate, dw = d.DilationWidth > 0 ? d.DilationWidth : d.DilationRate;
+                int sh = d.StrideHeight > 0 ? d.StrideHeight : d.Strides, sw = d.StrideWidth > 0 ? d.StrideWidth : d.Strides;
+                ReadOnlySpan<double> kernel = p.Slice(offset, d.KernelHeight * d.KernelWidth * shape[2] * m);
+                offset += kernel.Length;
+                ReadOnlySpan<double> bias = d.UseBias ? p.Slice(offset, shape[2] * m) : ReadOnlySpan<double>.Empty;
+                offset += bias.Length;
+                double[] y = Convolve(x, shape, kernel, d.KernelHeight, d.KernelWidth, sh, sw, dh, dw, d.Padding, m, depthwise: true);
+                AddBias(y, bias);
+                Activate(y, d.Activation, shape[2] * m);
+                return y;
+            }
 
-                    y[(oy * ow + ox) * f + co] = sum;
-                }
-
-                Activate(y, c.Activation, f);
+            case SeparableConv2DAttribute s:
+            {
+                int m = s.DepthMultiplier, dh = s.DilationHeight > 0 ? s.DilationHeight : s.DilationRate, dw = s.DilationWidth > 0 ? s.DilationWidth : s.DilationRate;
+                int sh = s.StrideHeight > 0 ? s.StrideHeight : s.Strides, sw = s.StrideWidth > 0 ? s.StrideWidth : s.Strides;
+                ReadOnlySpan<double> depthwise = p.Slice(offset, s.KernelHeight * s.KernelWidth * shape[2] * m);
+                offset += depthwise.Length;
+                ReadOnlySpan<double> pointwise = p.Slice(offset, shape[2] * m * s.Filters);
+                offset += pointwise.Length;
+                ReadOnlySpan<double> bias = s.UseBias ? p.Slice(offset, s.Filters) : ReadOnlySpan<double>.Empty;
+                offset += bias.Length;
+                double[] z = Convolve(x, shape, depthwise, s.KernelHeight, s.KernelWidth, sh, sw, dh, dw, s.Padding, m, depthwise: true);
+                int[] zShape = { z.Length / (shape[2] * m) / OutputWidth(shape[1], s.KernelWidth, sw, dw, s.Padding), OutputWidth(shape[1], s.KernelWidth, sw, dw, s.Padding), shape[2] * m };
+                double[] y = Convolve(z, zShape, pointwise, 1, 1, 1, 1, 1, 1, Padding.Valid, s.Filters, depthwise: false);
+                AddBias(y, bias);
+                Activate(y, s.Activation, s.Filters);
                 return y;
             }
 
@@ -634,6 +655,61 @@ internal sealed class ReferenceNetwork
     }
 
     /// <summary>One activation, in place, from its mathematical definition (Keras 3).</summary>
+    /// <summary>
+    /// Keras's convolution, straight from the definition: output pixel (oy, ox) reads input (oy * sh + ky * dh -
+    /// padTop, ox * sw + kx * dw - padLeft), zeros outside, padding from TensorFlow's rule on the dilated window.
+    /// Full: <c>y[co] = sum x[ci] * K[ky, kx, ci, co]</c>; depthwise: <c>y[ci * m + j] = sum x[ci] * K[ky, kx, ci, j]</c>.
+    /// </summary>
+    private static double[] Convolve(double[] x, int[] shape, ReadOnlySpan<double> kernel, int kh, int kw, int sh, int sw, int dh, int dw, Padding padding, int outputs, bool depthwise)
+    {
+        int h = shape[0], w = shape[1], cin = shape[2];
+        (int oh, int padTop) = Axis(h, (kh - 1) * dh + 1, sh, padding);
+        (int ow, int padLeft) = Axis(w, (kw - 1) * dw + 1, sw, padding);
+        int f = depthwise ? cin * outputs : outputs;
+        var y = new double[oh * ow * f];
+        for (int oy = 0; oy < oh; oy++)
+        for (int ox = 0; ox < ow; ox++)
+        for (int co = 0; co < f; co++)
+        {
+            double sum = 0;
+            for (int ky = 0; ky < kh; ky++)
+            for (int kx = 0; kx < kw; kx++)
+            {
+                int iy = oy * sh + ky * dh - padTop, ix = ox * sw + kx * dw - padLeft;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= w)
+                {
+                    continue; // zero padding
+                }
+
+                if (depthwise)
+                {
+                    int ci = co / outputs, j = co % outputs;
+                    sum += x[(iy * w + ix) * cin + ci] * kernel[((ky * kw + kx) * cin + ci) * outputs + j];
+                    continue;
+                }
+
+                for (int ci = 0; ci < cin; ci++)
+                {
+                    sum += x[(iy * w + ix) * cin + ci] * kernel[((ky * kw + kx) * cin + ci) * f + co];
+                }
+            }
+
+            y[(oy * ow + ox) * f + co] = sum;
+        }
+
+        return y;
+    }
+
+    private static int OutputWidth(int w, int kw, int sw, int dw, Padding padding) => Axis(w, (kw - 1) * dw + 1, sw, padding).Out;
+
+    private static void AddBias(double[] y, ReadOnlySpan<double> bias)
+    {
+        for (int i = 0; i < y.Length && !bias.IsEmpty; i++)
+        {
+            y[i] += bias[i % bias.Length];
+        }
+    }
+
     /// <summary>TensorFlow's bilinear sample at (<paramref name="row"/>, <paramref name="column"/>) of channel
     /// <paramref name="k"/>: between the two nearest pixels on each axis, coordinates clamped to the map.</summary>
     private static double Bilinear(double[] x, int h, int w, int c, int k, double row, double column)
