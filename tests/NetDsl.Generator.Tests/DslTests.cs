@@ -114,7 +114,7 @@ public sealed class DslTests
 
     public static IEnumerable<object[]> InlineErrors() => new[]
     {
-        Case("NDSL0020", "Unknown layer 'conv'; expected input, conv2d, maxpool, avgpool, globalavgpool, globalmaxpool, flatten, dense, activation, leakyrelu, batchnorm, dropout, spatialdropout2d, add, subtract, multiply, average, maximum, concat, upsampling2d, zeropadding2d, cropping2d or reshape", """"
+        Case("NDSL0020", "Unknown layer 'conv'; expected input, conv2d, depthwiseconv2d, separableconv2d, conv2dtranspose, maxpool, avgpool, globalavgpool, globalmaxpool, flatten, dense, activation, leakyrelu, batchnorm, dropout, spatialdropout2d, add, subtract, multiply, average, maximum, concat, upsampling2d, zeropadding2d, cropping2d or reshape", """"
             [Network("""
                 input 28x28x1
                 {|NDSL0020:conv|} 32 3x3
@@ -123,7 +123,7 @@ public sealed class DslTests
         Case("NDSL0021", "'3y3' is not a kernel size; write 3x3 or 3", """
             [Network("input 28x28x1\nconv2d 32 {|NDSL0021:3y3|} relu")]
             """),
-        Case("NDSL0021", "unknown setting 'padd' for conv2d; expected stride N or stride HxW, valid or same, an activation (relu, sigmoid, tanh, softmax, leakyrelu, elu, selu, gelu, swish, relu6, softplus, softsign, hardsigmoid or linear), nobias", """
+        Case("NDSL0021", "unknown setting 'padd' for conv2d; expected stride N or stride HxW, dilation N or dilation HxW, valid or same, an activation (relu, sigmoid, tanh, softmax, leakyrelu, elu, selu, gelu, swish, relu6, softplus, softsign, hardsigmoid or linear), nobias", """
             [Network(@"input 28x28x1
             conv2d 32 3x3 {|NDSL0021:padd|}")]
             """),

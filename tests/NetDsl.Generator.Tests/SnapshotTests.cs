@@ -178,8 +178,8 @@ public sealed class SnapshotTests
     [Fact]
     public void UNetLikeEncoderDecoder()
     {
-        // Two levels down and up: the decoder upsamples and joins each encoder level's output along the channels;
-        // a per-pixel softmax over 3 classes.
+        // Two levels down and up: the decoder upsamples (repeating pixels, then a learned transposed convolution) and
+        // joins each encoder level's output along the channels; a per-pixel softmax over 3 classes.
         GeneratorResult result = GeneratorHarness.Run(""""
             using NetDsl;
 
@@ -195,8 +195,8 @@ public sealed class SnapshotTests
                 upsampling2d 2x2
                 concat up_sampling2d e2
                 conv2d 16 3x3 same relu
-                upsampling2d 2x2 bilinear
-                concat up_sampling2d_1 e1
+                conv2dtranspose 16 3x3 stride 2 same relu
+                concat conv2d_transpose e1
                 conv2d 8 3x3 same relu
                 conv2d 3 1x1 softmax
                 """)]

@@ -22,7 +22,7 @@ public sealed class GradientTests
         typeof(Tiny.PixelSoftmax), typeof(ConvSeventeenFilters), typeof(ActivationsOnMaps), typeof(Activated.LeakyClassifier),
         typeof(Activated.DenseGELU), typeof(Activated.ActivationLayers), typeof(Graphs.Residual), typeof(Graphs.ConcatenateBranches),
         typeof(Graphs.EveryMerge), typeof(Graphs.InputSkip), typeof(Graphs.SharedBeforeActivation), typeof(Graphs.SharedView),
-        typeof(Resampled.Bilinear), typeof(Resampled.PadAndCrop), typeof(Resampled.Reshaped), typeof(Convolutions.Separable),
+        typeof(Resampled.Bilinear), typeof(Resampled.PadAndCrop), typeof(Resampled.Reshaped), typeof(Convolutions.Separable), typeof(Convolutions.Transposed),
     }.Select(t => new object[] { t });
 
     [Theory]

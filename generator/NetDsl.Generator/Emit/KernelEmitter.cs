@@ -121,13 +121,20 @@ internal static class KernelEmitter
         }
 
         w.Line();
-        NetworkEmitter.Doc(w, "The inference parameters derived from <paramref name=\"p\"/>: each BatchNormalization's scale and shift from its moving statistics, folded into the kernel and bias of the layer before it where there is one.");
+        NetworkEmitter.Doc(w, "The inference parameters derived from <paramref name=\"p\"/>: each BatchNormalization's scale and shift from its moving statistics, folded into the kernel and bias of the layer before it where there is one; transposed kernels.");
         w.Block("public override void Fold(" + ReadOnlySpan + " p, " + Span + " f)", () =>
         {
-            foreach (LayerPlan layer in plan.Layers.Where(l => l.Definition.SynchronizesBatch))
+            foreach (LayerPlan layer in plan.Layers)
             {
-                LayerPlan? into = plan.Layers.FirstOrDefault(l => l.FoldedFrom == layer.Layer.Index);
-                layer.Definition.EmitFold(w, layer, into);
+                if (layer.Definition.SynchronizesBatch)
+                {
+                    LayerPlan? into = plan.Layers.FirstOrDefault(l => l.FoldedFrom == layer.Layer.Index);
+                    layer.Definition.EmitFold(w, layer, into);
+                }
+                else if (layer.Definition.DerivedLength(layer.Layer) > 0)
+                {
+                    layer.Definition.EmitFold(w, layer, null);
+                }
             }
         });
     }
@@ -158,17 +165,17 @@ internal static class KernelEmitter
         string loss = LossCall(plan, "s.Output", "label", "default");
         w.Line();
         w.Statement("public override void Predict(" + ReadOnlySpan + " p, " + ReadOnlySpan + " f, " + ReadOnlySpan + " input, Activations a, Scratch s, " + Span + " output) =>");
-        w.Line("    Infer(p, f, input, a, output, logits: false);");
+        w.Line("    Infer(p, f, input, a, s, output, logits: false);");
         w.Line();
         w.Statement("public override int Classify(" + ReadOnlySpan + " p, " + ReadOnlySpan + " f, " + ReadOnlySpan + " input, Activations a, Scratch s)");
         w.OpenBrace();
-        w.Line("Infer(p, f, input, a, s.Output, logits: true);");
+        w.Line("Infer(p, f, input, a, s, s.Output, logits: true);");
         w.Line("return VectorOps.ArgMax(s.Output);");
         w.CloseBrace();
         w.Line();
         w.Statement("public override float Evaluate(" + ReadOnlySpan + " p, " + ReadOnlySpan + " f, " + ReadOnlySpan + " input, int label, Activations a, Scratch s, out int predicted)");
         w.OpenBrace();
-        w.Line("Infer(p, f, input, a, s.Output, logits: true);");
+        w.Line("Infer(p, f, input, a, s, s.Output, logits: true);");
         w.Line("predicted = VectorOps.ArgMax(s.Output);");
         w.Line("return " + loss + ";");
         w.CloseBrace();
@@ -180,7 +187,7 @@ internal static class KernelEmitter
     {
         w.Line();
         NetworkEmitter.Doc(w, "Inference of one sample, layer by layer (BatchNormalization folded, Dropout left out, fusions as noted). With <paramref name=\"logits\"/>, a final softmax that is fused with the loss is left out.");
-        w.Statement("private static void Infer(" + ReadOnlySpan + " p, " + ReadOnlySpan + " f, " + ReadOnlySpan + " input, Activations a, " + Span + " output, bool logits)");
+        w.Statement("private static void Infer(" + ReadOnlySpan + " p, " + ReadOnlySpan + " f, " + ReadOnlySpan + " input, Activations a, Scratch s, " + Span + " output, bool logits)");
         w.OpenBrace();
         SourceWriter outer = w;
         w = new SourceWriter(outer.Indentation / 4);

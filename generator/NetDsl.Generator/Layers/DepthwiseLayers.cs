@@ -303,3 +303,218 @@ internal sealed class SeparableConv2DLayer : DepthwiseLayerBase
 
     protected override bool Separable => true;
 }
+
+/// <summary>A Conv2DTranspose's filters, window and bias: the window is that of the convolution whose input
+/// gradient it computes (from its output back to its input).</summary>
+internal sealed record TransposeDetails(int Filters, Window Window, Padding Padding, bool UseBias) : LayerDetails;
+
+/// <summary>
+/// Keras <c>Conv2DTranspose</c>: kernel <c>[kh, kw, filters, in]</c>, bias <c>[filters]</c>. It is the input gradient
+/// of a Conv2D from its output shape to its input shape with the same kernel, so all three passes run Conv2D's
+/// tiles: forward is that convolution's input gradient, backward its forward pass and its kernel gradient.
+/// Inference reads a transposed copy of the kernel kept with the folded parameters.
+/// DSL <c>conv2dtranspose 16 3x3 [stride 2] [same] [relu] [nobias]</c>.
+/// </summary>
+internal sealed class Conv2DTransposeLayer : LayerDefinition
+{
+    private const string Filters = "filters";
+    private const string KernelHeight = "kernel_height";
+    private const string KernelWidth = "kernel_width";
+
+    public override string ClassName => "Conv2DTranspose";
+
+    public override string? AttributeName => nameof(Conv2DTransposeAttribute);
+
+    public override string NamePrefix => "conv2d_transpose";
+
+    public override string Word => "conv2dtranspose";
+
+    public override IEnumerable<string> Aliases => new[] { "deconv2d", "transposedconv2d" };
+
+    public override ArgumentSchema Schema { get; } = new(
+        new List<Argument>(CommonSettings.Concat(
+            new[]
+            {
+                new Argument(Filters, "filters", ArgumentType.Integer, ArgumentRule.Positive),
+                new Argument(KernelHeight, "kernel height", ArgumentType.Integer, ArgumentRule.Positive),
+                new Argument(KernelWidth, "kernel width", ArgumentType.Integer, ArgumentRule.Positive),
+            },
+            CommonSettings.StrideArguments,
+            new[] { CommonSettings.PaddingArgument, CommonSettings.ActivationArgument, CommonSettings.UseBiasArgument })),
+        new List<AttributeMember>(CommonSettings.Concat(
+            new[]
+            {
+                new AttributeMember("filters", new[] { Filters }),
+                new AttributeMember("kernelSize", new[] { KernelHeight, KernelWidth }),
+                new AttributeMember("kernelHeight", new[] { KernelHeight }),
+                new AttributeMember("kernelWidth", new[] { KernelWidth }),
+                new AttributeMember(nameof(Conv2DTransposeAttribute.Filters), new[] { Filters }),
+                new AttributeMember(nameof(Conv2DTransposeAttribute.KernelHeight), new[] { KernelHeight }),
+                new AttributeMember(nameof(Conv2DTransposeAttribute.KernelWidth), new[] { KernelWidth }),
+            },
+            CommonSettings.StrideMembers,
+            new[] { CommonSettings.PaddingMember, CommonSettings.ActivationMember, CommonSettings.UseBiasMember })),
+        new[]
+        {
+            new TextPositional(TextKind.Integer, new[] { Filters }, Optional: false, "FILTERS"),
+            new TextPositional(TextKind.Size, new[] { KernelHeight, KernelWidth }, Optional: false, "KERNEL"),
+        },
+        new List<TextOption>(CommonSettings.Concat(
+            new[] { CommonSettings.StrideOption },
+            CommonSettings.PaddingOptions,
+            CommonSettings.ActivationOptions,
+            new[] { CommonSettings.NoBiasOption })));
+
+    public override LayerModel? Check(LayerContext context)
+    {
+        if (!context.RequireFeatureMap())
+        {
+            return null;
+        }
+
+        int filters = context.Integer(Filters, 1);
+        int kh = context.Integer(KernelHeight, 1), kw = context.Integer(KernelWidth, 1);
+        int sh = context.Integer(CommonSettings.StrideHeight, 1), sw = context.Integer(CommonSettings.StrideWidth, 1);
+        Padding padding = context.Padding(CommonSettings.Padding);
+        bool useBias = context.Boolean(CommonSettings.UseBias, true);
+        Shape x = context.Input;
+
+        // Keras's deconv_output_length: in * s (same) or in * s + max(k - s, 0) (valid).
+        long oh = ((long)x.Height * sh) + (padding == Padding.Valid ? System.Math.Max(kh - sh, 0) : 0);
+        long ow = ((long)x.Width * sw) + (padding == Padding.Valid ? System.Math.Max(kw - sw, 0) : 0);
+        if (oh * ow * filters > ShapeChecker.MaxElements)
+        {
+            context.Report(Diagnostics.DiagnosticDescriptors.NetworkTooLarge, context.Location, context.Description, LayerContext.Format(oh * ow * filters), "output values", LayerContext.Format(ShapeChecker.MaxElements));
+            return null;
+        }
+
+        // The convolution from the output back to the input: its window and padding.
+        var output = Shape.Map((int)oh, (int)ow, filters);
+        if (!WindowMath.TryResolve(output, kh, kw, sh, sw, padding, out Window window, out int back, out int backWidth) || back != x.Height || backWidth != x.Width
+            || !context.AddParameter("kernel", new[] { kh, kw, filters, x.Channels }, "GlorotUniform")
+            || (useBias && !context.AddParameter("bias", new[] { filters }, "Zeros")))
+        {
+            return null;
+        }
+
+        return context.Build(output, new TransposeDetails(filters, window, padding, useBias), context.Activation(CommonSettings.Activation));
+    }
+
+    public override string Describe(LayerModel layer)
+    {
+        var d = (TransposeDetails)layer.Details;
+        Window k = d.Window;
+        string text = Word + " " + Int(d.Filters) + " " + Int(k.Height) + "x" + Int(k.Width);
+        if (k.StrideHeight != 1 || k.StrideWidth != 1)
+        {
+            text += " stride " + (k.StrideHeight == k.StrideWidth ? Int(k.StrideHeight) : Int(k.StrideHeight) + "x" + Int(k.StrideWidth));
+        }
+
+        return text + (d.Padding == Padding.Same ? " same" : string.Empty)
+            + (layer.Activation == Activation.None ? string.Empty : " " + Activations.Word(layer.Activation))
+            + (d.UseBias ? string.Empty : " nobias");
+    }
+
+    public override string Title(LayerModel layer)
+    {
+        var d = (TransposeDetails)layer.Details;
+        return ClassName + " " + Int(d.Filters) + " " + d.Window + ", strides " + d.Window.StrideHeight + "x" + d.Window.StrideWidth
+            + ", " + (d.Padding == Padding.Same ? "same" : "valid")
+            + (layer.Activation == Activation.None ? string.Empty : ", " + Activations.Word(layer.Activation))
+            + (d.UseBias ? string.Empty : ", no bias");
+    }
+
+    public override bool HasPostActivation => true;
+
+    public override int DerivedLength(LayerModel layer) => layer.Find("kernel")!.Length;
+
+    public override IEnumerable<(string Suffix, int Length, string Description)> ScratchBuffers(LayerModel layer)
+    {
+        yield return ("Transposed", layer.Find("kernel")!.Length, "The kernel of " + layer.Name + " as [in, kh * kw * filters], for its forward pass in training");
+        if (PaddedLength(layer) > 0)
+        {
+            yield return ("PaddedGradient", PaddedLength(layer), "The output gradient of " + layer.Name + " with its zero border, for its kernel gradient");
+        }
+    }
+
+    public override int TemporaryLength(LayerModel layer)
+    {
+        Window k = ((TransposeDetails)layer.Details).Window;
+        return (layer.Input.Height * layer.Input.Width * k.Height * k.Width * layer.Output.Channels) + PaddedLength(layer);
+    }
+
+    /// <summary>Floats of the output with the convolution's zero border (0 without padding).</summary>
+    private static int PaddedLength(LayerModel layer)
+    {
+        Window k = ((TransposeDetails)layer.Details).Window;
+        return k.IsPadded ? (layer.Output.Height + k.PadTop + k.PadBottom) * (layer.Output.Width + k.PadLeft + k.PadRight) * layer.Output.Channels : 0;
+    }
+
+    public override void EmitDeclarations(SourceWriter w, LayerPlan layer)
+    {
+        LayerModel l = layer.Layer;
+        Window k = ((TransposeDetails)l.Details).Window;
+        NetworkEmitter.Doc(w, l.Name + ": " + l.Input + " -> " + l.Output + "; the convolution it transposes: " + l.Output + " -> " + l.Input + ", kernel " + k + ", strides "
+            + k.StrideHeight + "x" + k.StrideWidth + ", padding " + k.PadTop + "/" + k.PadBottom + "/" + k.PadLeft + "/" + k.PadRight + " (top, bottom, left, right).");
+        w.Statement("private static readonly Conv2DGeometry " + layer.Pascal + "Geometry = new(");
+        w.Statement("    inputHeight: " + Int(l.Output.Height) + ", inputWidth: " + Int(l.Output.Width) + ", inputChannels: " + Int(l.Output.Channels)
+            + ", filters: " + Int(l.Input.Channels) + ",");
+        w.Statement("    kernelHeight: " + Int(k.Height) + ", kernelWidth: " + Int(k.Width) + ", strideHeight: " + Int(k.StrideHeight)
+            + ", strideWidth: " + Int(k.StrideWidth) + ",");
+        w.Statement("    padTop: " + Int(k.PadTop) + ", padBottom: " + Int(k.PadBottom) + ", padLeft: " + Int(k.PadLeft) + ", padRight: " + Int(k.PadRight) + ");");
+    }
+
+    public override void EmitFold(SourceWriter w, LayerPlan layer, LayerPlan? foldedInto) =>
+        w.Statement("Conv2DKernels.TransposeKernel(in " + layer.Pascal + "Geometry, " + PassWriter.Parameter(layer.Layer, "kernel") + ", "
+            + PassWriter.Folded(layer.FoldedKernel, DerivedLength(layer.Layer)) + ");");
+
+    public override void EmitBeginTraining(SourceWriter w, LayerPlan layer) =>
+        w.Statement("Conv2DKernels.TransposeKernel(in " + layer.Pascal + "Geometry, " + PassWriter.Parameter(layer.Layer, "kernel") + ", s." + layer.Pascal + "Transposed);");
+
+    public override void EmitInference(PassWriter w, LayerPlan layer) =>
+        EmitForward(w, layer, PassWriter.Folded(layer.FoldedKernel, DerivedLength(layer.Layer)), layer.InferInput, layer.InferOutput, layer.InferOutput, layer.InferenceActivation);
+
+    public override void EmitTrainingForward(PassWriter w, LayerPlan layer) =>
+        EmitForward(w, layer, "s." + layer.Pascal + "Transposed", layer.TrainInput, layer.TrainLinear ?? layer.TrainOutput, layer.TrainOutput, layer.Layer.Activation);
+
+    private void EmitForward(PassWriter w, LayerPlan layer, string transposed, BufferRef input, BufferRef linear, BufferRef output, Activation activation)
+    {
+        LayerModel l = layer.Layer;
+        string z = w.Ref(linear);
+        w.Statement("Conv2DKernels.InputGradient(in " + layer.Pascal + "Geometry, " + transposed + ", " + w.Ref(input) + ", " + z + ", s.Temporary.Slice(0, "
+            + Int(TemporaryLength(l)) + "));");
+        if (((TransposeDetails)l.Details).UseBias)
+        {
+            w.Statement("VectorOps.AddBias(" + PassWriter.Parameter(l, "bias") + ", " + z + ");");
+        }
+
+        Activations.EmitOutputActivation(w, layer, activation, z, w.Ref(output));
+    }
+
+    public override void EmitBackward(PassWriter w, LayerPlan layer)
+    {
+        LayerModel l = layer.Layer;
+        var d = (TransposeDetails)l.Details;
+        string dy = w.Ref(layer.GradientIn);
+        Activations.EmitOutputActivationBackward(w, layer, layer.TrainLinear is null ? "default" : w.Ref(layer.TrainLinear), w.Ref(layer.TrainOutput), dy);
+        if (d.UseBias)
+        {
+            w.Statement("VectorOps.AccumulateColumnSums(" + dy + ", " + PassWriter.Gradient(l, "bias") + ");");
+        }
+
+        string padded = "default";
+        if (PaddedLength(l) > 0)
+        {
+            Window k = d.Window;
+            padded = "s." + layer.Pascal + "PaddedGradient";
+            w.Statement("ResamplingKernels.Pad(" + dy + ", " + padded + ", " + Int(l.Output.Height) + ", " + Int(l.Output.Width) + ", " + Int(l.Output.Channels) + ", "
+                + Int(k.PadTop) + ", " + Int(k.PadBottom) + ", " + Int(k.PadLeft) + ", " + Int(k.PadRight) + ");");
+        }
+
+        w.Statement("Conv2DKernels.AccumulateParameterGradients(in " + layer.Pascal + "Geometry, " + dy + ", " + padded + ", " + w.Ref(layer.TrainInput) + ", "
+            + PassWriter.Gradient(l, "kernel") + ", default);");
+        string inputGradient = "Conv2DKernels.Forward(in " + layer.Pascal + "Geometry, " + dy + ", " + PassWriter.Parameter(l, "kernel") + ", default, "
+            + w.Ref(layer.GradientOut) + ", " + padded + ", relu: false);";
+        w.Statement(layer.IsFirst ? "if (!inputGradient.IsEmpty) " + inputGradient : inputGradient);
+    }
+}

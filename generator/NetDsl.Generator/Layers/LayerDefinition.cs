@@ -112,6 +112,10 @@ internal abstract class LayerDefinition
     /// kernel and bias of the layer it is folded into.</summary>
     public virtual int FoldedLength(LayerModel layer, LayerModel? foldedInto) => 0;
 
+    /// <summary>Floats of inference parameters it derives from its own (a transposed kernel), computed by
+    /// <see cref="EmitFold"/> whenever the parameters change.</summary>
+    public virtual int DerivedLength(LayerModel layer) => 0;
+
     // ---- Printing ----
 
     /// <summary>Static fields of the kernel class (geometries), with their comments.</summary>
@@ -124,7 +128,8 @@ internal abstract class LayerDefinition
     {
     }
 
-    /// <summary>Statements of <c>Fold</c> (BatchNormalization).</summary>
+    /// <summary>Statements of <c>Fold</c>: a BatchNormalization's scale and shift (and the kernel it is folded
+    /// into), or a layer's <see cref="DerivedLength"/> floats at <see cref="LayerPlan.FoldedKernel"/>.</summary>
     public virtual void EmitFold(SourceWriter w, LayerPlan layer, LayerPlan? foldedInto)
     {
     }

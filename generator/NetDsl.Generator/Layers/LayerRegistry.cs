@@ -17,6 +17,7 @@ internal static class LayerRegistry
         new Conv2DLayer(),
         new DepthwiseConv2DLayer(),
         new SeparableConv2DLayer(),
+        new Conv2DTransposeLayer(),
         new MaxPooling2DLayer(),
         new AveragePooling2DLayer(),
         new GlobalAveragePooling2DLayer(),

@@ -519,12 +519,20 @@ internal static class NetworkPlanner
     }
 
     /// <summary>Folded inference parameters: each BatchNormalization's scale and shift, then the kernel and bias
-    /// of the layer it is folded into.</summary>
+    /// of the layer it is folded into; and what other layers derive from their parameters (transposed kernels).</summary>
     private static int PlanFolding(Builder[] b)
     {
         int offset = 0;
         for (int i = 0; i < b.Length; i++)
         {
+            int derived = b[i].Definition.DerivedLength(b[i].Layer);
+            if (derived > 0)
+            {
+                b[i].FoldedKernel = offset;
+                offset += derived;
+                continue;
+            }
+
             if (!b[i].Definition.SynchronizesBatch)
             {
                 continue;

@@ -400,6 +400,23 @@ public static class VectorOps
     /// <summary><c>y[i] += x[i]</c>.</summary>
     public static void Add(ReadOnlySpan<float> x, Span<float> y) => MultiplyAdd(1f, x, y);
 
+    /// <summary><c>rows[r * n + j] += bias[j]</c> with <c>n = bias.Length</c>: a bias added to every pixel.</summary>
+    public static void AddBias(ReadOnlySpan<float> bias, Span<float> rows)
+    {
+        int n = bias.Length;
+        if (n == 0 || rows.Length % n != 0)
+        {
+            throw new ArgumentException($"{rows.Length} values do not split into rows of {n}.");
+        }
+
+        ref float b = ref MemoryMarshal.GetReference(bias);
+        ref float r = ref MemoryMarshal.GetReference(rows);
+        for (int offset = 0; offset < rows.Length; offset += n)
+        {
+            AddUnchecked(ref b, ref Unsafe.Add(ref r, offset), n);
+        }
+    }
+
     /// <summary><c>y[i] += x[i]</c> for <paramref name="length"/> values, no checks: for kernels that have
     /// already validated their buffers and call this in an inner loop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

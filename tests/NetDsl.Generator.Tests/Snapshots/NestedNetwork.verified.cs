@@ -273,12 +273,12 @@ namespace NetDsl.Generated
         public override void Predict(
             ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Scratch s,
             Span<float> output) =>
-            Infer(p, f, input, a, output, logits: false);
+            Infer(p, f, input, a, s, output, logits: false);
 
         public override int Classify(
             ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Scratch s)
         {
-            Infer(p, f, input, a, s.Output, logits: true);
+            Infer(p, f, input, a, s, s.Output, logits: true);
             return VectorOps.ArgMax(s.Output);
         }
 
@@ -286,7 +286,7 @@ namespace NetDsl.Generated
             ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, int label, Activations a,
             Scratch s, out int predicted)
         {
-            Infer(p, f, input, a, s.Output, logits: true);
+            Infer(p, f, input, a, s, s.Output, logits: true);
             predicted = VectorOps.ArgMax(s.Output);
             return LossKernels.CrossEntropyFromProbabilities(s.Output, label, default);
         }
@@ -296,8 +296,8 @@ namespace NetDsl.Generated
         /// With <paramref name="logits"/>, a final softmax that is fused with the loss is left out.
         /// </summary>
         private static void Infer(
-            ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Span<float> output,
-            bool logits)
+            ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Scratch s,
+            Span<float> output, bool logits)
         {
             const int n = 0; // one sample: the first slot of the activations
             // global_max_pooling2d: GlobalMaxPooling2D; 6x6x2 -> 2

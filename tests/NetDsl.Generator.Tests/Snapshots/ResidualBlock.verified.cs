@@ -381,7 +381,8 @@ namespace NetDsl.Generated
 
         /// <summary>
         /// The inference parameters derived from <paramref name="p"/>: each BatchNormalization's scale and shift from
-        /// its moving statistics, folded into the kernel and bias of the layer before it where there is one.
+        /// its moving statistics, folded into the kernel and bias of the layer before it where there is one; transposed
+        /// kernels.
         /// </summary>
         public override void Fold(ReadOnlySpan<float> p, Span<float> f)
         {
@@ -421,12 +422,12 @@ namespace NetDsl.Generated
         public override void Predict(
             ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Scratch s,
             Span<float> output) =>
-            Infer(p, f, input, a, output, logits: false);
+            Infer(p, f, input, a, s, output, logits: false);
 
         public override int Classify(
             ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Scratch s)
         {
-            Infer(p, f, input, a, s.Output, logits: true);
+            Infer(p, f, input, a, s, s.Output, logits: true);
             return VectorOps.ArgMax(s.Output);
         }
 
@@ -434,7 +435,7 @@ namespace NetDsl.Generated
             ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, int label, Activations a,
             Scratch s, out int predicted)
         {
-            Infer(p, f, input, a, s.Output, logits: true);
+            Infer(p, f, input, a, s, s.Output, logits: true);
             predicted = VectorOps.ArgMax(s.Output);
             return LossKernels.SoftmaxCrossEntropy(s.Output, label, default);
         }
@@ -444,8 +445,8 @@ namespace NetDsl.Generated
         /// With <paramref name="logits"/>, a final softmax that is fused with the loss is left out.
         /// </summary>
         private static void Infer(
-            ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Span<float> output,
-            bool logits)
+            ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Scratch s,
+            Span<float> output, bool logits)
         {
             const int n = 0; // one sample: the first slot of the activations
             // conv2d: Conv2D 8 3x3, strides 1x1, same, no bias; batch_normalization folded into its kernel; then stem

@@ -14,7 +14,7 @@ namespace Samples
         public const int OutputLength = 768;
 
         /// <summary>Number of parameters, trainable and not.</summary>
-        public const int ParameterCount = 14579;
+        public const int ParameterCount = 16899;
 
         /// <summary>Shape of one input sample, channels-last.</summary>
         public static global::NetDsl.TensorShape InputShape { get; } = new(16, 16, 1);
@@ -25,79 +25,79 @@ namespace Samples
         /// <summary>Keras-style <c>model.summary()</c>:
         /// <code>
         /// Model: "SegmentationNet"
-        /// __________________________________________________________________________________________________
-        /// Layer (type)                    Output Shape         Param #     Connected to
-        /// ==================================================================================================
-        /// input_layer (InputLayer)        [(None, 16, 16, 1)]  0
-        /// __________________________________________________________________________________________________
-        /// e1 (Conv2D)                     (None, 16, 16, 8)    80          input_layer[0][0]
-        /// __________________________________________________________________________________________________
-        /// max_pooling2d (MaxPooling2D)    (None, 8, 8, 8)      0           e1[0][0]
-        /// __________________________________________________________________________________________________
-        /// e2 (Conv2D)                     (None, 8, 8, 16)     1168        max_pooling2d[0][0]
-        /// __________________________________________________________________________________________________
-        /// max_pooling2d_1 (MaxPooling2D)  (None, 4, 4, 16)     0           e2[0][0]
-        /// __________________________________________________________________________________________________
-        /// conv2d (Conv2D)                 (None, 4, 4, 32)     4640        max_pooling2d_1[0][0]
-        /// __________________________________________________________________________________________________
-        /// up_sampling2d (UpSampling2D)    (None, 8, 8, 32)     0           conv2d[0][0]
-        /// __________________________________________________________________________________________________
-        /// concatenate (Concatenate)       (None, 8, 8, 48)     0           up_sampling2d[0][0]
-        ///                                                                  e2[0][0]
-        /// __________________________________________________________________________________________________
-        /// conv2d_1 (Conv2D)               (None, 8, 8, 16)     6928        concatenate[0][0]
-        /// __________________________________________________________________________________________________
-        /// up_sampling2d_1 (UpSampling2D)  (None, 16, 16, 16)   0           conv2d_1[0][0]
-        /// __________________________________________________________________________________________________
-        /// concatenate_1 (Concatenate)     (None, 16, 16, 24)   0           up_sampling2d_1[0][0]
-        ///                                                                  e1[0][0]
-        /// __________________________________________________________________________________________________
-        /// conv2d_2 (Conv2D)               (None, 16, 16, 8)    1736        concatenate_1[0][0]
-        /// __________________________________________________________________________________________________
-        /// conv2d_3 (Conv2D)               (None, 16, 16, 3)    27          conv2d_2[0][0]
-        /// ==================================================================================================
-        /// Total params: 14,579
-        /// Trainable params: 14,579
+        /// _____________________________________________________________________________________________________
+        /// Layer (type)                       Output Shape         Param #     Connected to
+        /// =====================================================================================================
+        /// input_layer (InputLayer)           [(None, 16, 16, 1)]  0
+        /// _____________________________________________________________________________________________________
+        /// e1 (Conv2D)                        (None, 16, 16, 8)    80          input_layer[0][0]
+        /// _____________________________________________________________________________________________________
+        /// max_pooling2d (MaxPooling2D)       (None, 8, 8, 8)      0           e1[0][0]
+        /// _____________________________________________________________________________________________________
+        /// e2 (Conv2D)                        (None, 8, 8, 16)     1168        max_pooling2d[0][0]
+        /// _____________________________________________________________________________________________________
+        /// max_pooling2d_1 (MaxPooling2D)     (None, 4, 4, 16)     0           e2[0][0]
+        /// _____________________________________________________________________________________________________
+        /// conv2d (Conv2D)                    (None, 4, 4, 32)     4640        max_pooling2d_1[0][0]
+        /// _____________________________________________________________________________________________________
+        /// up_sampling2d (UpSampling2D)       (None, 8, 8, 32)     0           conv2d[0][0]
+        /// _____________________________________________________________________________________________________
+        /// concatenate (Concatenate)          (None, 8, 8, 48)     0           up_sampling2d[0][0]
+        ///                                                                     e2[0][0]
+        /// _____________________________________________________________________________________________________
+        /// conv2d_1 (Conv2D)                  (None, 8, 8, 16)     6928        concatenate[0][0]
+        /// _____________________________________________________________________________________________________
+        /// conv2d_transpose (Conv2DTranspose) (None, 16, 16, 16)   2320        conv2d_1[0][0]
+        /// _____________________________________________________________________________________________________
+        /// concatenate_1 (Concatenate)        (None, 16, 16, 24)   0           conv2d_transpose[0][0]
+        ///                                                                     e1[0][0]
+        /// _____________________________________________________________________________________________________
+        /// conv2d_2 (Conv2D)                  (None, 16, 16, 8)    1736        concatenate_1[0][0]
+        /// _____________________________________________________________________________________________________
+        /// conv2d_3 (Conv2D)                  (None, 16, 16, 3)    27          conv2d_2[0][0]
+        /// =====================================================================================================
+        /// Total params: 16,899
+        /// Trainable params: 16,899
         /// Non-trainable params: 0
-        /// __________________________________________________________________________________________________
+        /// _____________________________________________________________________________________________________
         /// </code></summary>
         public static string Summary { get; } =
             "Model: \"SegmentationNet\"\n" +
-            "__________________________________________________________________________________________________\n" +
-            "Layer (type)                    Output Shape         Param #     Connected to                     \n" +
-            "==================================================================================================\n" +
-            "input_layer (InputLayer)        [(None, 16, 16, 1)]  0                                            \n" +
-            "__________________________________________________________________________________________________\n" +
-            "e1 (Conv2D)                     (None, 16, 16, 8)    80          input_layer[0][0]                \n" +
-            "__________________________________________________________________________________________________\n" +
-            "max_pooling2d (MaxPooling2D)    (None, 8, 8, 8)      0           e1[0][0]                         \n" +
-            "__________________________________________________________________________________________________\n" +
-            "e2 (Conv2D)                     (None, 8, 8, 16)     1168        max_pooling2d[0][0]              \n" +
-            "__________________________________________________________________________________________________\n" +
-            "max_pooling2d_1 (MaxPooling2D)  (None, 4, 4, 16)     0           e2[0][0]                         \n" +
-            "__________________________________________________________________________________________________\n" +
-            "conv2d (Conv2D)                 (None, 4, 4, 32)     4640        max_pooling2d_1[0][0]            \n" +
-            "__________________________________________________________________________________________________\n" +
-            "up_sampling2d (UpSampling2D)    (None, 8, 8, 32)     0           conv2d[0][0]                     \n" +
-            "__________________________________________________________________________________________________\n" +
-            "concatenate (Concatenate)       (None, 8, 8, 48)     0           up_sampling2d[0][0]              \n" +
-            "                                                                 e2[0][0]                         \n" +
-            "__________________________________________________________________________________________________\n" +
-            "conv2d_1 (Conv2D)               (None, 8, 8, 16)     6928        concatenate[0][0]                \n" +
-            "__________________________________________________________________________________________________\n" +
-            "up_sampling2d_1 (UpSampling2D)  (None, 16, 16, 16)   0           conv2d_1[0][0]                   \n" +
-            "__________________________________________________________________________________________________\n" +
-            "concatenate_1 (Concatenate)     (None, 16, 16, 24)   0           up_sampling2d_1[0][0]            \n" +
-            "                                                                 e1[0][0]                         \n" +
-            "__________________________________________________________________________________________________\n" +
-            "conv2d_2 (Conv2D)               (None, 16, 16, 8)    1736        concatenate_1[0][0]              \n" +
-            "__________________________________________________________________________________________________\n" +
-            "conv2d_3 (Conv2D)               (None, 16, 16, 3)    27          conv2d_2[0][0]                   \n" +
-            "==================================================================================================\n" +
-            "Total params: 14,579\n" +
-            "Trainable params: 14,579\n" +
+            "_____________________________________________________________________________________________________\n" +
+            "Layer (type)                       Output Shape         Param #     Connected to                     \n" +
+            "=====================================================================================================\n" +
+            "input_layer (InputLayer)           [(None, 16, 16, 1)]  0                                            \n" +
+            "_____________________________________________________________________________________________________\n" +
+            "e1 (Conv2D)                        (None, 16, 16, 8)    80          input_layer[0][0]                \n" +
+            "_____________________________________________________________________________________________________\n" +
+            "max_pooling2d (MaxPooling2D)       (None, 8, 8, 8)      0           e1[0][0]                         \n" +
+            "_____________________________________________________________________________________________________\n" +
+            "e2 (Conv2D)                        (None, 8, 8, 16)     1168        max_pooling2d[0][0]              \n" +
+            "_____________________________________________________________________________________________________\n" +
+            "max_pooling2d_1 (MaxPooling2D)     (None, 4, 4, 16)     0           e2[0][0]                         \n" +
+            "_____________________________________________________________________________________________________\n" +
+            "conv2d (Conv2D)                    (None, 4, 4, 32)     4640        max_pooling2d_1[0][0]            \n" +
+            "_____________________________________________________________________________________________________\n" +
+            "up_sampling2d (UpSampling2D)       (None, 8, 8, 32)     0           conv2d[0][0]                     \n" +
+            "_____________________________________________________________________________________________________\n" +
+            "concatenate (Concatenate)          (None, 8, 8, 48)     0           up_sampling2d[0][0]              \n" +
+            "                                                                    e2[0][0]                         \n" +
+            "_____________________________________________________________________________________________________\n" +
+            "conv2d_1 (Conv2D)                  (None, 8, 8, 16)     6928        concatenate[0][0]                \n" +
+            "_____________________________________________________________________________________________________\n" +
+            "conv2d_transpose (Conv2DTranspose) (None, 16, 16, 16)   2320        conv2d_1[0][0]                   \n" +
+            "_____________________________________________________________________________________________________\n" +
+            "concatenate_1 (Concatenate)        (None, 16, 16, 24)   0           conv2d_transpose[0][0]           \n" +
+            "                                                                    e1[0][0]                         \n" +
+            "_____________________________________________________________________________________________________\n" +
+            "conv2d_2 (Conv2D)                  (None, 16, 16, 8)    1736        concatenate_1[0][0]              \n" +
+            "_____________________________________________________________________________________________________\n" +
+            "conv2d_3 (Conv2D)                  (None, 16, 16, 3)    27          conv2d_2[0][0]                   \n" +
+            "=====================================================================================================\n" +
+            "Total params: 16,899\n" +
+            "Trainable params: 16,899\n" +
             "Non-trainable params: 0\n" +
-            "__________________________________________________________________________________________________";
+            "_____________________________________________________________________________________________________";
 
         /// <summary>The architecture in NetDsl's text form:
         /// <code>
@@ -110,8 +110,8 @@ namespace Samples
         /// upsampling2d 2x2
         /// concat up_sampling2d e2
         /// conv2d 16 3x3 same relu
-        /// upsampling2d 2x2 bilinear
-        /// concat up_sampling2d_1 e1
+        /// conv2dtranspose 16 3x3 stride 2 same relu
+        /// concat conv2d_transpose e1
         /// conv2d 8 3x3 same relu
         /// conv2d 3 1x1 softmax
         /// </code></summary>
@@ -287,10 +287,12 @@ namespace NetDsl.Generated
         private const int Conv2dBias = 5856;
         private const int Conv2d1Kernel = 5888;
         private const int Conv2d1Bias = 12800;
-        private const int Conv2d2Kernel = 12816;
-        private const int Conv2d2Bias = 14544;
-        private const int Conv2d3Kernel = 14552;
-        private const int Conv2d3Bias = 14576;
+        private const int Conv2dTransposeKernel = 12816;
+        private const int Conv2dTransposeBias = 15120;
+        private const int Conv2d2Kernel = 15136;
+        private const int Conv2d2Bias = 16864;
+        private const int Conv2d3Kernel = 16872;
+        private const int Conv2d3Bias = 16896;
 
         /// <summary>The parameter tensors: Keras names and layouts, in Keras's order.</summary>
         public static readonly IReadOnlyList<ParameterTensor> ParameterLayout = Array.AsReadOnly(new ParameterTensor[]
@@ -303,6 +305,8 @@ namespace NetDsl.Generated
             new("conv2d/bias", new(32), Conv2dBias, 32, ParameterInitializer.Zeros),
             new("conv2d_1/kernel", new(3, 3, 48, 16), Conv2d1Kernel, 6912, ParameterInitializer.GlorotUniform),
             new("conv2d_1/bias", new(16), Conv2d1Bias, 16, ParameterInitializer.Zeros),
+            new("conv2d_transpose/kernel", new(3, 3, 16, 16), Conv2dTransposeKernel, 2304, ParameterInitializer.GlorotUniform),
+            new("conv2d_transpose/bias", new(16), Conv2dTransposeBias, 16, ParameterInitializer.Zeros),
             new("conv2d_2/kernel", new(3, 3, 24, 8), Conv2d2Kernel, 1728, ParameterInitializer.GlorotUniform),
             new("conv2d_2/bias", new(8), Conv2d2Bias, 8, ParameterInitializer.Zeros),
             new("conv2d_3/kernel", new(1, 1, 8, 3), Conv2d3Kernel, 24, ParameterInitializer.GlorotUniform),
@@ -352,6 +356,15 @@ namespace NetDsl.Generated
             padTop: 1, padBottom: 1, padLeft: 1, padRight: 1);
 
         /// <summary>
+        /// conv2d_transpose: 8x8x16 -> 16x16x16; the convolution it transposes: 16x16x16 -> 8x8x16, kernel 3x3, strides
+        /// 2x2, padding 0/1/0/1 (top, bottom, left, right).
+        /// </summary>
+        private static readonly Conv2DGeometry Conv2dTransposeGeometry = new(
+            inputHeight: 16, inputWidth: 16, inputChannels: 16, filters: 16,
+            kernelHeight: 3, kernelWidth: 3, strideHeight: 2, strideWidth: 2,
+            padTop: 0, padBottom: 1, padLeft: 0, padRight: 1);
+
+        /// <summary>
         /// conv2d_2: 16x16x24 -> 16x16x8, kernel 3x3, strides 1x1, padding 1/1/1/1 (top, bottom, left, right).
         /// </summary>
         private static readonly Conv2DGeometry Conv2d2Geometry = new(
@@ -378,8 +391,8 @@ namespace NetDsl.Generated
             "upsampling2d 2x2\n" +
             "concat up_sampling2d e2\n" +
             "conv2d 16 3x3 same relu\n" +
-            "upsampling2d 2x2 bilinear\n" +
-            "concat up_sampling2d_1 e1\n" +
+            "conv2dtranspose 16 3x3 stride 2 same relu\n" +
+            "concat conv2d_transpose e1\n" +
             "conv2d 8 3x3 same relu\n" +
             "conv2d 3 1x1 softmax";
 
@@ -389,7 +402,7 @@ namespace NetDsl.Generated
         private SegmentationNetKernel()
             : base(
                 "SegmentationNet", inputLength: 256, outputLength: 768, ParameterLayout, ArchitectureText, segments: 1,
-                foldedLength: 0)
+                foldedLength: 2304)
         {
         }
 
@@ -402,6 +415,17 @@ namespace NetDsl.Generated
 
         public override Scratch CreateScratch() => new();
 
+        /// <summary>
+        /// The inference parameters derived from <paramref name="p"/>: each BatchNormalization's scale and shift from
+        /// its moving statistics, folded into the kernel and bias of the layer before it where there is one; transposed
+        /// kernels.
+        /// </summary>
+        public override void Fold(ReadOnlySpan<float> p, Span<float> f)
+        {
+            Conv2DKernels.TransposeKernel(
+                in Conv2dTransposeGeometry, p.Slice(Conv2dTransposeKernel, 2304), f.Slice(0, 2304));
+        }
+
         /// <summary>Before a thread's training passes: the kernels transposed for the input gradients.</summary>
         public override void BeginTraining(ReadOnlySpan<float> p, Scratch s)
         {
@@ -409,6 +433,8 @@ namespace NetDsl.Generated
             Conv2DKernels.TransposeKernel(in E2Geometry, p.Slice(E2Kernel, 1152), s.E2Transposed);
             Conv2DKernels.TransposeKernel(in Conv2dGeometry, p.Slice(Conv2dKernel, 4608), s.Conv2dTransposed);
             Conv2DKernels.TransposeKernel(in Conv2d1Geometry, p.Slice(Conv2d1Kernel, 6912), s.Conv2d1Transposed);
+            Conv2DKernels.TransposeKernel(
+                in Conv2dTransposeGeometry, p.Slice(Conv2dTransposeKernel, 2304), s.Conv2dTransposeTransposed);
             Conv2DKernels.TransposeKernel(in Conv2d2Geometry, p.Slice(Conv2d2Kernel, 1728), s.Conv2d2Transposed);
             Conv2DKernels.TransposeKernel(in Conv2d3Geometry, p.Slice(Conv2d3Kernel, 24), s.Conv2d3Transposed);
         }
@@ -416,12 +442,12 @@ namespace NetDsl.Generated
         public override void Predict(
             ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Scratch s,
             Span<float> output) =>
-            Infer(p, f, input, a, output, logits: false);
+            Infer(p, f, input, a, s, output, logits: false);
 
         public override int Classify(
             ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Scratch s)
         {
-            Infer(p, f, input, a, s.Output, logits: true);
+            Infer(p, f, input, a, s, s.Output, logits: true);
             return VectorOps.ArgMax(s.Output);
         }
 
@@ -429,7 +455,7 @@ namespace NetDsl.Generated
             ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, int label, Activations a,
             Scratch s, out int predicted)
         {
-            Infer(p, f, input, a, s.Output, logits: true);
+            Infer(p, f, input, a, s, s.Output, logits: true);
             predicted = VectorOps.ArgMax(s.Output);
             return LossKernels.CrossEntropyFromProbabilities(s.Output, label, default);
         }
@@ -439,8 +465,8 @@ namespace NetDsl.Generated
         /// With <paramref name="logits"/>, a final softmax that is fused with the loss is left out.
         /// </summary>
         private static void Infer(
-            ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Span<float> output,
-            bool logits)
+            ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Scratch s,
+            Span<float> output, bool logits)
         {
             const int n = 0; // one sample: the first slot of the activations
             // e1: Conv2D 8 3x3, strides 1x1, same, relu; 16x16x1 -> 16x16x8
@@ -467,10 +493,14 @@ namespace NetDsl.Generated
             Conv2DKernels.Forward(
                 in Conv2d1Geometry, a.Concatenate(n), p.Slice(Conv2d1Kernel, 6912), p.Slice(Conv2d1Bias, 16),
                 a.Conv2d1(n), a.Conv2d1Padded(n), relu: true);
-            // up_sampling2d_1: UpSampling2D 2x2, bilinear; 8x8x16 -> 16x16x16
-            ResamplingKernels.UpSampleBilinear(a.Conv2d1(n), a.UpSampling2d1(n), 8, 8, 16, 2, 2);
-            // concatenate_1: Concatenate of 2 from up_sampling2d_1, e1; 16x16x16 -> 16x16x24
-            MergeKernels.ConcatenateChannels(a.UpSampling2d1(n), a.Concatenate1(n), 16, 24, 0);
+            // conv2d_transpose: Conv2DTranspose 16 3x3, strides 2x2, same, relu; 8x8x16 -> 16x16x16
+            Conv2DKernels.InputGradient(
+                in Conv2dTransposeGeometry, f.Slice(0, 2304), a.Conv2d1(n), a.Conv2dTranspose(n),
+                s.Temporary.Slice(0, 13840));
+            VectorOps.AddBias(p.Slice(Conv2dTransposeBias, 16), a.Conv2dTranspose(n));
+            ActivationKernels.Forward(Activation.ReLU, a.Conv2dTranspose(n), a.Conv2dTranspose(n));
+            // concatenate_1: Concatenate of 2 from conv2d_transpose, e1; 16x16x16 -> 16x16x24
+            MergeKernels.ConcatenateChannels(a.Conv2dTranspose(n), a.Concatenate1(n), 16, 24, 0);
             MergeKernels.ConcatenateChannels(a.E1(n), a.Concatenate1(n), 8, 24, 16);
             // conv2d_2: Conv2D 8 3x3, strides 1x1, same, relu; 16x16x24 -> 16x16x8
             Conv2DKernels.Forward(
@@ -514,10 +544,14 @@ namespace NetDsl.Generated
             Conv2DKernels.Forward(
                 in Conv2d1Geometry, a.Concatenate(n), p.Slice(Conv2d1Kernel, 6912), p.Slice(Conv2d1Bias, 16),
                 a.Conv2d1(n), a.Conv2d1Padded(n), relu: true);
-            // up_sampling2d_1: UpSampling2D 2x2, bilinear; 8x8x16 -> 16x16x16
-            ResamplingKernels.UpSampleBilinear(a.Conv2d1(n), a.UpSampling2d1(n), 8, 8, 16, 2, 2);
-            // concatenate_1: Concatenate of 2 from up_sampling2d_1, e1; 16x16x16 -> 16x16x24
-            MergeKernels.ConcatenateChannels(a.UpSampling2d1(n), a.Concatenate1(n), 16, 24, 0);
+            // conv2d_transpose: Conv2DTranspose 16 3x3, strides 2x2, same, relu; 8x8x16 -> 16x16x16
+            Conv2DKernels.InputGradient(
+                in Conv2dTransposeGeometry, s.Conv2dTransposeTransposed, a.Conv2d1(n), a.Conv2dTranspose(n),
+                s.Temporary.Slice(0, 13840));
+            VectorOps.AddBias(p.Slice(Conv2dTransposeBias, 16), a.Conv2dTranspose(n));
+            ActivationKernels.Forward(Activation.ReLU, a.Conv2dTranspose(n), a.Conv2dTranspose(n));
+            // concatenate_1: Concatenate of 2 from conv2d_transpose, e1; 16x16x16 -> 16x16x24
+            MergeKernels.ConcatenateChannels(a.Conv2dTranspose(n), a.Concatenate1(n), 16, 24, 0);
             MergeKernels.ConcatenateChannels(a.E1(n), a.Concatenate1(n), 8, 24, 16);
             // conv2d_2: Conv2D 8 3x3, strides 1x1, same, relu; 16x16x24 -> 16x16x8
             Conv2DKernels.Forward(
@@ -550,8 +584,16 @@ namespace NetDsl.Generated
             // concatenate_1 backward: Concatenate of 2
             MergeKernels.SliceChannels(s.GradA(6144), s.GradB(4096), 16, 24, 0, accumulate: false);
             MergeKernels.SliceChannels(s.GradA(6144), s.GradC(2048), 8, 24, 16, accumulate: false);
-            // up_sampling2d_1 backward: UpSampling2D 2x2, bilinear
-            ResamplingKernels.UpSampleBilinearBackward(s.GradB(4096), s.GradA(1024), 8, 8, 16, 2, 2);
+            // conv2d_transpose backward: Conv2DTranspose 16 3x3, strides 2x2, same, relu
+            ActivationKernels.Backward(Activation.ReLU, default, a.Conv2dTranspose(n), s.GradB(4096));
+            VectorOps.AccumulateColumnSums(s.GradB(4096), g.Slice(Conv2dTransposeBias, 16));
+            ResamplingKernels.Pad(s.GradB(4096), s.Conv2dTransposePaddedGradient, 16, 16, 16, 0, 1, 0, 1);
+            Conv2DKernels.AccumulateParameterGradients(
+                in Conv2dTransposeGeometry, s.GradB(4096), s.Conv2dTransposePaddedGradient, a.Conv2d1(n),
+                g.Slice(Conv2dTransposeKernel, 2304), default);
+            Conv2DKernels.Forward(
+                in Conv2dTransposeGeometry, s.GradB(4096), p.Slice(Conv2dTransposeKernel, 2304), default, s.GradA(1024),
+                s.Conv2dTransposePaddedGradient, relu: false);
             // conv2d_1 backward: Conv2D 16 3x3, strides 1x1, same, relu
             ActivationKernels.Backward(Activation.ReLU, default, a.Conv2d1(n), s.GradA(1024));
             Conv2DKernels.AccumulateParameterGradients(
@@ -646,8 +688,8 @@ namespace NetDsl.Generated
             /// <summary>The input of conv2d_1 with its zero padding, kept for the backward pass.</summary>
             public Span<float> Conv2d1Padded(int n) => _arena.Slice(_capacity * 12208 + n * 4800, 4800);
 
-            /// <summary>The output of up_sampling2d_1, 16x16x16.</summary>
-            public Span<float> UpSampling2d1(int n) => _arena.Slice(_capacity * 17008 + n * 4096, 4096);
+            /// <summary>The output of conv2d_transpose, 16x16x16.</summary>
+            public Span<float> Conv2dTranspose(int n) => _arena.Slice(_capacity * 17008 + n * 4096, 4096);
 
             /// <summary>The output of concatenate_1, 16x16x24.</summary>
             public Span<float> Concatenate1(int n) => _arena.Slice(_capacity * 21104 + n * 6144, 6144);
@@ -662,7 +704,7 @@ namespace NetDsl.Generated
         /// <summary>One thread's buffers, of their exact sizes, in one 64-byte aligned block.</summary>
         public sealed class Scratch
         {
-            private readonly AlignedBuffer _arena = new(102928);
+            private readonly AlignedBuffer _arena = new(109856);
 
             /// <summary>The kernel of e1 as [filters, kh * kw * in], for its input gradient.</summary>
             public Span<float> E1Transposed => _arena.Slice(0, 72);
@@ -676,43 +718,53 @@ namespace NetDsl.Generated
             /// <summary>The kernel of conv2d_1 as [filters, kh * kw * in], for its input gradient.</summary>
             public Span<float> Conv2d1Transposed => _arena.Slice(5840, 6912);
 
+            /// <summary>
+            /// The kernel of conv2d_transpose as [in, kh * kw * filters], for its forward pass in training.
+            /// </summary>
+            public Span<float> Conv2dTransposeTransposed => _arena.Slice(12752, 2304);
+
+            /// <summary>
+            /// The output gradient of conv2d_transpose with its zero border, for its kernel gradient.
+            /// </summary>
+            public Span<float> Conv2dTransposePaddedGradient => _arena.Slice(15056, 4624);
+
             /// <summary>The kernel of conv2d_2 as [filters, kh * kw * in], for its input gradient.</summary>
-            public Span<float> Conv2d2Transposed => _arena.Slice(12752, 1728);
+            public Span<float> Conv2d2Transposed => _arena.Slice(19680, 1728);
 
             /// <summary>The kernel of conv2d_3 as [filters, kh * kw * in], for its input gradient.</summary>
-            public Span<float> Conv2d3Transposed => _arena.Slice(14480, 24);
+            public Span<float> Conv2d3Transposed => _arena.Slice(21408, 24);
 
             /// <summary>
             /// The network's output in training (logits when the final softmax is fused with the loss).
             /// </summary>
-            public Span<float> Output => _arena.Slice(14512, 768);
+            public Span<float> Output => _arena.Slice(21440, 768);
 
             /// <summary>Temporary space of the backward passes.</summary>
-            public Span<float> Temporary => _arena.Slice(15280, 63072);
+            public Span<float> Temporary => _arena.Slice(22208, 63072);
 
             /// <summary>
             /// The first <paramref name="length"/> floats of gradient buffer A (of 4 that gradients move through on the
             /// way back).
             /// </summary>
-            public Span<float> GradA(int length) => _arena.Slice(78352, length);
+            public Span<float> GradA(int length) => _arena.Slice(85280, length);
 
             /// <summary>
             /// The first <paramref name="length"/> floats of gradient buffer B (of 4 that gradients move through on the
             /// way back).
             /// </summary>
-            public Span<float> GradB(int length) => _arena.Slice(84496, length);
+            public Span<float> GradB(int length) => _arena.Slice(91424, length);
 
             /// <summary>
             /// The first <paramref name="length"/> floats of gradient buffer C (of 4 that gradients move through on the
             /// way back).
             /// </summary>
-            public Span<float> GradC(int length) => _arena.Slice(90640, length);
+            public Span<float> GradC(int length) => _arena.Slice(97568, length);
 
             /// <summary>
             /// The first <paramref name="length"/> floats of gradient buffer D (of 4 that gradients move through on the
             /// way back).
             /// </summary>
-            public Span<float> GradD(int length) => _arena.Slice(96784, length);
+            public Span<float> GradD(int length) => _arena.Slice(103712, length);
         }
     }
 }

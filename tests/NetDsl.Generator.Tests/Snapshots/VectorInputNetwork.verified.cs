@@ -250,12 +250,12 @@ namespace NetDsl.Generated
         public override void Predict(
             ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Scratch s,
             Span<float> output) =>
-            Infer(p, f, input, a, output, logits: false);
+            Infer(p, f, input, a, s, output, logits: false);
 
         public override int Classify(
             ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Scratch s)
         {
-            Infer(p, f, input, a, s.Output, logits: true);
+            Infer(p, f, input, a, s, s.Output, logits: true);
             return VectorOps.ArgMax(s.Output);
         }
 
@@ -263,7 +263,7 @@ namespace NetDsl.Generated
             ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, int label, Activations a,
             Scratch s, out int predicted)
         {
-            Infer(p, f, input, a, s.Output, logits: true);
+            Infer(p, f, input, a, s, s.Output, logits: true);
             predicted = VectorOps.ArgMax(s.Output);
             return LossKernels.SoftmaxCrossEntropy(s.Output, label, default);
         }
@@ -273,8 +273,8 @@ namespace NetDsl.Generated
         /// With <paramref name="logits"/>, a final softmax that is fused with the loss is left out.
         /// </summary>
         private static void Infer(
-            ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Span<float> output,
-            bool logits)
+            ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a, Scratch s,
+            Span<float> output, bool logits)
         {
             // dense: Dense 10; 784 -> 10
             DenseKernels.Forward(input, p.Slice(DenseKernel, 7840), p.Slice(DenseBias, 10), output);

@@ -116,4 +116,11 @@ public static partial class Convolutions
     [Network, Input(8, 8, 3), SeparableConv2D(6, 3, Padding = Padding.Same, Activation = Activation.ReLU), SeparableConv2D(5, 3, DepthMultiplier = 2, Strides = 2),
         SeparableConv2D(4, 2, DilationRate = 2, Padding = Padding.Same, UseBias = false, Activation = Activation.Swish), Flatten, Dense(3, Activation = Activation.Softmax)]
     public partial class Separable;
+
+    /// <summary>Conv2DTranspose: same with strides 2 (kernel larger than stride, a border), valid with kernel equal
+    /// to, larger and smaller than the stride, rectangular, no bias.</summary>
+    [Network, Input(3, 4, 2), Conv2DTranspose(3, 3, Strides = 2, Padding = Padding.Same, Activation = Activation.ReLU), Conv2DTranspose(2, 2, Strides = 2),
+        Conv2DTranspose(2, 3, Activation = Activation.Tanh), Conv2DTranspose(2, 1, Strides = 3, UseBias = false), Conv2DTranspose(2, 3, 2, StrideHeight = 2, Padding = Padding.Same),
+        GlobalAveragePooling2D, Dense(3)]
+    public partial class Transposed;
 }

@@ -88,6 +88,7 @@ internal sealed class ReferenceNetwork
     {
         Conv2DAttribute => "conv2d",
         DepthwiseConv2DAttribute => "depthwise_conv2d",
+        Conv2DTransposeAttribute => "conv2d_transpose",
         SeparableConv2DAttribute => "separable_conv2d",
         MaxPooling2DAttribute => "max_pooling2d",
         AveragePooling2DAttribute => "average_pooling2d",
@@ -264,6 +265,7 @@ internal sealed class ReferenceNetwork
             {
                 Conv2DAttribute c => c.Activation,
                 DepthwiseConv2DAttribute c => c.Activation,
+                Conv2DTransposeAttribute c => c.Activation,
                 SeparableConv2DAttribute c => c.Activation,
                 DenseAttribute d => d.Activation,
                 ActivationAttribute a => a.Kind,
@@ -309,6 +311,12 @@ internal sealed class ReferenceNetwork
     {
         Conv2DAttribute c => Windowed(shape, (c.KernelHeight - 1) * (c.DilationHeight > 0 ? c.DilationHeight : c.DilationRate) + 1,
             (c.KernelWidth - 1) * (c.DilationWidth > 0 ? c.DilationWidth : c.DilationRate) + 1, StrideH(c), StrideW(c), c.Padding, c.Filters),
+        Conv2DTransposeAttribute t => new[]
+        {
+            shape[0] * (t.StrideHeight > 0 ? t.StrideHeight : t.Strides) + (t.Padding == Padding.Valid ? Math.Max(t.KernelHeight - (t.StrideHeight > 0 ? t.StrideHeight : t.Strides), 0) : 0),
+            shape[1] * (t.StrideWidth > 0 ? t.StrideWidth : t.Strides) + (t.Padding == Padding.Valid ? Math.Max(t.KernelWidth - (t.StrideWidth > 0 ? t.StrideWidth : t.Strides), 0) : 0),
+            t.Filters,
+        },
         DepthwiseConv2DAttribute d => Windowed(shape, (d.KernelHeight - 1) * (d.DilationHeight > 0 ? d.DilationHeight : d.DilationRate) + 1,
             (d.KernelWidth - 1) * (d.DilationWidth > 0 ? d.DilationWidth : d.DilationRate) + 1, d.StrideHeight > 0 ? d.StrideHeight : d.Strides,
             d.StrideWidth > 0 ? d.StrideWidth : d.Strides, d.Padding, shape[2] * d.DepthMultiplier),
@@ -337,6 +345,7 @@ internal sealed class ReferenceNetwork
     private static int ParameterCountOf(LayerAttribute layer, int[] inputShape) => layer switch
     {
         Conv2DAttribute c => c.KernelHeight * c.KernelWidth * inputShape[2] * c.Filters + (c.UseBias ? c.Filters : 0),
+        Conv2DTransposeAttribute t => t.KernelHeight * t.KernelWidth * t.Filters * inputShape[2] + (t.UseBias ? t.Filters : 0),
         DepthwiseConv2DAttribute d => d.KernelHeight * d.KernelWidth * inputShape[2] * d.DepthMultiplier + (d.UseBias ? inputShape[2] * d.DepthMultiplier : 0),
         SeparableConv2DAttribute s => s.KernelHeight * s.KernelWidth * inputShape[2] * s.DepthMultiplier + inputShape[2] * s.DepthMultiplier * s.Filters + (s.UseBias ? s.Filters : 0),
         DenseAttribute d => inputShape[0] * d.Units + (d.UseBias ? d.Units : 0),
@@ -522,6 +531,41 @@ internal sealed class ReferenceNetwork
                 double[] y = Convolve(x, shape, kernel, c.KernelHeight, c.KernelWidth, StrideH(c), StrideW(c), dh, dw, c.Padding, c.Filters, depthwise: false);
                 AddBias(y, bias);
                 Activate(y, c.Activation, c.Filters);
+                return y;
+            }
+
+            case Conv2DTransposeAttribute t:
+            {
+                int h = shape[0], w = shape[1], cin = shape[2], kh = t.KernelHeight, kw = t.KernelWidth, f = t.Filters;
+                int sh = t.StrideHeight > 0 ? t.StrideHeight : t.Strides, sw = t.StrideWidth > 0 ? t.StrideWidth : t.Strides;
+                int[] outShape = OutputShapeOf(t, shape);
+                int oh = outShape[0], ow = outShape[1];
+                int padTop = t.Padding == Padding.Same ? Math.Max(kh - sh, 0) / 2 : 0, padLeft = t.Padding == Padding.Same ? Math.Max(kw - sw, 0) / 2 : 0;
+                ReadOnlySpan<double> kernel = p.Slice(offset, kh * kw * f * cin);
+                offset += kernel.Length;
+                ReadOnlySpan<double> bias = t.UseBias ? p.Slice(offset, f) : ReadOnlySpan<double>.Empty;
+                offset += bias.Length;
+                var y = new double[oh * ow * f];
+                for (int iy = 0; iy < h; iy++)
+                for (int ix = 0; ix < w; ix++)
+                for (int ky = 0; ky < kh; ky++)
+                for (int kx = 0; kx < kw; kx++)
+                {
+                    int oy = iy * sh + ky - padTop, ox = ix * sw + kx - padLeft;
+                    if (oy < 0 || oy >= oh || ox < 0 || ox >= ow)
+                    {
+                        continue;
+                    }
+
+                    for (int co = 0; co < f; co++)
+                    for (int ci = 0; ci < cin; ci++)
+                    {
+                        y[(oy * ow + ox) * f + co] += x[(iy * w + ix) * cin + ci] * kernel[((ky * kw + kx) * f + co) * cin + ci];
+                    }
+                }
+
+                AddBias(y, bias);
+                Activate(y, t.Activation, f);
                 return y;
             }
 
