@@ -72,6 +72,18 @@ public interface INetwork
     BatchStatistics ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradients, Span<float> inputGradients);
 
     /// <summary>
+    /// Training-mode forward and backward pass of a batch under <paramref name="loss"/>: <paramref name="targets"/>
+    /// holds each sample's <see cref="Training.Loss.TargetLength"/> targets one after another (class indices,
+    /// one-hot rows, boxes, masks, values). Returns the mean loss and the loss's metric, writes the mean gradient of
+    /// every parameter and, unless <paramref name="inputGradients"/> is empty, of every input value.
+    /// </summary>
+    BatchStatistics ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Training.Loss loss, Span<float> gradients, Span<float> inputGradients);
+
+    /// <summary>Mean loss and metric of a batch in inference mode under <paramref name="loss"/> (targets as for
+    /// <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{float}, Training.Loss, Span{float}, Span{float})"/>).</summary>
+    BatchStatistics Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Training.Loss loss);
+
+    /// <summary>
     /// Backpropagates given gradients of the outputs (for a custom loss): training-mode forward pass of each
     /// sample in <paramref name="inputs"/>, then the backward pass of its <paramref name="outputGradients"/>.
     /// Writes the sum over the batch of the parameter gradients and, unless empty, each sample's input gradient.

@@ -65,7 +65,8 @@ internal static class KernelEmitter
         w.Line("private " + kernel + "()");
         w.Indent();
         w.Statement(": base(\"" + model.Target.Name + "\", inputLength: " + Int(model.Input.Length) + ", outputLength: " + Int(model.Output.Length)
-            + ", ParameterLayout, ArchitectureText, segments: " + Int(plan.Segments) + ", foldedLength: " + Int(plan.FoldedLength) + ")");
+            + ", ParameterLayout, ArchitectureText, segments: " + Int(plan.Segments) + ", foldedLength: " + Int(plan.FoldedLength)
+            + (model.Output.Channels != model.Output.Length ? ", outputChannels: " + Int(model.Output.Channels) : string.Empty) + ")");
         w.Outdent();
         w.OpenBrace().CloseBrace();
         w.Line();
@@ -355,11 +356,14 @@ internal static class KernelEmitter
         BufferRef target = plan.Layers.Count == 0 ? BufferRef.Gradient(0, length) : plan.Layers[plan.Layers.Count - 1].GradientIn;
         var pass = new PassWriter(w, Pass.TrainingBackward, plan);
         string gradient = pass.Ref(target);
-        pass.Comment("loss: sparse categorical cross-entropy " + (plan.Loss.FromLogits ? "from logits" : "from probabilities") + ", or the given output gradient");
+        bool fused = plan.Loss.FusedSoftmaxLayer >= 0;
+        pass.Comment("loss: the given output gradient, sparse categorical cross-entropy " + (plan.Loss.FromLogits ? "from logits" : "from probabilities")
+            + ", or the step's loss" + (fused ? " (from the logits when it takes them)" : string.Empty));
         w.Line("predicted = VectorOps.ArgMax(s.Output);");
         w.Line("float loss = 0f;");
-        w.Line("if (logits) loss = " + LossCall(plan, "s.Output", "label", gradient) + ";");
-        w.Line("else outputGradient.CopyTo(" + gradient + ");");
+        w.Line("if (!outputGradient.IsEmpty) outputGradient.CopyTo(" + gradient + ");");
+        w.Line("else if (step.Loss is null) loss = " + LossCall(plan, "s.Output", "label", gradient) + ";");
+        w.Statement("else loss = LossKernels.Custom(step, s.Output, " + gradient + ", " + Int(plan.Model.Output.Channels) + ", softmaxLogits: " + (fused ? "logits" : "false") + ");");
         EmitBackwardSteps(w, plan, last);
         if (plan.Layers.All(l => l.Definition.IsView))
         {
@@ -378,9 +382,9 @@ internal static class KernelEmitter
             outer.Line(plan.Segments == 1 ? "const int n = 0; // one sample at a time: the first slot of the thread's activations" : "int n = step.Sample;");
         }
 
-        if (body.Contains("logits"))
+        if (plan.Loss.FusedSoftmaxLayer >= 0)
         {
-            outer.Line("bool logits = outputGradient.IsEmpty; // with a given output gradient, a fused final softmax is applied");
+            outer.Line("bool logits = outputGradient.IsEmpty && step.LossTakesSoftmaxLogits; // else the final softmax is applied");
         }
 
         outer.Raw(body);

@@ -25,6 +25,7 @@ internal static class NetworkEmitter
     private const string Span = "global::System.Span<float>";
     private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     private const string IntReadOnlySpan = "global::System.ReadOnlySpan<int>";
+    private const string Loss = "global::NetDsl.Training.Loss";
     private const string TensorShape = "global::NetDsl.TensorShape";
     private const string ParameterTensorList = "global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor>";
 
@@ -38,9 +39,14 @@ internal static class NetworkEmitter
         ("Summary", null), ("Architecture", null), ("ParameterLayout", null), ("Parameters", null), ("MaxDegreeOfParallelism", null),
         ("Predict", new[] { new[] { "ReadOnlySpan<float>", "Span<float>" }, new[] { "ReadOnlySpan<float>", "Span<float>", "int" } }),
         ("Classify", new[] { new[] { "ReadOnlySpan<float>" }, new[] { "ReadOnlySpan<float>", "Span<int>" } }),
-        ("ComputeGradients", new[] { new[] { "ReadOnlySpan<float>", "ReadOnlySpan<int>", "Span<float>" }, new[] { "ReadOnlySpan<float>", "ReadOnlySpan<int>", "Span<float>", "Span<float>" } }),
+        ("ComputeGradients", new[]
+        {
+            new[] { "ReadOnlySpan<float>", "ReadOnlySpan<int>", "Span<float>" }, new[] { "ReadOnlySpan<float>", "ReadOnlySpan<int>", "Span<float>", "Span<float>" },
+            new[] { "ReadOnlySpan<float>", "ReadOnlySpan<float>", "NetDsl.Training.Loss", "Span<float>" },
+            new[] { "ReadOnlySpan<float>", "ReadOnlySpan<float>", "NetDsl.Training.Loss", "Span<float>", "Span<float>" },
+        }),
         ("Backpropagate", new[] { new[] { "ReadOnlySpan<float>", "ReadOnlySpan<float>", "Span<float>", "Span<float>" } }),
-        ("Evaluate", new[] { new[] { "ReadOnlySpan<float>", "ReadOnlySpan<int>" } }),
+        ("Evaluate", new[] { new[] { "ReadOnlySpan<float>", "ReadOnlySpan<int>" }, new[] { "ReadOnlySpan<float>", "ReadOnlySpan<float>", "NetDsl.Training.Loss" } }),
         ("Save", new[] { new[] { "string" } }),
         ("Load", new[] { new[] { "string" }, new[] { "string", "bool" } }),
         (RuntimeField, null),
@@ -253,12 +259,23 @@ internal static class NetworkEmitter
         Method(w, "global::NetDsl.BatchStatistics", "ComputeGradients", new[] { (ReadOnlySpan, "inputs"), (IntReadOnlySpan, "labels"), (Span, "gradients"), (Span, "inputGradients") },
             Forward("ComputeGradients(inputs, labels, gradients, inputGradients)"));
 
+        Doc(w, "Training-mode forward and backward pass of a batch under <paramref name=\"loss\"/>, with each sample's targets one after another in <paramref name=\"targets\"/> (class indices, one-hot rows, boxes, masks, values): returns the mean loss and writes the mean gradient of every parameter.");
+        Method(w, "float", "ComputeGradients", new[] { (ReadOnlySpan, "inputs"), (ReadOnlySpan, "targets"), (Loss, "loss"), (Span, "gradients") },
+            valid ? RuntimeField + ".ComputeGradients(inputs, targets, loss, gradients, default).Loss" : "throw NotBuilt()");
+
+        Doc(w, "Like <see cref=\"ComputeGradients(System.ReadOnlySpan{float}, System.ReadOnlySpan{float}, global::NetDsl.Training.Loss, System.Span{float})\"/>; also returns the loss's metric and, unless <paramref name=\"inputGradients\"/> is empty, writes each sample's input gradient.");
+        Method(w, "global::NetDsl.BatchStatistics", "ComputeGradients", new[] { (ReadOnlySpan, "inputs"), (ReadOnlySpan, "targets"), (Loss, "loss"), (Span, "gradients"), (Span, "inputGradients") },
+            Forward("ComputeGradients(inputs, targets, loss, gradients, inputGradients)"));
+
         Doc(w, "Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the parameter gradients and, unless empty, each sample's input gradient.");
         Method(w, "void", "Backpropagate", new[] { (ReadOnlySpan, "inputs"), (ReadOnlySpan, "outputGradients"), (Span, "gradients"), (Span, "inputGradients") },
             Forward("Backpropagate(inputs, outputGradients, gradients, inputGradients)"));
 
         Doc(w, "Mean loss and accuracy of a batch in inference mode (Keras's <c>evaluate</c>). Safe to call from several threads at once.");
         Method(w, "global::NetDsl.BatchStatistics", "Evaluate", new[] { (ReadOnlySpan, "inputs"), (IntReadOnlySpan, "labels") }, Forward("Evaluate(inputs, labels)"));
+
+        Doc(w, "Mean loss and metric of a batch in inference mode under <paramref name=\"loss\"/>, each sample's targets one after another in <paramref name=\"targets\"/>. Safe to call from several threads at once.");
+        Method(w, "global::NetDsl.BatchStatistics", "Evaluate", new[] { (ReadOnlySpan, "inputs"), (ReadOnlySpan, "targets"), (Loss, "loss") }, Forward("Evaluate(inputs, targets, loss)"));
 
         Doc(w, "Saves the parameters as a safetensors file (Keras names and layouts, the architecture and a data checksum in the metadata); the file is replaced only once the new one is complete.");
         Method(w, "void", "Save", new[] { ("string", "path") }, Forward("Save(path)"));

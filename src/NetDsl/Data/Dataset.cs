@@ -23,6 +23,7 @@ public sealed class Dataset
 
     private readonly float[] _inputs;
     private readonly int[] _labels;
+    private readonly float[]? _targets;
 
     /// <summary>
     /// Creates a dataset from <paramref name="inputs"/> (all samples, one after another, each laid out as
@@ -72,6 +73,71 @@ public sealed class Dataset
         ClassCount = maxLabel + 1;
     }
 
+    /// <summary>
+    /// Creates a dataset of samples with float targets (for a <see cref="Training.Loss"/>: one-hot rows, boxes,
+    /// masks, regression values): <paramref name="targetLength"/> targets per sample, one after another. The arrays
+    /// are taken over, not copied.
+    /// </summary>
+    /// <exception cref="ArgumentException">The shapes do not match, or a value is NaN or infinite.</exception>
+    public Dataset(float[] inputs, TensorShape sampleShape, float[] targets, int targetLength)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        ArgumentNullException.ThrowIfNull(sampleShape);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(targetLength);
+        if (sampleShape.ElementCount == 0 || sampleShape.ElementCount > Array.MaxLength)
+        {
+            throw new ArgumentException($"A sample of shape {sampleShape} holds {sampleShape.ElementCount} values; expected between 1 and {Array.MaxLength}.", nameof(sampleShape));
+        }
+
+        int sampleLength = (int)sampleShape.ElementCount;
+        if (inputs.Length % sampleLength != 0 || (long)(inputs.Length / sampleLength) * targetLength != targets.Length)
+        {
+            throw new ArgumentException($"{inputs.Length} input values are not whole samples of {sampleLength} with {targetLength} targets each in {targets.Length} target values.", nameof(targets));
+        }
+
+        int nonFinite = Kernels.VectorOps.IndexOfNonFinite(inputs);
+        if (nonFinite >= 0)
+        {
+            throw new ArgumentException($"Input value {nonFinite % sampleLength} of sample {nonFinite / sampleLength} is {inputs[nonFinite]}; every input must be a finite number.", nameof(inputs));
+        }
+
+        nonFinite = Kernels.VectorOps.IndexOfNonFinite(targets);
+        if (nonFinite >= 0)
+        {
+            throw new ArgumentException($"Target {nonFinite % targetLength} of sample {nonFinite / targetLength} is {targets[nonFinite]}; every target must be a finite number.", nameof(targets));
+        }
+
+        _inputs = inputs;
+        _labels = new int[inputs.Length / sampleLength];
+        _targets = targets;
+        TargetLength = targetLength;
+        SampleShape = sampleShape;
+        SampleLength = sampleLength;
+    }
+
+    /// <summary>Floats of target per sample (0 for a dataset of labels).</summary>
+    public int TargetLength { get; }
+
+    /// <summary>Whether the samples have float targets rather than labels.</summary>
+    public bool HasTargets => _targets is not null;
+
+    /// <summary>All targets, one sample's after another (empty for a dataset of labels).</summary>
+    public ReadOnlySpan<float> Targets => _targets;
+
+    /// <summary>The <see cref="TargetLength"/> targets of sample <paramref name="index"/>.</summary>
+    /// <exception cref="InvalidOperationException">The dataset has labels, not targets.</exception>
+    public ReadOnlySpan<float> GetTarget(int index)
+    {
+        CheckIndex(index);
+        if (_targets is null)
+        {
+            throw new InvalidOperationException("This dataset has labels, not float targets.");
+        }
+
+        return _targets.AsSpan(index * TargetLength, TargetLength);
+    }
+
     /// <summary>The shape of one sample, channels-last: <c>(28, 28, 1)</c> for MNIST.</summary>
     public TensorShape SampleShape { get; }
 
@@ -79,7 +145,7 @@ public sealed class Dataset
     public int SampleLength { get; }
 
     /// <summary>Number of samples.</summary>
-    public int Count => _labels.Length;
+    public int Count => _labels.Length; // a dataset of targets keeps an empty label per sample
 
     /// <summary>The largest label plus one (0 for an empty dataset). A slice counts only its own labels.</summary>
     public int ClassCount { get; }
@@ -87,8 +153,8 @@ public sealed class Dataset
     /// <summary>All samples, one after another, each channels-last (height, width, channels).</summary>
     public ReadOnlySpan<float> Inputs => _inputs;
 
-    /// <summary>One label per sample.</summary>
-    public ReadOnlySpan<int> Labels => _labels;
+    /// <summary>One label per sample (empty for a dataset of targets).</summary>
+    public ReadOnlySpan<int> Labels => _targets is null ? _labels : default;
 
     /// <summary>The <see cref="SampleLength"/> floats of sample <paramref name="index"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not in <c>[0, Count)</c>.</exception>
@@ -103,6 +169,11 @@ public sealed class Dataset
     public int GetLabel(int index)
     {
         CheckIndex(index);
+        if (_targets is not null)
+        {
+            throw new InvalidOperationException("This dataset has float targets, not labels: use GetTarget.");
+        }
+
         return _labels[index];
     }
 
@@ -118,12 +189,17 @@ public sealed class Dataset
         }
 
         float[] inputs = _inputs.AsSpan(start * SampleLength, count * SampleLength).ToArray();
+        if (_targets is not null)
+        {
+            return new Dataset(inputs, SampleShape, _targets.AsSpan(start * TargetLength, count * TargetLength).ToArray(), TargetLength);
+        }
+
         int[] labels = _labels.AsSpan(start, count).ToArray();
         return new Dataset(inputs, labels, SampleShape);
     }
 
     /// <summary>For example <c>8000 samples of (28, 28, 1), 10 classes</c>.</summary>
-    public override string ToString() => $"{Count} samples of {SampleShape}, {ClassCount} classes";
+    public override string ToString() => _targets is null ? $"{Count} samples of {SampleShape}, {ClassCount} classes" : $"{Count} samples of {SampleShape}, {TargetLength} targets each";
 
     /// <summary>
     /// Loads images and labels from two IDX files (gzip-compressed or raw). Images <c>[n, rows, cols]</c> become

@@ -18,7 +18,7 @@ namespace NetDsl.Engine;
 /// counter until the batch is done, so a core that is slower (busy with other work) does less instead of holding
 /// everyone up; the parts' gradients are then summed in part order. With one thread the result is bit-for-bit
 /// repeatable; with more it equals the one-thread result up to float summation order. Losses are summed per
-/// sample in sample order, so the loss of <see cref="Evaluate"/> is the same for any thread count. An inference
+/// sample in sample order, so the loss of <see cref="Evaluate(ReadOnlySpan{float}, ReadOnlySpan{int})"/> is the same for any thread count. An inference
 /// batch that finds the worker pool busy (another thread's batch) runs on its calling thread alone rather than
 /// wait. Dropout masks depend on the network's seed, the training step and the sample's place in the batch, not
 /// on the thread that runs it.
@@ -260,6 +260,87 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
     }
 
     /// <inheritdoc/>
+    public override BatchStatistics ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Training.Loss loss, Span<float> gradients, Span<float> inputGradients)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        int batch = CheckTargets(inputs, targets, loss);
+        NetworkGuard.CheckLength(gradients.Length, _kernel.ParameterCount, nameof(gradients));
+        if (!inputGradients.IsEmpty)
+        {
+            NetworkGuard.CheckBatch(inputGradients.Length, batch, _kernel.InputLength, nameof(inputGradients));
+        }
+
+        using NetworkGate.Scope scope = _gate.EnterExclusive("ComputeGradients");
+        if (batch == 0)
+        {
+            gradients.Clear();
+            return new BatchStatistics(0f, 0, 0) { Metric = 0, MetricName = MetricName(loss) };
+        }
+
+        fixed (float* x = inputs, t = targets, dx = inputGradients)
+        {
+            var call = new Call(Operation.Gradients, x, batch) { Targets = t, Loss = loss, InputGradients = dx };
+            BatchStatistics statistics = Run(call, exclusive: true, gradients, 1f / batch);
+            if (!inputGradients.IsEmpty)
+            {
+                Kernels.VectorOps.Scale(inputGradients, 1f / batch);
+            }
+
+            return statistics;
+        }
+    }
+
+    /// <inheritdoc/>
+    public override BatchStatistics Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Training.Loss loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        int batch = CheckTargets(inputs, targets, loss);
+        if (batch == 0)
+        {
+            return new BatchStatistics(0f, 0, 0) { Metric = 0, MetricName = MetricName(loss) };
+        }
+
+        using NetworkGate.Scope scope = _gate.EnterShared("Evaluate");
+        fixed (float* x = inputs, t = targets)
+        {
+            return Run(new Call(Operation.Evaluate, x, batch) { Targets = t, Loss = loss }, exclusive: false);
+        }
+    }
+
+    /// <summary>The batch size of <paramref name="inputs"/>, checked against the targets <paramref name="loss"/> needs.</summary>
+    private int CheckTargets(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Training.Loss loss)
+    {
+        if (_kernel.InputLength == 0 || inputs.Length % _kernel.InputLength != 0)
+        {
+            NetworkGuard.CheckLength(inputs.Length, _kernel.InputLength, nameof(inputs));
+        }
+
+        int batch = inputs.Length / _kernel.InputLength;
+        int targetLength = loss.TargetLength(_kernel.OutputLength, _kernel.OutputChannels);
+        if (targetLength <= 0 || targets.Length != (long)batch * targetLength)
+        {
+            throw new ArgumentException($"{loss.Name} needs {targetLength} target values per sample of {_kernel.NetworkName} ({_kernel.OutputLength} outputs, "
+                + $"{_kernel.OutputChannels} per position): {(long)batch * targetLength} for {batch} samples, but targets has {targets.Length}.", nameof(targets));
+        }
+
+        int bad = Kernels.VectorOps.IndexOfNonFinite(targets);
+        if (bad >= 0)
+        {
+            throw new ArgumentException($"Target {bad % targetLength} of sample {bad / targetLength} is {targets[bad]}; targets must be finite numbers.", nameof(targets));
+        }
+
+        return batch;
+    }
+
+    private static string MetricName(Training.Loss loss) => loss.Metric switch
+    {
+        Training.LossMetric.Accuracy => "accuracy",
+        Training.LossMetric.BinaryAccuracy => "binary_accuracy",
+        Training.LossMetric.MeanAbsoluteError => "mean_absolute_error",
+        _ => "none",
+    };
+
+    /// <inheritdoc/>
     public override void Save(string path)
     {
         using NetworkGate.Scope scope = _gate.EnterShared("Save");
@@ -377,6 +458,12 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
         public float* OutputGradients { get; init; }
 
         public float* InputGradients { get; init; }
+
+        /// <summary>Each sample's targets for <see cref="Loss"/>, one after another.</summary>
+        public float* Targets { get; init; }
+
+        /// <summary>The loss, or null for sparse categorical cross-entropy of <see cref="Labels"/>.</summary>
+        public Training.Loss? Loss { get; init; }
     }
 
     /// <summary>A single-sample call's buffers: one sample's activations and one thread's scratch.</summary>
@@ -434,6 +521,7 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
             foreach (Part part in _parts.AsSpan(0, parts))
             {
                 part.Correct = 0;
+                part.Metric.Clear();
             }
 
             try
@@ -465,12 +553,19 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
             }
 
             int correct = 0;
+            double metricSum = 0;
+            long metricCount = 0;
             foreach (Part part in _parts.AsSpan(0, parts))
             {
                 correct += part.Correct;
+                metricSum += part.Metric.Sum;
+                metricCount += part.Metric.Count;
             }
 
-            return new BatchStatistics((float)(loss / batch), correct, batch);
+            var statistics = new BatchStatistics((float)(loss / batch), correct, batch);
+            return call.Loss is { } given
+                ? statistics with { Metric = metricCount == 0 ? 0 : metricSum / metricCount, MetricName = NetworkEngine<TActivations, TScratch>.MetricName(given) }
+                : statistics;
         }
 
         public void ReduceGradients(Span<float> gradients, float scale)
@@ -610,6 +705,21 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
             Span<float> inputGradient = _call.InputGradients == null ? default : new Span<float>(_call.InputGradients + ((long)i * n), n);
             var folded = new ReadOnlySpan<float>(_folded, kernel.FoldedLength);
             int predicted;
+            ReadOnlySpan<float> target = default;
+            if (_call.Loss is { } given)
+            {
+                int targetLength = given.TargetLength(m, kernel.OutputChannels);
+                target = new ReadOnlySpan<float>(_call.Targets + ((long)i * targetLength), targetLength);
+                if (_call.Operation == Operation.Evaluate)
+                {
+                    Span<float> output = part.LossOutput(m);
+                    kernel.Predict(parameters, _folded == null ? default : folded, input, part.Activations, part.Scratch, output);
+                    _losses[i] = given.Compute(output, target, part.LossGradient(m), kernel.OutputChannels);
+                    given.Measure(output, target, kernel.OutputChannels, ref part.Metric.Sum, ref part.Metric.Count);
+                    return;
+                }
+            }
+
             switch (_call.Operation)
             {
                 case Operation.Evaluate:
@@ -624,11 +734,11 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
                     return;
             }
 
-            var step = new TrainingStep(parameters, i, _engine._seed, _step);
+            var step = _call.Loss is null ? new TrainingStep(parameters, i, _engine._seed, _step) : new TrainingStep(parameters, i, _engine._seed, _step, _call.Loss, target, part.Metric);
             TActivations activations = _batch is not null && kernel.Segments > 1 ? _batch : part.Activations;
             bool backpropagate = _call.Operation == Operation.Backpropagate;
             ReadOnlySpan<float> outputGradient = backpropagate ? new ReadOnlySpan<float>(_call.OutputGradients + ((long)i * m), m) : default;
-            int label = backpropagate ? -1 : _call.Labels[i];
+            int label = backpropagate || _call.Loss is not null ? -1 : _call.Labels[i];
             switch (_phase)
             {
                 case Phase.Samples:
@@ -638,6 +748,11 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
                     {
                         _losses[i] = loss;
                         part.Correct += predicted == label ? 1 : 0;
+                    }
+
+                    if (_call.Loss is not null && !float.IsFinite(loss))
+                    {
+                        _losses[i] = loss;
                     }
 
                     break;
@@ -657,9 +772,21 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
     {
         private AlignedBuffer? _gradients;
 
+        private float[]? _lossOutput;
+        private float[]? _lossGradient;
+
         public TActivations Activations { get; } = activations;
 
         public TScratch Scratch { get; } = scratch;
+
+        /// <summary>The running sum of a given loss's metric.</summary>
+        public LossAccumulator Metric { get; } = new();
+
+        /// <summary>A sample's output, for a given loss in inference (allocated on first use).</summary>
+        public Span<float> LossOutput(int length) => (_lossOutput ??= new float[length]).AsSpan(0, length);
+
+        /// <summary>Where a given loss writes the gradient Evaluate does not use.</summary>
+        public Span<float> LossGradient(int length) => (_lossGradient ??= new float[length]).AsSpan(0, length);
 
         public Span<float> Gradients => _gradients!.Span;
 

@@ -25,7 +25,7 @@ public abstract class NetworkKernel<TActivations, TScratch>
     where TScratch : class
 {
     /// <summary>Describes the network.</summary>
-    protected NetworkKernel(string networkName, int inputLength, int outputLength, IReadOnlyList<ParameterTensor> layout, string architecture, int segments = 1, int foldedLength = 0)
+    protected NetworkKernel(string networkName, int inputLength, int outputLength, IReadOnlyList<ParameterTensor> layout, string architecture, int segments = 1, int foldedLength = 0, int outputChannels = 0)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(segments);
@@ -37,6 +37,7 @@ public abstract class NetworkKernel<TActivations, TScratch>
         Architecture = architecture;
         Segments = segments;
         FoldedLength = foldedLength;
+        OutputChannels = outputChannels > 0 ? outputChannels : outputLength;
         int count = 0;
         foreach (ParameterTensor tensor in layout)
         {
@@ -54,6 +55,9 @@ public abstract class NetworkKernel<TActivations, TScratch>
 
     /// <summary>Floats in one output sample.</summary>
     public int OutputLength { get; }
+
+    /// <summary>The length of the output's last axis (the classes of a per-pixel output).</summary>
+    public int OutputChannels { get; }
 
     /// <summary>Floats in the parameter buffer.</summary>
     public int ParameterCount { get; }
@@ -150,6 +154,46 @@ public readonly ref struct TrainingStep
     /// <summary>The training step (one per batch).</summary>
     public long Step { get; }
 
+    /// <summary>Describes one sample's pass with a loss of its own and the sample's targets.</summary>
+    public TrainingStep(ReadOnlySpan<float> parameters, int sample, ulong seed, long step, Training.Loss? loss, ReadOnlySpan<float> target, LossAccumulator? metric)
+        : this(parameters, sample, seed, step)
+    {
+        Loss = loss;
+        Target = target;
+        Metric = metric;
+    }
+
+    /// <summary>The loss, or null for sparse categorical cross-entropy of the label.</summary>
+    public Training.Loss? Loss { get; }
+
+    /// <summary>The sample's targets for <see cref="Loss"/>.</summary>
+    public ReadOnlySpan<float> Target { get; }
+
+    /// <summary>Where the loss's metric of this sample is added.</summary>
+    public LossAccumulator? Metric { get; }
+
+    /// <summary>Whether a final softmax over the whole output may be left out for the loss (the default loss and
+    /// the cross-entropies take its logits).</summary>
+    public bool LossTakesSoftmaxLogits => Loss is null || Loss.TakesSoftmaxLogits;
+
     /// <summary>The dropout stream of layer <paramref name="layer"/> for this sample and step.</summary>
     public ulong DropoutStream(int layer) => Kernels.DropoutKernels.Stream(Seed, Step, Sample, layer);
+}
+
+/// <summary>A running sum of a loss's metric (one per thread of a batch).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed class LossAccumulator
+{
+    /// <summary>The metric's sum.</summary>
+    public double Sum;
+
+    /// <summary>Positions or values summed.</summary>
+    public long Count;
+
+    /// <summary>Starts again.</summary>
+    public void Clear()
+    {
+        Sum = 0;
+        Count = 0;
+    }
 }

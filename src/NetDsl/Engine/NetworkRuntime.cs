@@ -37,6 +37,12 @@ public abstract class NetworkRuntime
     /// <summary>Mean loss, accuracy and mean parameter gradients of a batch.</summary>
     public abstract BatchStatistics ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<int> labels, Span<float> gradients, Span<float> inputGradients);
 
+    /// <summary>Mean loss, metric and mean parameter gradients of a batch under <paramref name="loss"/>.</summary>
+    public abstract BatchStatistics ComputeGradients(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Training.Loss loss, Span<float> gradients, Span<float> inputGradients);
+
+    /// <summary>Mean loss and metric of a batch in inference mode under <paramref name="loss"/>.</summary>
+    public abstract BatchStatistics Evaluate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> targets, Training.Loss loss);
+
     /// <summary>Sum over the batch of the parameter gradients for given output gradients.</summary>
     public abstract void Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, Span<float> gradients, Span<float> inputGradients);
 

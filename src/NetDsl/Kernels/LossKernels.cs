@@ -79,6 +79,37 @@ public static class LossKernels
         return (float)(Math.Log(sum) - Math.Log(target));
     }
 
+    /// <summary>
+    /// The loss of a training step's own (<see cref="Engine.TrainingStep.Loss"/>) for one sample: from the logits of
+    /// a final softmax that was left out (<paramref name="softmaxLogits"/>), else from the output; writes the
+    /// output gradient and adds the sample's metric.
+    /// </summary>
+    public static float Custom(in Engine.TrainingStep step, ReadOnlySpan<float> output, Span<float> gradient, int channels, bool softmaxLogits)
+    {
+        Training.Loss loss = step.Loss ?? throw new InvalidOperationException("The step has no loss of its own.");
+        float value;
+        if (softmaxLogits)
+        {
+            if (step.Target.Length != loss.TargetLength(output.Length, output.Length))
+            {
+                throw new ArgumentException($"{loss.Name} needs {loss.TargetLength(output.Length, output.Length)} target values per sample; got {step.Target.Length}.");
+            }
+
+            value = loss.ComputeFromSoftmaxLogits(output, step.Target, gradient);
+        }
+        else
+        {
+            value = loss.Compute(output, step.Target, gradient, channels);
+        }
+
+        if (step.Metric is { } metric)
+        {
+            loss.Measure(output, step.Target, softmaxLogits ? output.Length : channels, ref metric.Sum, ref metric.Count);
+        }
+
+        return value;
+    }
+
     private static void CheckLabel(int label, int classes)
     {
         if ((uint)label >= (uint)classes)

@@ -13,6 +13,11 @@ public sealed record FitOptions
     /// <summary>Samples per gradient step (default 32, as in Keras). The last batch of an epoch may be smaller.</summary>
     public int BatchSize { get; init; } = 32;
 
+    /// <summary>The loss (default null: sparse categorical cross-entropy of the dataset's labels, the fastest path).
+    /// With a loss, the dataset gives float targets (<see cref="Dataset.HasTargets"/>), or labels when the loss
+    /// takes one class index per sample; the metric follows the loss.</summary>
+    public Loss? Loss { get; init; }
+
     /// <summary>The optimizer (default: <see cref="Adam"/> with Keras's defaults). It keeps its state across calls.</summary>
     public Optimizer? Optimizer { get; init; }
 
@@ -44,9 +49,16 @@ public sealed record FitOptions
 /// <param name="Batch">1-based batch within the epoch.</param>
 /// <param name="Batches">Batches per epoch.</param>
 /// <param name="Loss">Mean training loss over the epoch so far.</param>
-/// <param name="Accuracy">Training accuracy over the epoch so far.</param>
+/// <param name="Accuracy">Training accuracy over the epoch so far (the loss's metric when it is an accuracy).</param>
 /// <param name="CompletedEpoch">Set on the report that ends an epoch (after validation).</param>
-public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, float Loss, double Accuracy, EpochResult? CompletedEpoch);
+public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch, int Batches, float Loss, double Accuracy, EpochResult? CompletedEpoch)
+{
+    /// <summary>The loss's metric over the epoch so far (null with the default loss).</summary>
+    public double? Metric { get; init; }
+
+    /// <summary>Keras's name of <see cref="Metric"/>.</summary>
+    public string MetricName { get; init; } = "accuracy";
+}
 
 /// <summary>The metrics of one epoch, as Keras's <c>History.history</c> records them.</summary>
 /// <param name="Epoch">1-based epoch.</param>
@@ -55,4 +67,14 @@ public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch,
 /// <param name="ValidationLoss">Keras <c>val_loss</c>, when validation data was given.</param>
 /// <param name="ValidationAccuracy">Keras <c>val_accuracy</c>, when validation data was given.</param>
 /// <param name="Duration">Wall-clock time of the epoch, validation included.</param>
-public sealed record EpochResult(int Epoch, float Loss, double Accuracy, float? ValidationLoss, double? ValidationAccuracy, TimeSpan Duration);
+public sealed record EpochResult(int Epoch, float Loss, double Accuracy, float? ValidationLoss, double? ValidationAccuracy, TimeSpan Duration)
+{
+    /// <summary>The loss's metric (Keras's <c>history[metric]</c>), null with the default loss.</summary>
+    public double? Metric { get; init; }
+
+    /// <summary>The loss's metric on the validation data (Keras's <c>val_</c> + metric).</summary>
+    public double? ValidationMetric { get; init; }
+
+    /// <summary>Keras's name of <see cref="Metric"/>: <c>accuracy</c>, <c>binary_accuracy</c>, <c>mean_absolute_error</c>.</summary>
+    public string MetricName { get; init; } = "accuracy";
+}

@@ -9,7 +9,8 @@ namespace NetDsl.Training;
 public static class NetworkTraining
 {
     /// <summary>
-    /// Trains <paramref name="network"/> on <paramref name="data"/> with sparse categorical cross-entropy: for
+    /// Trains <paramref name="network"/> on <paramref name="data"/> with <see cref="FitOptions.Loss"/> (default:
+    /// sparse categorical cross-entropy of the labels): for
     /// each epoch, shuffles (seeded), and for each batch computes the mean gradients (on all cores) and applies
     /// one optimizer step. Allocates its batch buffers once; a step allocates nothing.
     /// </summary>
@@ -33,11 +34,12 @@ public static class NetworkTraining
             throw new ArgumentOutOfRangeException(nameof(options), options.LearningRateDecay, "LearningRateDecay must be in (0, 1].");
         }
 
-        CheckFits(network, data, nameof(data));
+        Loss? loss = options.Loss;
+        CheckFits(network, data, loss, nameof(data));
         CheckTrainable(data, "training data", nameof(data));
         if (options.ValidationData is { } validation)
         {
-            CheckFits(network, validation, nameof(options.ValidationData));
+            CheckFits(network, validation, loss, nameof(options.ValidationData));
             CheckTrainable(validation, "validation data", nameof(options));
         }
 
@@ -66,6 +68,8 @@ public static class NetworkTraining
         var random = new DeterministicRandom(options.Seed);
         var inputs = new float[batchSize * length];
         var labels = new int[batchSize];
+        int targetLength = loss is null ? 0 : loss.TargetLength(network.OutputLength, Channels(network));
+        var targets = new float[batchSize * targetLength];
         var gradients = new float[network.ParameterCount];
         var lastGood = new float[network.ParameterCount];
         var history = new TrainingHistory();
@@ -77,7 +81,7 @@ public static class NetworkTraining
                 random.Shuffle(order.AsSpan());
             }
 
-            double lossSum = 0;
+            double lossSum = 0, metricSum = 0;
             int correct = 0, seen = 0;
             for (int batch = 0; batch < batches; batch++)
             {
@@ -88,7 +92,15 @@ public static class NetworkTraining
                 {
                     Span<float> sample = inputs.AsSpan(i * length, length);
                     data.GetInput(order[start + i]).CopyTo(sample);
-                    labels[i] = data.GetLabel(order[start + i]);
+                    if (loss is null)
+                    {
+                        labels[i] = data.GetLabel(order[start + i]);
+                    }
+                    else
+                    {
+                        TargetOf(data, order[start + i], targets.AsSpan(i * targetLength, targetLength));
+                    }
+
                     if (options.Augmentations is { } augmentations)
                     {
                         foreach (Augmentation augmentation in augmentations)
@@ -98,7 +110,9 @@ public static class NetworkTraining
                     }
                 }
 
-                BatchStatistics stats = network.ComputeGradients(inputs.AsSpan(0, count * length), labels.AsSpan(0, count), gradients, default);
+                BatchStatistics stats = loss is null
+                    ? network.ComputeGradients(inputs.AsSpan(0, count * length), labels.AsSpan(0, count), gradients, default)
+                    : network.ComputeGradients(inputs.AsSpan(0, count * length), targets.AsSpan(0, count * targetLength), loss, gradients, default);
                 if (!float.IsFinite(stats.Loss))
                 {
                     throw new TrainingDivergedException(epoch, batch + 1, stats.Loss, history);
@@ -117,26 +131,42 @@ public static class NetworkTraining
                 }
 
                 lossSum += (double)stats.Loss * count;
+                metricSum += (stats.Metric ?? 0) * count;
                 correct += stats.Correct;
                 seen += count;
-                options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, (float)(lossSum / seen), (double)correct / seen, null));
+                double? metric = loss is null ? null : metricSum / seen;
+                options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, (float)(lossSum / seen), Accuracy(stats, metric, (double)correct / seen), null)
+                {
+                    Metric = metric,
+                    MetricName = stats.MetricName,
+                });
             }
 
-            BatchStatistics? validationStats = options.ValidationData is { } v ? network.Evaluate(v) : null;
+            BatchStatistics? validationStats = options.ValidationData is { } v ? (loss is null ? network.Evaluate(v) : network.Evaluate(v, loss)) : null;
+            double? epochMetric = loss is null || seen == 0 ? null : metricSum / seen;
             var result = new EpochResult(
                 epoch,
                 seen == 0 ? 0f : (float)(lossSum / seen),
-                seen == 0 ? 0 : (double)correct / seen,
+                seen == 0 ? 0 : loss is null ? (double)correct / seen : (IsAccuracy(loss) ? epochMetric ?? 0 : 0),
                 validationStats?.Loss,
                 validationStats?.Accuracy,
-                clock.Elapsed);
+                clock.Elapsed)
+            {
+                Metric = epochMetric,
+                ValidationMetric = loss is null ? null : validationStats?.Metric,
+                MetricName = loss is null ? "accuracy" : MetricNameOf(loss),
+            };
             history.Add(result);
             if (options.LearningRateDecay != 1f)
             {
                 optimizer.LearningRate *= options.LearningRateDecay;
             }
 
-            options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.Accuracy, result));
+            options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.Accuracy, result)
+            {
+                Metric = result.Metric,
+                MetricName = result.MetricName,
+            });
         }
 
         return history;
@@ -163,6 +193,65 @@ public static class NetworkTraining
         }
 
         return new BatchStatistics(data.Count == 0 ? 0f : (float)(loss / data.Count), correct, data.Count);
+    }
+
+    /// <summary>Mean loss and the loss's metric over a whole dataset under <paramref name="loss"/>, in inference
+    /// mode, in batches of <paramref name="batchSize"/> on all cores. The dataset gives float targets, or labels
+    /// when the loss takes one class index per sample.</summary>
+    public static BatchStatistics Evaluate(this INetwork network, Dataset data, Loss loss, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
+        CheckFits(network, data, loss, nameof(data));
+        int targetLength = loss.TargetLength(network.OutputLength, Channels(network));
+        var targets = new float[Math.Min(batchSize, Math.Max(1, data.Count)) * targetLength];
+        double total = 0, metric = 0;
+        string metricName = MetricNameOf(loss);
+        for (int start = 0; start < data.Count; start += batchSize)
+        {
+            int count = Math.Min(batchSize, data.Count - start);
+            for (int i = 0; i < count; i++)
+            {
+                TargetOf(data, start + i, targets.AsSpan(i * targetLength, targetLength));
+            }
+
+            BatchStatistics stats = network.Evaluate(data.Inputs.Slice(start * data.SampleLength, count * data.SampleLength), targets.AsSpan(0, count * targetLength), loss);
+            total += (double)stats.Loss * count;
+            metric += (stats.Metric ?? 0) * count;
+        }
+
+        int n = Math.Max(1, data.Count);
+        return new BatchStatistics((float)(total / n), 0, data.Count) { Metric = metric / n, MetricName = metricName };
+    }
+
+    /// <summary>The length of the network's output's last axis.</summary>
+    private static int Channels(INetwork network) => network.OutputShape.Dimensions[^1];
+
+    private static bool IsAccuracy(Loss loss) => loss.Metric is LossMetric.Accuracy or LossMetric.BinaryAccuracy;
+
+    private static string MetricNameOf(Loss loss) => loss.Metric switch
+    {
+        LossMetric.Accuracy => "accuracy",
+        LossMetric.BinaryAccuracy => "binary_accuracy",
+        LossMetric.MeanAbsoluteError => "mean_absolute_error",
+        _ => "none",
+    };
+
+    private static double Accuracy(BatchStatistics stats, double? metric, double correct) =>
+        metric is { } m ? (stats.MetricName is "accuracy" or "binary_accuracy" ? m : 0) : correct;
+
+    /// <summary>A sample's targets: its float targets, or its label as a class index.</summary>
+    private static void TargetOf(Dataset data, int index, Span<float> target)
+    {
+        if (data.HasTargets)
+        {
+            data.GetTarget(index).CopyTo(target);
+            return;
+        }
+
+        target[0] = data.GetLabel(index);
     }
 
     private static void CheckTrainable(Dataset data, string what, string parameterName)
@@ -192,11 +281,31 @@ public static class NetworkTraining
         return $"parameter {index}";
     }
 
-    private static void CheckFits(INetwork network, Dataset data, string parameterName)
+    private static void CheckFits(INetwork network, Dataset data, string parameterName) => CheckFits(network, data, null, parameterName);
+
+    private static void CheckFits(INetwork network, Dataset data, Loss? loss, string parameterName)
     {
         if (data.SampleLength != network.InputLength)
         {
             throw new ArgumentException($"The dataset's samples have shape {data.SampleShape} ({data.SampleLength} values), but the network expects {network.InputShape} ({network.InputLength} values).", parameterName);
+        }
+
+        if (loss is not null)
+        {
+            int targetLength = loss.TargetLength(network.OutputLength, Channels(network));
+            if (data.HasTargets ? data.TargetLength != targetLength : targetLength != 1)
+            {
+                throw new ArgumentException(data.HasTargets
+                    ? $"{loss.Name} needs {targetLength} targets per sample of {network.OutputShape}, but the dataset has {data.TargetLength}."
+                    : $"{loss.Name} needs {targetLength} float targets per sample of {network.OutputShape}; the dataset has one label per sample: build it with targets.", parameterName);
+            }
+
+            return;
+        }
+
+        if (data.HasTargets)
+        {
+            throw new ArgumentException("The dataset has float targets: give FitOptions.Loss (the default loss reads labels).", parameterName);
         }
 
         if (data.ClassCount > network.OutputLength)

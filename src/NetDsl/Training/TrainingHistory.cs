@@ -23,5 +23,11 @@ public sealed class TrainingHistory
     /// <summary>Validation accuracy per epoch (empty without validation data).</summary>
     public IReadOnlyList<double> ValidationAccuracy => _epochs.Where(e => e.ValidationAccuracy.HasValue).Select(e => e.ValidationAccuracy!.Value).ToList();
 
+    /// <summary>The loss's metric per epoch (empty with the default loss).</summary>
+    public IReadOnlyList<double> Metric => _epochs.Where(e => e.Metric.HasValue).Select(e => e.Metric!.Value).ToList();
+
+    /// <summary>The loss's metric on the validation data per epoch.</summary>
+    public IReadOnlyList<double> ValidationMetric => _epochs.Where(e => e.ValidationMetric.HasValue).Select(e => e.ValidationMetric!.Value).ToList();
+
     internal void Add(EpochResult epoch) => _epochs.Add(epoch);
 }

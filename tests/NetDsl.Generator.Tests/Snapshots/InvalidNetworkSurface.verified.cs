@@ -102,6 +102,32 @@ partial class BrokenNet : global::NetDsl.INetwork
         throw NotBuilt();
 
     /// <summary>
+    /// Training-mode forward and backward pass of a batch under <paramref name="loss"/>, with each sample's targets one
+    /// after another in <paramref name="targets"/> (class indices, one-hot rows, boxes, masks, values): returns the
+    /// mean loss and writes the mean gradient of every parameter.
+    /// </summary>
+    public float ComputeGradients(
+        global::System.ReadOnlySpan<float> inputs,
+        global::System.ReadOnlySpan<float> targets,
+        global::NetDsl.Training.Loss loss,
+        global::System.Span<float> gradients) =>
+        throw NotBuilt();
+
+    /// <summary>
+    /// Like
+    /// <see cref="ComputeGradients(System.ReadOnlySpan{float}, System.ReadOnlySpan{float}, global::NetDsl.Training.Loss, System.Span{float})"/>;
+    /// also returns the loss's metric and, unless <paramref name="inputGradients"/> is empty, writes each sample's
+    /// input gradient.
+    /// </summary>
+    public global::NetDsl.BatchStatistics ComputeGradients(
+        global::System.ReadOnlySpan<float> inputs,
+        global::System.ReadOnlySpan<float> targets,
+        global::NetDsl.Training.Loss loss,
+        global::System.Span<float> gradients,
+        global::System.Span<float> inputGradients) =>
+        throw NotBuilt();
+
+    /// <summary>
     /// Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the parameter
     /// gradients and, unless empty, each sample's input gradient.
     /// </summary>
@@ -119,6 +145,16 @@ partial class BrokenNet : global::NetDsl.INetwork
     public global::NetDsl.BatchStatistics Evaluate(
         global::System.ReadOnlySpan<float> inputs,
         global::System.ReadOnlySpan<int> labels) =>
+        throw NotBuilt();
+
+    /// <summary>
+    /// Mean loss and metric of a batch in inference mode under <paramref name="loss"/>, each sample's targets one after
+    /// another in <paramref name="targets"/>. Safe to call from several threads at once.
+    /// </summary>
+    public global::NetDsl.BatchStatistics Evaluate(
+        global::System.ReadOnlySpan<float> inputs,
+        global::System.ReadOnlySpan<float> targets,
+        global::NetDsl.Training.Loss loss) =>
         throw NotBuilt();
 
     /// <summary>

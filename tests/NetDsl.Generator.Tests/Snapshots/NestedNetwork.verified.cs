@@ -161,6 +161,32 @@ partial class Models
             _netDsl.ComputeGradients(inputs, labels, gradients, inputGradients);
 
         /// <summary>
+        /// Training-mode forward and backward pass of a batch under <paramref name="loss"/>, with each sample's targets
+        /// one after another in <paramref name="targets"/> (class indices, one-hot rows, boxes, masks, values): returns
+        /// the mean loss and writes the mean gradient of every parameter.
+        /// </summary>
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<float> inputs,
+            global::System.ReadOnlySpan<float> targets,
+            global::NetDsl.Training.Loss loss,
+            global::System.Span<float> gradients) =>
+            _netDsl.ComputeGradients(inputs, targets, loss, gradients, default).Loss;
+
+        /// <summary>
+        /// Like
+        /// <see cref="ComputeGradients(System.ReadOnlySpan{float}, System.ReadOnlySpan{float}, global::NetDsl.Training.Loss, System.Span{float})"/>;
+        /// also returns the loss's metric and, unless <paramref name="inputGradients"/> is empty, writes each sample's
+        /// input gradient.
+        /// </summary>
+        public global::NetDsl.BatchStatistics ComputeGradients(
+            global::System.ReadOnlySpan<float> inputs,
+            global::System.ReadOnlySpan<float> targets,
+            global::NetDsl.Training.Loss loss,
+            global::System.Span<float> gradients,
+            global::System.Span<float> inputGradients) =>
+            _netDsl.ComputeGradients(inputs, targets, loss, gradients, inputGradients);
+
+        /// <summary>
         /// Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the
         /// parameter gradients and, unless empty, each sample's input gradient.
         /// </summary>
@@ -179,6 +205,16 @@ partial class Models
             global::System.ReadOnlySpan<float> inputs,
             global::System.ReadOnlySpan<int> labels) =>
             _netDsl.Evaluate(inputs, labels);
+
+        /// <summary>
+        /// Mean loss and metric of a batch in inference mode under <paramref name="loss"/>, each sample's targets one
+        /// after another in <paramref name="targets"/>. Safe to call from several threads at once.
+        /// </summary>
+        public global::NetDsl.BatchStatistics Evaluate(
+            global::System.ReadOnlySpan<float> inputs,
+            global::System.ReadOnlySpan<float> targets,
+            global::NetDsl.Training.Loss loss) =>
+            _netDsl.Evaluate(inputs, targets, loss);
 
         /// <summary>
         /// Saves the parameters as a safetensors file (Keras names and layouts, the architecture and a data checksum in
@@ -313,17 +349,17 @@ namespace NetDsl.Generated
         {
             ReadOnlySpan<float> p = step.Parameters;
             const int n = 0; // one sample at a time: the first slot of the thread's activations
-            bool logits = outputGradient.IsEmpty; // with a given output gradient, a fused final softmax is applied
             // global_max_pooling2d: GlobalMaxPooling2D; 6x6x2 -> 2
             PoolingKernels.MaxForward(in GlobalMaxPooling2dGeometry, input, a.GlobalMaxPooling2d(n));
             // dense: Dense 3, relu; 2 -> 3
             DenseKernels.Forward(a.GlobalMaxPooling2d(n), p.Slice(DenseKernel, 6), p.Slice(DenseBias, 3), s.Output);
             ActivationKernels.Forward(Activation.ReLU, s.Output, s.Output);
-            // loss: sparse categorical cross-entropy from probabilities, or the given output gradient
+            // loss: the given output gradient, sparse categorical cross-entropy from probabilities, or the step's loss
             predicted = VectorOps.ArgMax(s.Output);
             float loss = 0f;
-            if (logits) loss = LossKernels.CrossEntropyFromProbabilities(s.Output, label, s.GradA(3));
-            else outputGradient.CopyTo(s.GradA(3));
+            if (!outputGradient.IsEmpty) outputGradient.CopyTo(s.GradA(3));
+            else if (step.Loss is null) loss = LossKernels.CrossEntropyFromProbabilities(s.Output, label, s.GradA(3));
+            else loss = LossKernels.Custom(step, s.Output, s.GradA(3), 3, softmaxLogits: false);
             // dense backward: Dense 3, relu
             ActivationKernels.Backward(Activation.ReLU, default, s.Output, s.GradA(3));
             DenseKernels.Backward(

@@ -186,6 +186,32 @@ namespace Samples
             _netDsl.ComputeGradients(inputs, labels, gradients, inputGradients);
 
         /// <summary>
+        /// Training-mode forward and backward pass of a batch under <paramref name="loss"/>, with each sample's targets
+        /// one after another in <paramref name="targets"/> (class indices, one-hot rows, boxes, masks, values): returns
+        /// the mean loss and writes the mean gradient of every parameter.
+        /// </summary>
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<float> inputs,
+            global::System.ReadOnlySpan<float> targets,
+            global::NetDsl.Training.Loss loss,
+            global::System.Span<float> gradients) =>
+            _netDsl.ComputeGradients(inputs, targets, loss, gradients, default).Loss;
+
+        /// <summary>
+        /// Like
+        /// <see cref="ComputeGradients(System.ReadOnlySpan{float}, System.ReadOnlySpan{float}, global::NetDsl.Training.Loss, System.Span{float})"/>;
+        /// also returns the loss's metric and, unless <paramref name="inputGradients"/> is empty, writes each sample's
+        /// input gradient.
+        /// </summary>
+        public global::NetDsl.BatchStatistics ComputeGradients(
+            global::System.ReadOnlySpan<float> inputs,
+            global::System.ReadOnlySpan<float> targets,
+            global::NetDsl.Training.Loss loss,
+            global::System.Span<float> gradients,
+            global::System.Span<float> inputGradients) =>
+            _netDsl.ComputeGradients(inputs, targets, loss, gradients, inputGradients);
+
+        /// <summary>
         /// Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the
         /// parameter gradients and, unless empty, each sample's input gradient.
         /// </summary>
@@ -204,6 +230,16 @@ namespace Samples
             global::System.ReadOnlySpan<float> inputs,
             global::System.ReadOnlySpan<int> labels) =>
             _netDsl.Evaluate(inputs, labels);
+
+        /// <summary>
+        /// Mean loss and metric of a batch in inference mode under <paramref name="loss"/>, each sample's targets one
+        /// after another in <paramref name="targets"/>. Safe to call from several threads at once.
+        /// </summary>
+        public global::NetDsl.BatchStatistics Evaluate(
+            global::System.ReadOnlySpan<float> inputs,
+            global::System.ReadOnlySpan<float> targets,
+            global::NetDsl.Training.Loss loss) =>
+            _netDsl.Evaluate(inputs, targets, loss);
 
         /// <summary>
         /// Saves the parameters as a safetensors file (Keras names and layouts, the architecture and a data checksum in
@@ -411,7 +447,7 @@ namespace NetDsl.Generated
         {
             ReadOnlySpan<float> p = step.Parameters;
             const int n = 0; // one sample at a time: the first slot of the thread's activations
-            bool logits = outputGradient.IsEmpty; // with a given output gradient, a fused final softmax is applied
+            bool logits = outputGradient.IsEmpty && step.LossTakesSoftmaxLogits; // else the final softmax is applied
             // conv2d: Conv2D 32 3x3, strides 1x1, valid, relu; 28x28x1 -> 26x26x32
             Conv2DKernels.Forward(
                 in Conv2dGeometry, input, p.Slice(Conv2dKernel, 288), p.Slice(Conv2dBias, 32), a.Conv2d(n), default,
@@ -434,11 +470,13 @@ namespace NetDsl.Generated
             // dense_1: Dense 10, softmax; 64 -> 10
             DenseKernels.Forward(a.Dense(n), p.Slice(Dense1Kernel, 640), p.Slice(Dense1Bias, 10), s.Output);
             if (!logits) ActivationKernels.Softmax(s.Output, 10);
-            // loss: sparse categorical cross-entropy from logits, or the given output gradient
+            // loss: the given output gradient, sparse categorical cross-entropy from logits, or the step's loss (from
+            //   the logits when it takes them)
             predicted = VectorOps.ArgMax(s.Output);
             float loss = 0f;
-            if (logits) loss = LossKernels.SoftmaxCrossEntropy(s.Output, label, s.GradA(10));
-            else outputGradient.CopyTo(s.GradA(10));
+            if (!outputGradient.IsEmpty) outputGradient.CopyTo(s.GradA(10));
+            else if (step.Loss is null) loss = LossKernels.SoftmaxCrossEntropy(s.Output, label, s.GradA(10));
+            else loss = LossKernels.Custom(step, s.Output, s.GradA(10), 10, softmaxLogits: logits);
             // dense_1 backward: Dense 10, softmax
             if (!logits) ActivationKernels.SoftmaxBackward(s.Output, s.GradA(10), 10);
             DenseKernels.Backward(

@@ -214,6 +214,32 @@ namespace Samples
             _netDsl.ComputeGradients(inputs, labels, gradients, inputGradients);
 
         /// <summary>
+        /// Training-mode forward and backward pass of a batch under <paramref name="loss"/>, with each sample's targets
+        /// one after another in <paramref name="targets"/> (class indices, one-hot rows, boxes, masks, values): returns
+        /// the mean loss and writes the mean gradient of every parameter.
+        /// </summary>
+        public float ComputeGradients(
+            global::System.ReadOnlySpan<float> inputs,
+            global::System.ReadOnlySpan<float> targets,
+            global::NetDsl.Training.Loss loss,
+            global::System.Span<float> gradients) =>
+            _netDsl.ComputeGradients(inputs, targets, loss, gradients, default).Loss;
+
+        /// <summary>
+        /// Like
+        /// <see cref="ComputeGradients(System.ReadOnlySpan{float}, System.ReadOnlySpan{float}, global::NetDsl.Training.Loss, System.Span{float})"/>;
+        /// also returns the loss's metric and, unless <paramref name="inputGradients"/> is empty, writes each sample's
+        /// input gradient.
+        /// </summary>
+        public global::NetDsl.BatchStatistics ComputeGradients(
+            global::System.ReadOnlySpan<float> inputs,
+            global::System.ReadOnlySpan<float> targets,
+            global::NetDsl.Training.Loss loss,
+            global::System.Span<float> gradients,
+            global::System.Span<float> inputGradients) =>
+            _netDsl.ComputeGradients(inputs, targets, loss, gradients, inputGradients);
+
+        /// <summary>
         /// Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the
         /// parameter gradients and, unless empty, each sample's input gradient.
         /// </summary>
@@ -232,6 +258,16 @@ namespace Samples
             global::System.ReadOnlySpan<float> inputs,
             global::System.ReadOnlySpan<int> labels) =>
             _netDsl.Evaluate(inputs, labels);
+
+        /// <summary>
+        /// Mean loss and metric of a batch in inference mode under <paramref name="loss"/>, each sample's targets one
+        /// after another in <paramref name="targets"/>. Safe to call from several threads at once.
+        /// </summary>
+        public global::NetDsl.BatchStatistics Evaluate(
+            global::System.ReadOnlySpan<float> inputs,
+            global::System.ReadOnlySpan<float> targets,
+            global::NetDsl.Training.Loss loss) =>
+            _netDsl.Evaluate(inputs, targets, loss);
 
         /// <summary>
         /// Saves the parameters as a safetensors file (Keras names and layouts, the architecture and a data checksum in
@@ -402,7 +438,7 @@ namespace NetDsl.Generated
         private SegmentationNetKernel()
             : base(
                 "SegmentationNet", inputLength: 256, outputLength: 768, ParameterLayout, ArchitectureText, segments: 1,
-                foldedLength: 2304)
+                foldedLength: 2304, outputChannels: 3)
         {
         }
 
@@ -519,7 +555,6 @@ namespace NetDsl.Generated
         {
             ReadOnlySpan<float> p = step.Parameters;
             const int n = 0; // one sample at a time: the first slot of the thread's activations
-            bool logits = outputGradient.IsEmpty; // with a given output gradient, a fused final softmax is applied
             // e1: Conv2D 8 3x3, strides 1x1, same, relu; 16x16x1 -> 16x16x8
             Conv2DKernels.Forward(
                 in E1Geometry, input, p.Slice(E1Kernel, 72), p.Slice(E1Bias, 8), a.E1(n), a.E1Padded(n), relu: true);
@@ -562,11 +597,12 @@ namespace NetDsl.Generated
                 in Conv2d3Geometry, a.Conv2d2(n), p.Slice(Conv2d3Kernel, 24), p.Slice(Conv2d3Bias, 3), s.Output,
                 default, relu: false);
             ActivationKernels.Softmax(s.Output, 3);
-            // loss: sparse categorical cross-entropy from probabilities, or the given output gradient
+            // loss: the given output gradient, sparse categorical cross-entropy from probabilities, or the step's loss
             predicted = VectorOps.ArgMax(s.Output);
             float loss = 0f;
-            if (logits) loss = LossKernels.CrossEntropyFromProbabilities(s.Output, label, s.GradA(768));
-            else outputGradient.CopyTo(s.GradA(768));
+            if (!outputGradient.IsEmpty) outputGradient.CopyTo(s.GradA(768));
+            else if (step.Loss is null) loss = LossKernels.CrossEntropyFromProbabilities(s.Output, label, s.GradA(768));
+            else loss = LossKernels.Custom(step, s.Output, s.GradA(768), 3, softmaxLogits: false);
             // conv2d_3 backward: Conv2D 3 1x1, strides 1x1, valid, softmax
             ActivationKernels.SoftmaxBackward(s.Output, s.GradA(768), 3);
             Conv2DKernels.AccumulateParameterGradients(

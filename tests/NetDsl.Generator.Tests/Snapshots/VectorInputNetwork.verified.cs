@@ -144,6 +144,32 @@ partial class Logistic : global::NetDsl.INetwork
         _netDsl.ComputeGradients(inputs, labels, gradients, inputGradients);
 
     /// <summary>
+    /// Training-mode forward and backward pass of a batch under <paramref name="loss"/>, with each sample's targets one
+    /// after another in <paramref name="targets"/> (class indices, one-hot rows, boxes, masks, values): returns the
+    /// mean loss and writes the mean gradient of every parameter.
+    /// </summary>
+    public float ComputeGradients(
+        global::System.ReadOnlySpan<float> inputs,
+        global::System.ReadOnlySpan<float> targets,
+        global::NetDsl.Training.Loss loss,
+        global::System.Span<float> gradients) =>
+        _netDsl.ComputeGradients(inputs, targets, loss, gradients, default).Loss;
+
+    /// <summary>
+    /// Like
+    /// <see cref="ComputeGradients(System.ReadOnlySpan{float}, System.ReadOnlySpan{float}, global::NetDsl.Training.Loss, System.Span{float})"/>;
+    /// also returns the loss's metric and, unless <paramref name="inputGradients"/> is empty, writes each sample's
+    /// input gradient.
+    /// </summary>
+    public global::NetDsl.BatchStatistics ComputeGradients(
+        global::System.ReadOnlySpan<float> inputs,
+        global::System.ReadOnlySpan<float> targets,
+        global::NetDsl.Training.Loss loss,
+        global::System.Span<float> gradients,
+        global::System.Span<float> inputGradients) =>
+        _netDsl.ComputeGradients(inputs, targets, loss, gradients, inputGradients);
+
+    /// <summary>
     /// Backpropagates given gradients of the outputs (a custom loss): writes the sum over the batch of the parameter
     /// gradients and, unless empty, each sample's input gradient.
     /// </summary>
@@ -162,6 +188,16 @@ partial class Logistic : global::NetDsl.INetwork
         global::System.ReadOnlySpan<float> inputs,
         global::System.ReadOnlySpan<int> labels) =>
         _netDsl.Evaluate(inputs, labels);
+
+    /// <summary>
+    /// Mean loss and metric of a batch in inference mode under <paramref name="loss"/>, each sample's targets one after
+    /// another in <paramref name="targets"/>. Safe to call from several threads at once.
+    /// </summary>
+    public global::NetDsl.BatchStatistics Evaluate(
+        global::System.ReadOnlySpan<float> inputs,
+        global::System.ReadOnlySpan<float> targets,
+        global::NetDsl.Training.Loss loss) =>
+        _netDsl.Evaluate(inputs, targets, loss);
 
     /// <summary>
     /// Saves the parameters as a safetensors file (Keras names and layouts, the architecture and a data checksum in the
@@ -285,14 +321,14 @@ namespace NetDsl.Generated
             Activations a, Scratch s, Span<float> g, Span<float> inputGradient, out int predicted)
         {
             ReadOnlySpan<float> p = step.Parameters;
-            bool logits = outputGradient.IsEmpty; // with a given output gradient, a fused final softmax is applied
             // dense: Dense 10; 784 -> 10
             DenseKernels.Forward(input, p.Slice(DenseKernel, 7840), p.Slice(DenseBias, 10), s.Output);
-            // loss: sparse categorical cross-entropy from logits, or the given output gradient
+            // loss: the given output gradient, sparse categorical cross-entropy from logits, or the step's loss
             predicted = VectorOps.ArgMax(s.Output);
             float loss = 0f;
-            if (logits) loss = LossKernels.SoftmaxCrossEntropy(s.Output, label, s.GradA(10));
-            else outputGradient.CopyTo(s.GradA(10));
+            if (!outputGradient.IsEmpty) outputGradient.CopyTo(s.GradA(10));
+            else if (step.Loss is null) loss = LossKernels.SoftmaxCrossEntropy(s.Output, label, s.GradA(10));
+            else loss = LossKernels.Custom(step, s.Output, s.GradA(10), 10, softmaxLogits: false);
             // dense backward: Dense 10
             DenseKernels.Backward(
                 input, s.DenseTransposed, s.GradA(10), g.Slice(DenseKernel, 7840), g.Slice(DenseBias, 10),

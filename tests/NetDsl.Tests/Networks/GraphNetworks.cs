@@ -124,3 +124,18 @@ public static partial class Convolutions
         GlobalAveragePooling2D, Dense(3)]
     public partial class Transposed;
 }
+
+/// <summary>Outputs for the losses: linear (logits, regression), sigmoid (binary), and a class with a box.</summary>
+public static partial class Losses
+{
+    [Network, Input(6), Dense(8, Activation = Activation.Tanh), Dense(5)]
+    public partial class Linear;
+
+    [Network, Input(6), Dense(8, Activation = Activation.ReLU), Dense(5, Activation = Activation.Sigmoid)]
+    public partial class Sigmoid;
+
+    /// <summary>Classification with localisation: a softmax over 5 classes and a sigmoid box, joined.</summary>
+    [Network, Input(4, 4, 2), Conv2D(3, 3, Padding = Padding.Same, Activation = Activation.ReLU), Flatten(Name = "f"), Dense(5, Activation = Activation.Softmax, Name = "cls"),
+        Dense(4, Activation = Activation.Sigmoid, From = "f", Name = "box"), Concatenate("cls", "box")]
+    public partial class ClassAndBox;
+}
