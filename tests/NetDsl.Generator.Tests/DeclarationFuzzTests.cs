@@ -65,6 +65,10 @@ public sealed class DeclarationFuzzTests
         "[Dense(5)]", "[Dense(3, Activation = Activation.Softmax)]", "[Activation(Activation.Swish)]", "[LeakyReLU]", "[LeakyReLU(0.1)]",
         "[BatchNormalization]", "[BatchNormalization(Momentum = 0.9, Center = false)]", "[Dropout(0.5)]", "[SpatialDropout2D(0.2)]",
         "[Dropout(1.5)]", "[Conv2D(0, 3)]", "[Dense(-1)]", "[Input(3)]",
+        "[DepthwiseConv2D(3, Padding = Padding.Same)]", "[SeparableConv2D(3, 2, DepthMultiplier = 2)]", "[Conv2DTranspose(2, 3, Strides = 2)]",
+        "[Conv2D(2, 2, DilationRate = 2)]", "[UpSampling2D]", "[ZeroPadding2D]", "[Cropping2D(1)]", "[Reshape(-1)]",
+        "[Add(\"input_layer\", \"input_layer\")]", "[Concatenate(\"input_layer\", \"input_layer\")]",
+        "[Conv2D(2, 1, From = \"input_layer\", Name = \"side\")]", "[Dense(2, Name = \"2bad\")]",
     };
 
     private static readonly string[] TextLayers =
@@ -72,6 +76,9 @@ public sealed class DeclarationFuzzTests
         "conv2d 4 3x3", "conv2d 3 2 same gelu", "conv2d 2 1 nobias", "maxpool", "avgpool 2 stride 1", "globalavgpool", "globalmaxpool",
         "flatten", "dense 5", "dense 3 softmax", "activation swish", "leakyrelu", "leakyrelu 0.1", "batchnorm", "batchnorm momentum 0.9 nocenter",
         "dropout 0.5", "spatialdropout2d 0.2", "dropout 1.5", "conv2d 0 3", "dense", "input 3",
+        "depthwiseconv2d 3 same", "separableconv2d 3 2 multiplier 2", "conv2dtranspose 2 3 stride 2", "conv2d 2 2 dilation 2", "upsampling2d",
+        "zeropadding2d", "cropping2d 1", "reshape -1", "add input_layer input_layer", "concat input_layer input_layer",
+        "side: conv2d 2 1 from input_layer", "2bad: dense 2",
     };
 
     private static readonly string[] Inputs = { "Input(6, 6, 2)", "Input(5, 4, 3)", "Input(8)", "Input(1, 1, 1)" };

@@ -18,11 +18,18 @@ public sealed class FuzzTests
     private const string AttributeNetwork = """
         [Network]
         [Input(28, 28, 1)]
-        [Conv2D(32, 3, Activation = Activation.ReLU, Strides = 1, Padding = Padding.Same)]
+        [Conv2D(32, 3, Activation = Activation.ReLU, Strides = 1, Padding = Padding.Same, Name = "c")]
         [BatchNormalization(Momentum = 0.9, Epsilon = 1e-3, Center = false)]
         [SpatialDropout2D(0.1)]
+        [SeparableConv2D(32, 3, From = "c", DilationRate = 2, Padding = Padding.Same, Name = "side")]
+        [Add("spatial_dropout2d", "side")]
         [MaxPooling2D(2, StrideHeight = 2)]
         [LeakyReLU(0.1)]
+        [UpSampling2D(2, Interpolation = Interpolation.Bilinear)]
+        [Concatenate("up_sampling2d", "c")]
+        [Conv2DTranspose(8, 3, Strides = 2, Padding = Padding.Same)]
+        [Cropping2D(1, Top = 2)]
+        [ZeroPadding2D(Left = 1)]
         [AveragePooling2D(3, 2, Padding = Padding.Valid)]
         [Flatten]
         [Dense(64, Activation = Activation.GELU, UseBias = false)]
@@ -31,12 +38,22 @@ public sealed class FuzzTests
         partial class Net;
         """;
 
-    private const string NetworkText = "input 28x28x1\nconv2d 32 3x3 stride 1 same relu\nbatchnorm momentum 0.9 epsilon 1e-3 nocenter\nspatialdropout2d 0.1\n"
-        + "maxpool 2x2\nleakyrelu 0.1\navgpool 3x2 stride 2 valid\nglobalavgpool\nflatten\ndense 64 gelu nobias\ndropout 0.5\nactivation softmax\n";
+    private const string NetworkText = "input 28x28x1\nc: conv2d 32 3x3 stride 1 same relu\nbatchnorm momentum 0.9 epsilon 1e-3 nocenter\nspatialdropout2d 0.1\n"
+        + "side: depthwiseconv2d 3x3 dilation 2 same from c multiplier 1\nadd spatial_dropout2d side\n"
+        + "maxpool 2x2\nleakyrelu 0.1\nupsampling2d 2x2 bilinear\nconcat up_sampling2d c\nconv2dtranspose 8 3x3 stride 2 same\ncropping2d 1 top 2\nzeropadding2d left 1\n"
+        + "avgpool 3x2 stride 2 valid\nglobalavgpool\nreshape -1\nflatten\ndense 64 gelu nobias\ndropout 0.5\nactivation softmax\n";
 
     private static readonly string[] Junk = { "0", "-1", "2147483647", "99999999999", "x", "3x", "(", ")", ",", "\"", "\\", "#", "\n", "=", "same", "relu", "Flatten", "Input(1)", "\u00e9", "", "1.5", "1e400", "NaN", ".", "0.", "\uFF13", "\u2028" };
 
     public static IEnumerable<object[]> Seeds() => Enumerable.Range(0, 12).Select(i => new object[] { i });
+
+    [Fact]
+    public void TheNetworksMutatedAreValid()
+    {
+        // Mutations start from networks that use every kind of layer and a graph, and compile cleanly.
+        Assert.Empty(GeneratorHarness.Run("using NetDsl;\n" + AttributeNetwork).AllDiagnostics);
+        Assert.Empty(GeneratorHarness.Run("using NetDsl;\n[Network(\"" + NetworkText.Replace("\n", "\\n", System.StringComparison.Ordinal) + "\")]\npartial class Net;").AllDiagnostics);
+    }
 
     [Theory]
     [MemberData(nameof(Seeds))]
