@@ -356,7 +356,7 @@ internal static class KernelEmitter
         BufferRef target = plan.Layers.Count == 0 ? BufferRef.Gradient(0, length) : plan.Layers[plan.Layers.Count - 1].GradientIn;
         var pass = new PassWriter(w, Pass.TrainingBackward, plan);
         string gradient = pass.Ref(target);
-        bool fused = plan.Loss.FusedSoftmaxLayer >= 0;
+        bool fused = plan.Loss.FusedSoftmaxLayer >= 0 || plan.Loss.PerPositionSoftmaxLayer >= 0;
         pass.Comment("loss: the given output gradient, sparse categorical cross-entropy " + (plan.Loss.FromLogits ? "from logits" : "from probabilities")
             + ", or the step's loss" + (fused ? " (from the logits when it takes them)" : string.Empty));
         w.Line("predicted = VectorOps.ArgMax(s.Output);");
@@ -385,6 +385,10 @@ internal static class KernelEmitter
         if (plan.Loss.FusedSoftmaxLayer >= 0)
         {
             outer.Line("bool logits = outputGradient.IsEmpty && step.LossTakesSoftmaxLogits; // else the final softmax is applied");
+        }
+        else if (plan.Loss.PerPositionSoftmaxLayer >= 0)
+        {
+            outer.Line("bool logits = outputGradient.IsEmpty && step.LossTakesSoftmaxLogitsPerPosition; // per pixel");
         }
 
         outer.Raw(body);

@@ -263,7 +263,7 @@ internal static class NetworkEmitter
         Method(w, "float", "ComputeGradients", new[] { (ReadOnlySpan, "inputs"), (ReadOnlySpan, "targets"), (Loss, "loss"), (Span, "gradients") },
             valid ? RuntimeField + ".ComputeGradients(inputs, targets, loss, gradients, default).Loss" : "throw NotBuilt()");
 
-        Doc(w, "Like <see cref=\"ComputeGradients(System.ReadOnlySpan{float}, System.ReadOnlySpan{float}, global::NetDsl.Training.Loss, System.Span{float})\"/>; also returns the loss's metric and, unless <paramref name=\"inputGradients\"/> is empty, writes each sample's input gradient.");
+        Doc(w, "Like the overload without input gradients; also returns the loss's metric and, unless <paramref name=\"inputGradients\"/> is empty, writes each sample's input gradient.");
         Method(w, "global::NetDsl.BatchStatistics", "ComputeGradients", new[] { (ReadOnlySpan, "inputs"), (ReadOnlySpan, "targets"), (Loss, "loss"), (Span, "gradients"), (Span, "inputGradients") },
             Forward("ComputeGradients(inputs, targets, loss, gradients, inputGradients)"));
 

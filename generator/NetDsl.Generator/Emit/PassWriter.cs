@@ -34,6 +34,11 @@ internal sealed class PassWriter
 
     public bool Training => Pass != Pass.Inference;
 
+    /// <summary>Whether the layer's final softmax is left out when the loss takes logits (the variable
+    /// <c>logits</c> says so at run time): a softmax over the whole output, or in training one over each position
+    /// (per pixel) for a loss that takes them.</summary>
+    public bool MaySkipSoftmax(LayerPlan layer) => layer.FusedSoftmax || (Training && layer.LogitsForLoss);
+
     /// <summary>The step's comment: <c>// conv2d: Conv2D 32 3x3, relu; 28x28x1 -> 26x26x32</c>.</summary>
     public void Comment(string text) => _writer.Comment(text);
 

@@ -48,7 +48,7 @@ internal class ActivationLayer : LayerDefinition
     private static void EmitForward(PassWriter w, LayerPlan layer, string x, string y)
     {
         LayerModel l = layer.Layer;
-        if (layer.FusedSoftmax)
+        if (w.MaySkipSoftmax(layer))
         {
             w.Statement("if (logits) " + x + ".CopyTo(" + y + "); else ActivationKernels.Softmax(" + x + ", " + y + ", " + Int(l.Output.Channels) + ");");
             return;
@@ -61,7 +61,7 @@ internal class ActivationLayer : LayerDefinition
     {
         LayerModel l = layer.Layer;
         string dy = w.Ref(layer.GradientIn);
-        if (layer.FusedSoftmax)
+        if (w.MaySkipSoftmax(layer))
         {
             w.Statement("if (!logits) ActivationKernels.SoftmaxBackward(" + w.Ref(layer.TrainOutput) + ", " + dy + ", " + Int(l.Output.Channels) + ");");
         }

@@ -115,7 +115,7 @@ internal static class Activations
     public static void EmitOutputActivation(PassWriter w, LayerPlan layer, Activation activation, string z, string y, Activation applied = Activation.None)
     {
         LayerModel l = layer.Layer;
-        if (layer.FusedSoftmax)
+        if (w.MaySkipSoftmax(layer))
         {
             if (z != y)
             {
@@ -136,7 +136,7 @@ internal static class Activations
     public static void EmitOutputActivationBackward(PassWriter w, LayerPlan layer, string z, string y, string dy)
     {
         LayerModel l = layer.Layer;
-        if (layer.FusedSoftmax)
+        if (w.MaySkipSoftmax(layer))
         {
             w.Line("if (!logits) ActivationKernels.SoftmaxBackward(" + y + ", " + dy + ", " + Identifiers.Int(l.Output.Channels) + ");");
         }

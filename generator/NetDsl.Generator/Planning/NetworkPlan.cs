@@ -32,7 +32,9 @@ internal sealed record NetworkPlan(
 
 /// <summary>How the loss attaches: a final softmax over the whole output is fused with it (computed from logits,
 /// like Keras); a linear output is taken as logits; anything else as probabilities.</summary>
-internal sealed record LossPlan(bool FromLogits, int FusedSoftmaxLayer)
+/// <param name="PerPositionSoftmaxLayer">A final softmax over each position (per pixel) that a loss taking logits
+/// may leave out in training, or -1.</param>
+internal sealed record LossPlan(bool FromLogits, int FusedSoftmaxLayer, int PerPositionSoftmaxLayer = -1)
 {
     public string Description => FusedSoftmaxLayer >= 0 ? "the final softmax fused with the loss, from logits"
         : FromLogits ? "the outputs taken as logits"
@@ -62,6 +64,8 @@ internal sealed record LossPlan(bool FromLogits, int FusedSoftmaxLayer)
 /// <param name="PoolThroughReLU">A max pooling that also does the ReLU backward of the layer before it.</param>
 /// <param name="IsFirst">The first computing layer: its input gradient is only wanted when the caller asks.</param>
 /// <param name="FusedSoftmax">Its softmax is fused with the loss.</param>
+/// <param name="LogitsForLoss">Its softmax over each position may be left out in training for a loss that takes
+/// logits.</param>
 /// <param name="TrainInputs">Every input in training (a merge has several; the first is <paramref name="TrainInput"/>).</param>
 /// <param name="InferInputs">Every input in inference.</param>
 /// <param name="GradientOuts">A merge's input gradients: one destination per input.</param>
@@ -90,7 +94,8 @@ internal sealed record LayerPlan(
     EquatableArray<BufferRef> TrainInputs,
     EquatableArray<BufferRef> InferInputs,
     EquatableArray<GradientEdge> GradientOuts,
-    GradientEdge? Transfer)
+    GradientEdge? Transfer,
+    bool LogitsForLoss)
 {
     public LayerDefinition Definition => Layer.Definition;
 

@@ -134,6 +134,12 @@ internal static class NetworkPlanner
             return new LossPlan(FromLogits: true, FusedSoftmaxLayer: lastComputing);
         }
 
+        if (last.Activation == Activation.Softmax)
+        {
+            b[lastComputing].LogitsForLoss = true;
+            return new LossPlan(FromLogits: false, FusedSoftmaxLayer: -1, PerPositionSoftmaxLayer: lastComputing);
+        }
+
         return new LossPlan(FromLogits: false, FusedSoftmaxLayer: -1);
     }
 
@@ -177,7 +183,7 @@ internal static class NetworkPlanner
             }
 
             int producer = graph.Root(l.Source);
-            bool inPlace = layer.Definition is ActivationLayer && !layer.FusedSoftmax && !Activations.NeedsInput(l.Activation)
+            bool inPlace = layer.Definition is ActivationLayer && !layer.FusedSoftmax && !layer.LogitsForLoss && !Activations.NeedsInput(l.Activation)
                 && layer.TrainInput.Kind == BufferKind.Sample && producer >= 0 && !b[producer].Definition.BackwardReadsOutput(b[producer].Layer)
                 && graph.Readers(producer) == 1 && i != lastComputing;
             layer.TrainOutput = inPlace ? layer.TrainInput
@@ -507,7 +513,7 @@ internal static class NetworkPlanner
 
             Builder before = b[source];
             bool reluBefore = before.Layer.Activation == Activation.ReLU && (before.Definition.HasPostActivation || before.Definition is ActivationLayer)
-                && before.TrainLinear is null && !before.FusedSoftmax;
+                && before.TrainLinear is null && !before.FusedSoftmax && !before.LogitsForLoss;
             if (reluBefore && before.Segment == pool.Segment)
             {
                 pool.PoolThroughReLU = true;
@@ -664,6 +670,8 @@ internal static class NetworkPlanner
 
         public bool FusedSoftmax { get; set; }
 
+        public bool LogitsForLoss { get; set; }
+
         public List<BufferRef> TrainInputs { get; set; } = new();
 
         public List<BufferRef> InferInputs { get; set; } = new();
@@ -675,7 +683,7 @@ internal static class NetworkPlanner
         public LayerPlan Build() => new(
             Layer, Segment, TrainInput, TrainOutput, TrainLinear, Inference, InferInput, InferOutput, PooledWith, InferenceActivation,
             FoldedFrom, FoldedKernel, FoldedScale, GradientIn, GradientOut, ActivationBackwardDone, PoolThroughReLU, IsFirst, FusedSoftmax,
-            TrainInputs.ToEquatableArray(), InferInputs.ToEquatableArray(), GradientOuts.ToEquatableArray(), Transfer);
+            TrainInputs.ToEquatableArray(), InferInputs.ToEquatableArray(), GradientOuts.ToEquatableArray(), Transfer, LogitsForLoss);
     }
 
     /// <summary>Who reads whom: each layer's consumers, and the computing layer behind a view.</summary>

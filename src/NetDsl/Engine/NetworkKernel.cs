@@ -176,6 +176,10 @@ public readonly ref struct TrainingStep
     /// the cross-entropies take its logits).</summary>
     public bool LossTakesSoftmaxLogits => Loss is null || Loss.TakesSoftmaxLogits;
 
+    /// <summary>Whether a final softmax over each position (per pixel) may be left out: only for a given loss that
+    /// takes logits (the default loss reads such outputs as probabilities).</summary>
+    public bool LossTakesSoftmaxLogitsPerPosition => Loss is not null && Loss.TakesSoftmaxLogits;
+
     /// <summary>The dropout stream of layer <paramref name="layer"/> for this sample and step.</summary>
     public ulong DropoutStream(int layer) => Kernels.DropoutKernels.Stream(Seed, Step, Sample, layer);
 }

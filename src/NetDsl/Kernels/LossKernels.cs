@@ -90,12 +90,12 @@ public static class LossKernels
         float value;
         if (softmaxLogits)
         {
-            if (step.Target.Length != loss.TargetLength(output.Length, output.Length))
+            if (step.Target.Length != loss.TargetLength(output.Length, channels))
             {
-                throw new ArgumentException($"{loss.Name} needs {loss.TargetLength(output.Length, output.Length)} target values per sample; got {step.Target.Length}.");
+                throw new ArgumentException($"{loss.Name} needs {loss.TargetLength(output.Length, channels)} target values per sample; got {step.Target.Length}.");
             }
 
-            value = loss.ComputeFromSoftmaxLogits(output, step.Target, gradient);
+            value = loss.ComputeFromSoftmaxLogits(output, step.Target, gradient, channels);
         }
         else
         {
@@ -104,7 +104,7 @@ public static class LossKernels
 
         if (step.Metric is { } metric)
         {
-            loss.Measure(output, step.Target, softmaxLogits ? output.Length : channels, ref metric.Sum, ref metric.Count);
+            loss.Measure(output, step.Target, channels, ref metric.Sum, ref metric.Count);
         }
 
         return value;

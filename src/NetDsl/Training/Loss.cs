@@ -47,13 +47,14 @@ public abstract class Loss
     /// <param name="channels">The length of the output's last axis (per-pixel losses work over it).</param>
     public abstract float Compute(ReadOnlySpan<float> output, ReadOnlySpan<float> target, Span<float> outputGradient, int channels);
 
-    /// <summary>Whether it can take the logits of a final softmax over the whole output instead (the network then
-    /// leaves the softmax out, as Keras does for <c>from_logits</c>, which is exact where probabilities
-    /// underflow).</summary>
+    /// <summary>Whether it can take the logits of a final softmax (over the whole output, or over the last axis of
+    /// each position) instead: the network then leaves the softmax out in training, as TensorFlow does for a
+    /// cross-entropy after a softmax, which stays exact where probabilities underflow.</summary>
     protected internal virtual bool TakesSoftmaxLogits => false;
 
-    /// <summary>The loss and gradient from the logits of a final softmax (only when <see cref="TakesSoftmaxLogits"/>).</summary>
-    protected internal virtual float ComputeFromSoftmaxLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> target, Span<float> logitGradient) =>
+    /// <summary>The loss and gradient from the logits of a final softmax over each position's
+    /// <paramref name="channels"/> (only when <see cref="TakesSoftmaxLogits"/>).</summary>
+    protected internal virtual float ComputeFromSoftmaxLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> target, Span<float> logitGradient, int channels) =>
         throw new NotSupportedException($"{Name} does not take logits.");
 
     /// <summary>Adds one sample's <see cref="Metric"/> to a running sum: <paramref name="sum"/> over

@@ -49,8 +49,22 @@ public sealed class SparseCategoricalCrossentropy : Loss
     protected internal override bool TakesSoftmaxLogits => true;
 
     /// <inheritdoc/>
-    protected internal override float ComputeFromSoftmaxLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> target, Span<float> logitGradient) =>
-        LossKernels.SoftmaxCrossEntropy(logits, Label(target[0], logits.Length), logitGradient);
+    protected internal override float ComputeFromSoftmaxLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> target, Span<float> logitGradient, int channels)
+    {
+        int positions = logits.Length / channels;
+        double loss = 0;
+        for (int p = 0; p < positions; p++)
+        {
+            loss += LossKernels.SoftmaxCrossEntropy(logits.Slice(p * channels, channels), Label(target[p], channels), logitGradient.Slice(p * channels, channels));
+        }
+
+        if (positions > 1)
+        {
+            VectorOps.Scale(logitGradient, 1f / positions);
+        }
+
+        return (float)(loss / positions);
+    }
 
     private static int Label(float value, int classes)
     {
@@ -104,10 +118,22 @@ public sealed class CategoricalCrossentropy : Loss
     protected internal override bool TakesSoftmaxLogits => true;
 
     /// <inheritdoc/>
-    protected internal override float ComputeFromSoftmaxLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> target, Span<float> logitGradient)
+    protected internal override float ComputeFromSoftmaxLogits(ReadOnlySpan<float> logits, ReadOnlySpan<float> target, Span<float> logitGradient, int channels)
     {
         CheckSmoothing();
-        return Categorical.FromLogits(logits, target, LabelSmoothing, logitGradient);
+        int positions = logits.Length / channels;
+        double loss = 0;
+        for (int p = 0; p < positions; p++)
+        {
+            loss += Categorical.FromLogits(logits.Slice(p * channels, channels), target.Slice(p * channels, channels), LabelSmoothing, logitGradient.Slice(p * channels, channels));
+        }
+
+        if (positions > 1)
+        {
+            VectorOps.Scale(logitGradient, 1f / positions);
+        }
+
+        return (float)(loss / positions);
     }
 
     private void CheckSmoothing()

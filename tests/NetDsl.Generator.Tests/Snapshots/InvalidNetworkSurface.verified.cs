@@ -114,10 +114,8 @@ partial class BrokenNet : global::NetDsl.INetwork
         throw NotBuilt();
 
     /// <summary>
-    /// Like
-    /// <see cref="ComputeGradients(System.ReadOnlySpan{float}, System.ReadOnlySpan{float}, global::NetDsl.Training.Loss, System.Span{float})"/>;
-    /// also returns the loss's metric and, unless <paramref name="inputGradients"/> is empty, writes each sample's
-    /// input gradient.
+    /// Like the overload without input gradients; also returns the loss's metric and, unless
+    /// <paramref name="inputGradients"/> is empty, writes each sample's input gradient.
     /// </summary>
     public global::NetDsl.BatchStatistics ComputeGradients(
         global::System.ReadOnlySpan<float> inputs,

@@ -173,10 +173,8 @@ partial class Models
             _netDsl.ComputeGradients(inputs, targets, loss, gradients, default).Loss;
 
         /// <summary>
-        /// Like
-        /// <see cref="ComputeGradients(System.ReadOnlySpan{float}, System.ReadOnlySpan{float}, global::NetDsl.Training.Loss, System.Span{float})"/>;
-        /// also returns the loss's metric and, unless <paramref name="inputGradients"/> is empty, writes each sample's
-        /// input gradient.
+        /// Like the overload without input gradients; also returns the loss's metric and, unless
+        /// <paramref name="inputGradients"/> is empty, writes each sample's input gradient.
         /// </summary>
         public global::NetDsl.BatchStatistics ComputeGradients(
             global::System.ReadOnlySpan<float> inputs,

@@ -226,10 +226,8 @@ namespace Samples
             _netDsl.ComputeGradients(inputs, targets, loss, gradients, default).Loss;
 
         /// <summary>
-        /// Like
-        /// <see cref="ComputeGradients(System.ReadOnlySpan{float}, System.ReadOnlySpan{float}, global::NetDsl.Training.Loss, System.Span{float})"/>;
-        /// also returns the loss's metric and, unless <paramref name="inputGradients"/> is empty, writes each sample's
-        /// input gradient.
+        /// Like the overload without input gradients; also returns the loss's metric and, unless
+        /// <paramref name="inputGradients"/> is empty, writes each sample's input gradient.
         /// </summary>
         public global::NetDsl.BatchStatistics ComputeGradients(
             global::System.ReadOnlySpan<float> inputs,
@@ -555,6 +553,7 @@ namespace NetDsl.Generated
         {
             ReadOnlySpan<float> p = step.Parameters;
             const int n = 0; // one sample at a time: the first slot of the thread's activations
+            bool logits = outputGradient.IsEmpty && step.LossTakesSoftmaxLogitsPerPosition; // per pixel
             // e1: Conv2D 8 3x3, strides 1x1, same, relu; 16x16x1 -> 16x16x8
             Conv2DKernels.Forward(
                 in E1Geometry, input, p.Slice(E1Kernel, 72), p.Slice(E1Bias, 8), a.E1(n), a.E1Padded(n), relu: true);
@@ -596,15 +595,16 @@ namespace NetDsl.Generated
             Conv2DKernels.Forward(
                 in Conv2d3Geometry, a.Conv2d2(n), p.Slice(Conv2d3Kernel, 24), p.Slice(Conv2d3Bias, 3), s.Output,
                 default, relu: false);
-            ActivationKernels.Softmax(s.Output, 3);
+            if (!logits) ActivationKernels.Softmax(s.Output, 3);
             // loss: the given output gradient, sparse categorical cross-entropy from probabilities, or the step's loss
+            //   (from the logits when it takes them)
             predicted = VectorOps.ArgMax(s.Output);
             float loss = 0f;
             if (!outputGradient.IsEmpty) outputGradient.CopyTo(s.GradA(768));
             else if (step.Loss is null) loss = LossKernels.CrossEntropyFromProbabilities(s.Output, label, s.GradA(768));
-            else loss = LossKernels.Custom(step, s.Output, s.GradA(768), 3, softmaxLogits: false);
+            else loss = LossKernels.Custom(step, s.Output, s.GradA(768), 3, softmaxLogits: logits);
             // conv2d_3 backward: Conv2D 3 1x1, strides 1x1, valid, softmax
-            ActivationKernels.SoftmaxBackward(s.Output, s.GradA(768), 3);
+            if (!logits) ActivationKernels.SoftmaxBackward(s.Output, s.GradA(768), 3);
             Conv2DKernels.AccumulateParameterGradients(
                 in Conv2d3Geometry, a.Conv2d2(n), default, s.GradA(768), g.Slice(Conv2d3Kernel, 24),
                 g.Slice(Conv2d3Bias, 3));
