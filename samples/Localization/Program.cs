@@ -6,6 +6,7 @@ using NetDsl;
 using NetDsl.Data;
 using NetDsl.Samples.Localization;
 using NetDsl.Samples.Vision;
+using NetDsl.Vision;
 using NetDsl.Training;
 
 // Classification with localisation, the primer's second vision task, on real digits: each 64x64 canvas holds one
@@ -96,7 +97,7 @@ static Dataset Draw(Dataset digits, int count, Random random)
         Span<float> canvas = inputs.AsSpan(n * Size * Size, Size * Size);
         Canvases.Clutter(digits, canvas, Size, random, random.Next(2, 6));
         int index = n % digits.Count;
-        Box box = Canvases.Place(digits, index, canvas, Size, random.Next(Size - Canvases.DigitSize + 1), random.Next(Size - Canvases.DigitSize + 1));
+        BoundingBox box = Canvases.Place(digits, index, canvas, Size, random.Next(Size - Canvases.DigitSize + 1), random.Next(Size - Canvases.DigitSize + 1));
         targets[n * 5] = digits.GetLabel(index);
         targets[(n * 5) + 1] = box.Left / Size;
         targets[(n * 5) + 2] = box.Top / Size;
@@ -125,8 +126,8 @@ static (double Accuracy, double MeanIoU) Measure(INetwork net, Dataset test)
         }
 
         correct += predicted == (int)target[0] ? 1 : 0;
-        var predictedBox = new Box(y[10] * Size, y[11] * Size, y[12] * Size, y[13] * Size);
-        iou += predictedBox.IoU(new Box(target[1] * Size, target[2] * Size, target[3] * Size, target[4] * Size));
+        var predictedBox = new BoundingBox(y[10] * Size, y[11] * Size, y[12] * Size, y[13] * Size);
+        iou += predictedBox.IoU(new BoundingBox(target[1] * Size, target[2] * Size, target[3] * Size, target[4] * Size));
     }
 
     return ((double)correct / test.Count, iou / test.Count);

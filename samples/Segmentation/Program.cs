@@ -6,6 +6,7 @@ using NetDsl;
 using NetDsl.Data;
 using NetDsl.Samples.Segmentation;
 using NetDsl.Samples.Vision;
+using NetDsl.Vision;
 using NetDsl.Training;
 
 // Segmentation, the primer's fourth vision task, on real digits: each 64x64 canvas holds two MNIST digits at random

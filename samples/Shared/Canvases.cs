@@ -1,23 +1,8 @@
 using System;
 using NetDsl.Data;
+using NetDsl.Vision;
 
 namespace NetDsl.Samples.Vision;
-
-/// <summary>A box in pixels: left, top (inclusive), right, bottom (exclusive).</summary>
-public readonly record struct Box(float Left, float Top, float Right, float Bottom)
-{
-    public float Area => Math.Max(0, Right - Left) * Math.Max(0, Bottom - Top);
-
-    /// <summary>Intersection over union.</summary>
-    public float IoU(Box other)
-    {
-        float w = Math.Min(Right, other.Right) - Math.Max(Left, other.Left);
-        float h = Math.Min(Bottom, other.Bottom) - Math.Max(Top, other.Top);
-        float intersection = Math.Max(0, w) * Math.Max(0, h);
-        float union = Area + other.Area - intersection;
-        return union <= 0 ? 0 : intersection / union;
-    }
-}
 
 /// <summary>
 /// The primer's vision tasks on real digits: MNIST digits placed on a larger canvas, with clutter (pieces of
@@ -32,7 +17,7 @@ public static class Canvases
 
     /// <summary>Draws digit <paramref name="index"/> of <paramref name="digits"/> at (<paramref name="top"/>,
     /// <paramref name="left"/>) (the brighter value wins where it overlaps something) and returns its ink's box.</summary>
-    public static Box Place(Dataset digits, int index, Span<float> canvas, int size, int top, int left)
+    public static BoundingBox Place(Dataset digits, int index, Span<float> canvas, int size, int top, int left)
     {
         ReadOnlySpan<float> digit = digits.GetInput(index);
         int x0 = int.MaxValue, y0 = int.MaxValue, x1 = int.MinValue, y1 = int.MinValue;
@@ -53,7 +38,7 @@ public static class Canvases
             }
         }
 
-        return x0 == int.MaxValue ? new Box(left, top, left + DigitSize, top + DigitSize) : new Box(x0, y0, x1, y1);
+        return x0 == int.MaxValue ? new BoundingBox(left, top, left + DigitSize, top + DigitSize) : new BoundingBox(x0, y0, x1, y1);
     }
 
     /// <summary>Scatters <paramref name="pieces"/> small crops (6x6 to 10x10) of random digits, dimmed, over the canvas.</summary>
