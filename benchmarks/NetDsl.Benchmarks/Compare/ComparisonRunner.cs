@@ -71,6 +71,8 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
         SamplePeaks(allWidths: false);
         MeasureTraining(random);
         SamplePeaks(allWidths: false);
+        MeasureResNet(random);
+        SamplePeaks(allWidths: false);
         if (!options.SkipGenerator)
         {
             MeasureGenerator();
@@ -151,7 +153,7 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
         float[] output = new float[net.OutputLength];
         var netDsl = new DelegateContender(name, () => net.Predict(input, output));
 
-        using OnnxRuntimeModel? ort = LoadOnnx(batchSize: 1, intraOpThreads: 1, input, path: modelPath);
+        using OnnxRuntimeModel? ort = LoadOnnx(batchSize: 1, intraOpThreads: 1, input, path: modelPath, sampleShape: Nchw(net));
         Samples a;
         Samples? b = null;
         if (ort is null)
@@ -183,16 +185,19 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
         }
     }
 
-    private void MeasureInferenceThroughput(Random random)
+    private void MeasureInferenceThroughput(Random random) =>
+        MeasureInferenceThroughput(random, new MnistNet(seed: 1), _cost, OnnxRuntimeModel.SeedModelPath, $"Inference throughput, batch {InferenceBatch}, {_cores} threads");
+
+    private void MeasureInferenceThroughput(Random random, INetwork net, NetworkCost cost, string modelPath, string figure)
     {
-        Progress($"Inference, batch {InferenceBatch}, {_cores} threads: NetDsl Predict vs ONNX Runtime...");
-        var net = new MnistNet(seed: 1) { MaxDegreeOfParallelism = _cores };
-        float[] inputs = RandomPixels(random, InferenceBatch * MnistNet.InputLength);
-        float[] outputs = new float[InferenceBatch * MnistNet.OutputLength];
+        Progress($"{figure}: NetDsl Predict vs ONNX Runtime...");
+        net.MaxDegreeOfParallelism = _cores;
+        float[] inputs = RandomPixels(random, InferenceBatch * net.InputLength);
+        float[] outputs = new float[InferenceBatch * net.OutputLength];
         var netDsl = new DelegateContender($"NetDsl Predict(inputs, outputs, {InferenceBatch})", () => net.Predict(inputs, outputs, InferenceBatch));
 
-        using OnnxRuntimeModel? spinning = LoadOnnx(InferenceBatch, intraOpThreads: _cores, inputs);
-        using OnnxRuntimeModel? blocking = _cores > 1 ? LoadOnnx(InferenceBatch, intraOpThreads: _cores, inputs, allowSpinning: false) : null;
+        using OnnxRuntimeModel? spinning = LoadOnnx(InferenceBatch, intraOpThreads: _cores, inputs, path: modelPath, sampleShape: Nchw(net));
+        using OnnxRuntimeModel? blocking = _cores > 1 ? LoadOnnx(InferenceBatch, intraOpThreads: _cores, inputs, allowSpinning: false, path: modelPath, sampleShape: Nchw(net)) : null;
         Samples a;
         Samples? b = null;
         if (spinning is null)
@@ -207,21 +212,50 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
             CheckFinite("ONNX Runtime batch outputs", spinning.Outputs);
         }
 
-        AddThroughputRow($"Inference throughput, batch {InferenceBatch}, {_cores} threads", InferenceBatch, _cores, a, b, "ONNX Runtime", "not measured", 1.0, _cost.InferenceFlops, "batches",
-            computedFlopsPerSample: _cost.InferenceComputedFlops);
+        AddThroughputRow(figure, InferenceBatch, _cores, a, b, "ONNX Runtime", "not measured", 1.0, cost.InferenceFlops, "batches",
+            computedFlopsPerSample: cost.InferenceComputedFlops);
     }
 
-    private void MeasureTraining(Random random)
+    /// <summary>
+    /// The second workload: the residual network for 32x32x3 inputs with BatchNormalization (a stem and three
+    /// stages of two basic blocks with 16, 32 and 64 channels), against the same network exported from PyTorch
+    /// (inference) and trained by PyTorch.
+    /// </summary>
+    private void MeasureResNet(Random random)
     {
-        Progress($"Training, batch {TrainingBatch}, {TrainingThreads} threads: NetDsl ComputeGradients + Adam vs PyTorch...");
-        var net = new MnistNet(seed: 1) { MaxDegreeOfParallelism = TrainingThreads };
+        const string Name = "Residual network (32x32x3, BatchNormalization)";
+        var net = new ResNetCifar(seed: 1);
+        NetworkCost cost = NetworkCost.Of(net);
+        _details.Add($"- {Name}: {cost.ForwardMultiplyAdds:N0} multiply-adds forward per sample; inference {Mflop(cost.InferenceFlops)}, training {Mflop(cost.TrainingFlops)}.");
+        Progress($"{Name}, inference, batch 1, 1 thread: NetDsl Predict vs ONNX Runtime...");
+        MeasureLatency(random, $"{Name}, inference latency, batch 1, 1 thread", "NetDsl ResNetCifar Predict(input, output)", net, cost, OnnxRuntimeModel.ResNetModelPath);
+        SamplePeaks(allWidths: false);
+        MeasureInferenceThroughput(random, new ResNetCifar(seed: 1), cost, OnnxRuntimeModel.ResNetModelPath, $"{Name}, inference throughput, batch {InferenceBatch}, {_cores} threads");
+        SamplePeaks(allWidths: false);
+        MeasureTraining(random, new ResNetCifar(seed: 1), cost, "resnet", $"{Name}, training throughput, batch {TrainingBatch}, {TrainingThreads} threads");
+    }
+
+    /// <summary>The ONNX model's input shape for one sample of <paramref name="net"/>: (channels, height, width).</summary>
+    private static long[] Nchw(INetwork net)
+    {
+        int[] d = net.InputShape.Dimensions.ToArray();
+        return d.Length == 3 ? [d[2], d[0], d[1]] : [1, 1, d[0]];
+    }
+
+    private void MeasureTraining(Random random) =>
+        MeasureTraining(random, new MnistNet(seed: 1), _cost, "seed", $"Training throughput, batch {TrainingBatch}, {TrainingThreads} threads");
+
+    private void MeasureTraining(Random random, INetwork net, NetworkCost cost, string pyTorchModel, string figure)
+    {
+        Progress($"{figure}: NetDsl ComputeGradients + Adam vs PyTorch...");
+        net.MaxDegreeOfParallelism = TrainingThreads;
         var adam = new Adam(0.001f);
 
         // A pool of distinct random batches, as the PyTorch script uses, so no single batch is memorised.
         const int Pool = 16;
-        float[][] inputs = Enumerable.Range(0, Pool).Select(_ => RandomPixels(random, TrainingBatch * MnistNet.InputLength)).ToArray();
-        int[][] labels = Enumerable.Range(0, Pool).Select(_ => Enumerable.Range(0, TrainingBatch).Select(_ => random.Next(MnistNet.OutputLength)).ToArray()).ToArray();
-        float[] gradients = new float[MnistNet.ParameterCount];
+        float[][] inputs = Enumerable.Range(0, Pool).Select(_ => RandomPixels(random, TrainingBatch * net.InputLength)).ToArray();
+        int[][] labels = Enumerable.Range(0, Pool).Select(_ => Enumerable.Range(0, TrainingBatch).Select(_ => random.Next(net.OutputLength)).ToArray()).ToArray();
+        float[] gradients = new float[net.ParameterCount];
         int next = 0;
         float loss = 0;
         var netDsl = new DelegateContender("NetDsl ComputeGradients + Adam.Step", () =>
@@ -248,8 +282,8 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
             {
                 // PyTorch's OpenMP threads spin while waiting by default, which collapses when the machine has
                 // other load; passive waiting avoids that. Both are tried, the faster one is compared.
-                trainers.Add(PyTorchTrainer.Start(python, TrainingThreads, TrainingBatch, "PyTorch (OpenMP defaults)"));
-                trainers.Add(PyTorchTrainer.Start(python, TrainingThreads, TrainingBatch, "PyTorch (OMP_WAIT_POLICY=PASSIVE)", new Dictionary<string, string> { ["OMP_WAIT_POLICY"] = "PASSIVE" }));
+                trainers.Add(PyTorchTrainer.Start(python, TrainingThreads, TrainingBatch, "PyTorch (OpenMP defaults)", model: pyTorchModel));
+                trainers.Add(PyTorchTrainer.Start(python, TrainingThreads, TrainingBatch, "PyTorch (OMP_WAIT_POLICY=PASSIVE)", new Dictionary<string, string> { ["OMP_WAIT_POLICY"] = "PASSIVE" }, pyTorchModel));
                 _torchVersion = $"{python.TorchVersion} (Python {python.PythonVersion}, {python.Interpreter})";
             }
         }
@@ -286,7 +320,7 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
             _notMeasured.Add($"NetDsl training loss became {loss}; the training figure is suspect.");
         }
 
-        AddThroughputRow($"Training throughput, batch {TrainingBatch}, {TrainingThreads} threads", TrainingBatch, TrainingThreads, a, b, "PyTorch", reason, 3.0, _cost.TrainingFlops, "steps");
+        AddThroughputRow(figure, TrainingBatch, TrainingThreads, a, b, "PyTorch", reason, 3.0, cost.TrainingFlops, "steps");
     }
 
     /// <summary>A throughput row (samples per second, from the seconds per batch of each side) and both sides' details.</summary>
@@ -355,7 +389,7 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
     private void PrintReport()
     {
         var inv = CultureInfo.InvariantCulture;
-        Console.WriteLine("## NetDsl vs ONNX Runtime and PyTorch (seed model, and a BatchNormalization network)");
+        Console.WriteLine("## NetDsl vs ONNX Runtime and PyTorch (seed model, a BatchNormalization network, and a residual network)");
         Console.WriteLine();
         Console.WriteLine($"- Machine: {_cores} logical processors, {MachineInfo.Processor}, {RuntimeInformation.OSDescription.Trim()} {RuntimeInformation.ProcessArchitecture}");
         Console.WriteLine($"- Vectors: {MachineInfo.Vectors}");
@@ -398,7 +432,7 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
         }
     }
 
-    private OnnxRuntimeModel? LoadOnnx(int batchSize, int intraOpThreads, float[] inputs, bool allowSpinning = true, string? path = null)
+    private OnnxRuntimeModel? LoadOnnx(int batchSize, int intraOpThreads, float[] inputs, bool allowSpinning = true, string? path = null, long[]? sampleShape = null)
     {
         path ??= OnnxRuntimeModel.SeedModelPath;
         if (!File.Exists(path))
@@ -411,7 +445,7 @@ internal sealed class ComparisonRunner(ComparisonOptions options)
             return null;
         }
 
-        return new OnnxRuntimeModel(path, batchSize, intraOpThreads, inputs, allowSpinning);
+        return new OnnxRuntimeModel(path, batchSize, intraOpThreads, inputs, allowSpinning, sampleShape);
     }
 
     /// <summary>Tries ONNX Runtime's zero-copy calls (and thread settings) briefly and returns the fastest, so ORT gets its best case.</summary>

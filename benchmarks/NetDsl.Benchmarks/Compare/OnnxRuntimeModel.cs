@@ -18,6 +18,9 @@ internal sealed class OnnxRuntimeModel : IDisposable
     /// <summary>The ONNX copy of the Fashion-MNIST sample's network (BatchNormalization, Dropout), next to the executable.</summary>
     public static string FashionModelPath => Path.Combine(AppContext.BaseDirectory, "models", "fashion-bn-nchw.onnx");
 
+    /// <summary>The residual network for 32x32x3 inputs (pytorch/export_resnet.py).</summary>
+    public static string ResNetModelPath => Path.Combine(AppContext.BaseDirectory, "models", "resnet-cifar-nchw.onnx");
+
     private static readonly string[] InputNames = ["x"];
     private static readonly string[] OutputNames = ["y"];
 
@@ -34,11 +37,13 @@ internal sealed class OnnxRuntimeModel : IDisposable
     /// Unless <paramref name="allowSpinning"/>, idle intra-op threads block at once instead of spinning
     /// (<c>session.intra_op.allow_spinning = 0</c>), which can help on a busy machine.
     /// </summary>
-    public OnnxRuntimeModel(string modelPath, int batchSize, int intraOpThreads, float[] inputs, bool allowSpinning = true)
+    public OnnxRuntimeModel(string modelPath, int batchSize, int intraOpThreads, float[] inputs, bool allowSpinning = true, long[]? sampleShape = null)
     {
-        if (inputs.Length != batchSize * 28 * 28)
+        sampleShape ??= [1, 28, 28];
+        long sampleLength = sampleShape[0] * sampleShape[1] * sampleShape[2];
+        if (inputs.Length != batchSize * sampleLength)
         {
-            throw new ArgumentException($"Expected {batchSize * 28 * 28} input values.", nameof(inputs));
+            throw new ArgumentException($"Expected {batchSize * sampleLength} input values.", nameof(inputs));
         }
 
         using var options = new SessionOptions
@@ -59,7 +64,7 @@ internal sealed class OnnxRuntimeModel : IDisposable
         IntraOpThreads = intraOpThreads;
         Inputs = inputs;
         Outputs = new float[batchSize * 10];
-        _input = OrtValue.CreateTensorValueFromMemory(Inputs, [batchSize, 1, 28, 28]);
+        _input = OrtValue.CreateTensorValueFromMemory(Inputs, [batchSize, sampleShape[0], sampleShape[1], sampleShape[2]]);
         _output = OrtValue.CreateTensorValueFromMemory(Outputs, [batchSize, 10]);
         _inputs = [_input];
         _outputs = [_output];

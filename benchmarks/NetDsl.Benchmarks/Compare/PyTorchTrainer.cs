@@ -80,7 +80,7 @@ internal sealed class PyTorchTrainer : IContender, IDisposable
     /// <paramref name="batchSize"/>; <paramref name="environment"/> adds variables (e.g. OpenMP settings).
     /// </summary>
     /// <exception cref="InvalidOperationException">The script did not start.</exception>
-    public static PyTorchTrainer Start(PythonWithTorch python, int threads, int batchSize, string name, IReadOnlyDictionary<string, string>? environment = null)
+    public static PyTorchTrainer Start(PythonWithTorch python, int threads, int batchSize, string name, IReadOnlyDictionary<string, string>? environment = null, string model = "seed")
     {
         var start = new ProcessStartInfo(python.Interpreter)
         {
@@ -89,7 +89,7 @@ internal sealed class PyTorchTrainer : IContender, IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in new[] { "-u", ScriptPath, "--serve", "--threads", threads.ToString(CultureInfo.InvariantCulture), "--batch", batchSize.ToString(CultureInfo.InvariantCulture) })
+        foreach (string argument in new[] { "-u", ScriptPath, "--serve", "--threads", threads.ToString(CultureInfo.InvariantCulture), "--batch", batchSize.ToString(CultureInfo.InvariantCulture), "--model", model })
         {
             start.ArgumentList.Add(argument);
         }

@@ -98,8 +98,8 @@ internal sealed partial class NetworkCost
         return new NetworkCost(layers, computed);
     }
 
-    // "conv2d_1 (Conv2D)    (None, 11, 11, 64)    18496"
-    [GeneratedRegex(@"^(?<name>\S+) \((?<type>\w+)\)\s+\(None(?<dims>(?:, \d+)*)\)\s+[\d,]+$")]
+    // "conv2d_1 (Conv2D)    (None, 11, 11, 64)    18496", and in a graph's summary its first connection after that.
+    [GeneratedRegex(@"^(?<name>\S+) \((?<type>\w+)\)\s+\(None(?<dims>(?:, \d+)*)\)\s+[\d,]+(?:\s+\S+)?$")]
     private static partial Regex SummaryRow();
 }
 
