@@ -89,6 +89,50 @@ public sealed class CodeFixTests
             """);
 
     [Fact]
+    public Task UsesTheClosestNameInAMerge() =>
+        CodeFixVerifier<NetworkDiagnosticsAnalyzer, UseClosestNameCodeFix>.VerifyAsync(
+            """
+            using NetDsl;
+
+            [Network, Input(8, 8, 3), Conv2D(4, 3, Padding = Padding.Same, Name = "stem"), Conv2D(4, 3, Padding = Padding.Same)]
+            [Add({|NDSL0033:"stme"|}, "conv2d")]
+            partial class Net;
+            """,
+            """
+            using NetDsl;
+
+            [Network, Input(8, 8, 3), Conv2D(4, 3, Padding = Padding.Same, Name = "stem"), Conv2D(4, 3, Padding = Padding.Same)]
+            [Add("stem", "conv2d")]
+            partial class Net;
+            """);
+
+    [Fact]
+    public Task UsesTheClosestNameInNetworkText() =>
+        CodeFixVerifier<NetworkDiagnosticsAnalyzer, UseClosestNameCodeFix>.VerifyAsync(
+            """"
+            using NetDsl;
+
+            [Network("""
+                input 8x8x3
+                skip: conv2d 4 3x3 same
+                conv2d 4 3x3 same
+                add {|NDSL0033:skpi|} conv2d
+                """)]
+            partial class Net;
+            """",
+            """"
+            using NetDsl;
+
+            [Network("""
+                input 8x8x3
+                skip: conv2d 4 3x3 same
+                conv2d 4 3x3 same
+                add skip conv2d
+                """)]
+            partial class Net;
+            """");
+
+    [Fact]
     public Task InsertsFlattenInsideAnAttributeList() =>
         CodeFixVerifier<NetworkDiagnosticsAnalyzer, InsertFlattenCodeFix>.VerifyAsync(
             """

@@ -108,6 +108,12 @@ public sealed class GraphTests
 
     public static IEnumerable<object[]> TextCases() => new[]
     {
+        Case("NDSL0036", "Two layers are named 'input_batch' with a member every network has (InputBatch in generated code); layer names must be unique", """
+            [Network("input 4x4x2\nbatchnorm\n{|NDSL0036:input_batch: conv2d 2 3x3 same from input_layer|}\nadd batch_normalization input_batch")]
+            """),
+        Case("NDSL0036", "Two layers are named 'grad_c' with a gradient buffer every network may have (GradC in generated code); layer names must be unique", """
+            [Network("input 4\n{|NDSL0036:grad_c: dense 2|}")]
+            """),
         Case("NDSL0040", "Reshape 'reshape' cannot reshape 4x4x2 to 5x-1x2: the other sizes do not divide its 32 values", """
             [Network("input 4x4x2\n{|NDSL0040:reshape 5x-1x2|}\nflatten")]
             """),
@@ -161,6 +167,17 @@ public sealed class GraphTests
         Assert.Equal(id, diagnostic.Id);
         Assert.Equal(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         Assert.Equal(expectedSpan, diagnostic.Location.SourceSpan);
+    }
+
+    [Fact]
+    public void AMergeOfManyInputsGetsAGradientBufferForEachAndCompiles()
+    {
+        // 27 inputs alive at once in the backward pass: gradient buffers past GradZ are Grad26, Grad27, ...
+        string layers = string.Concat(Enumerable.Range(1, 27).Select(k => $"d{k}: dense 2 from input_layer\\n"));
+        string names = string.Join(" ", Enumerable.Range(1, 27).Select(k => $"d{k}"));
+        GeneratorResult result = GeneratorHarness.Run("using NetDsl;\n[Network(\"input 4\\n" + layers + "concat " + names + "\")]\npartial class Net;");
+        Assert.Empty(result.AllDiagnostics);
+        Assert.Contains("Grad27(", result.SingleSource, System.StringComparison.Ordinal);
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class DropoutTests
     public static IEnumerable<object[]> Networks() => new[]
     {
         typeof(Dropped.VectorDropout), typeof(Dropped.ChannelDropout), typeof(Dropped.ConvDropout), typeof(Dropped.SpatialThenSwish),
-        typeof(Dropped.InputDropout), typeof(Normalized.Everything), typeof(Graphs.DropoutOnSkip),
+        typeof(Dropped.InputDropout), typeof(Normalized.Everything), typeof(Graphs.DropoutOnSkip), typeof(Graphs.SharedAcrossDropout),
     }.Select(t => new object[] { t });
 
     [Theory]

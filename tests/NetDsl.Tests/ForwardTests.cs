@@ -26,7 +26,7 @@ public sealed class ForwardTests
         typeof(Activated.LeakyClassifier), typeof(Graphs.Residual), typeof(Graphs.ConcatenateBranches), typeof(Graphs.EveryMerge),
         typeof(Graphs.InputSkip), typeof(Graphs.SharedBeforeActivation), typeof(Graphs.SharedView), typeof(Resampled.UNetLike),
         typeof(Resampled.Bilinear), typeof(Resampled.Nearest), typeof(Resampled.PadAndCrop), typeof(Resampled.Reshaped),
-        typeof(Convolutions.Dilated), typeof(Convolutions.Depthwise), typeof(Convolutions.Separable), typeof(Convolutions.Transposed),
+        typeof(Convolutions.Dilated), typeof(Convolutions.Depthwise), typeof(Convolutions.Separable), typeof(Convolutions.Transposed), typeof(Graphs.SharedAcrossDropout), typeof(Graphs.DropoutOnSkip),
     }.Select(t => new object[] { t });
 
     [Theory]

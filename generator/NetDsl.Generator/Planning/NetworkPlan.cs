@@ -1,3 +1,4 @@
+using System.Linq;
 using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
 using NetDsl.Generator.Shapes;
@@ -127,8 +128,16 @@ internal sealed record BufferRef(BufferKind Kind, string Name, int Length)
 
     public static BufferRef Gradient(int slot, int length) => new(BufferKind.Gradient, SlotName(slot), length);
 
-    /// <summary>The gradient buffers' names: <c>GradA</c>, <c>GradB</c>, ...</summary>
-    public static string SlotName(int slot) => "Grad" + (char)('A' + slot);
+    /// <summary>The gradient buffers' names: <c>GradA</c> to <c>GradZ</c>, then <c>Grad26</c>, <c>Grad27</c>, ...</summary>
+    public static string SlotName(int slot) => "Grad" + (slot < 26 ? ((char)('A' + slot)).ToString() : slot.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>The slot a <see cref="SlotName"/> names.</summary>
+    public static int SlotOf(string name) => name.Length == 5 && name[4] is >= 'A' and <= 'Z' ? name[4] - 'A' : int.Parse(name.Substring(4), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Whether a member name is one of the gradient buffers' (<c>GradA</c>, <c>Grad30</c>).</summary>
+    public static bool IsSlotName(string name) =>
+        name.StartsWith("Grad", System.StringComparison.Ordinal) && name.Length > 4
+        && ((name.Length == 5 && name[4] is >= 'A' and <= 'Z') || name.Substring(4).All(char.IsDigit));
 }
 
 /// <summary>Where an input gradient goes.</summary>

@@ -70,7 +70,7 @@ internal static class NetworkPlanner
     /// <summary>Members every kernel has, that no layer's may take.</summary>
     private static readonly string[] Reserved =
     {
-        "Input", "Output", "Temporary", "Instance", "ParameterLayout", "ArchitectureText", "Activations", "Scratch", "Fold", "Predict", "Classify",
+        "Input", "InputStride", "InputBatch", "Output", "Temporary", "Instance", "ParameterLayout", "ArchitectureText", "Activations", "Scratch", "Fold", "Predict", "Classify",
         "Evaluate", "Infer", "TrainForward", "TrainBackward", "ForwardSegment", "SynchronizeForward", "SynchronizeBackward", "BeginTraining",
         "CreateRuntime", "CreateActivations", "CreateScratch",
     };
@@ -86,10 +86,6 @@ internal static class NetworkPlanner
             owners[reserved] = null!;
         }
 
-        for (char slot = 'A'; slot <= 'Z'; slot++)
-        {
-            owners["Grad" + slot] = null!;
-        }
 
         foreach (Builder layer in b)
         {
@@ -100,6 +96,12 @@ internal static class NetworkPlanner
             members.UnionWith(members.SelectMany(m => new[] { m + "Stride", m + "Batch" }).ToList());
             foreach (string member in members)
             {
+                if (BufferRef.IsSlotName(member))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateLayerName, l.Location, l.Name, $" with a gradient buffer every network may have ({member} in generated code)"));
+                    return false;
+                }
+
                 if (owners.TryGetValue(member, out LayerModel? other))
                 {
                     string clash = other is null ? $" with a member every network has ({member} in generated code)" : $" in generated code: it and '{other.Name}' both give the member {member}; rename one";
@@ -263,7 +265,7 @@ internal static class NetworkPlanner
                 continue;
             }
 
-            // The step writes what its group outputs: it and the skipped layers that read it (fused, folded,
+            // The step writes what its group outputs: it and the skipped layers after it (fused, folded,
             // identities, views), whose buffers it may use.
             int length = (layer.PooledWith >= 0 ? b[layer.PooledWith] : layer).Layer.Output.Length;
             if (i == lastCompute)
@@ -272,10 +274,13 @@ internal static class NetworkPlanner
                 continue;
             }
 
+            // Only a skipped layer reached through layers that each feed nothing else: another reader of the
+            // way there would read the buffer, and a later in-place step may overwrite it.
             var group = new List<int> { i };
             for (int k = i + 1; k < b.Length; k++)
             {
-                if (b[k].Inference == InferenceRole.Skip && group.Contains(b[k].Layer.Source))
+                int source = b[k].Layer.Source;
+                if (b[k].Inference == InferenceRole.Skip && group.Contains(source) && graph.Consumers(source) == 1)
                 {
                     group.Add(k);
                 }
@@ -361,7 +366,7 @@ internal static class NetworkPlanner
         {
             if (buffer.Kind == BufferKind.Gradient)
             {
-                slots[buffer.Name[4] - 'A'] = false;
+                slots[BufferRef.SlotOf(buffer.Name)] = false;
             }
         }
 

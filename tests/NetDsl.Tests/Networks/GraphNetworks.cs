@@ -47,6 +47,13 @@ public static partial class Graphs
     [Network, Input(9), Dense(8, Activation = Activation.ReLU, Name = "h"), Dense(8, Activation = Activation.ReLU), Dropout(0.25, From = "h", Name = "skip"),
         Add("dense", "skip"), Dense(4, Activation = Activation.Softmax)]
     public partial class DropoutOnSkip;
+
+    /// <summary>A Dense read by a dropout (whose buffer its inference could adopt) and by another Dense, with a
+    /// ReLU working in place on the dropout's buffer: inference must not let the ReLU overwrite what the other
+    /// reader reads.</summary>
+    [Network, Input(16), Dense(8, Name = "p"), Dropout(0.5, Name = "d"), Activation(Activation.ReLU, Name = "a"), Dense(8, From = "p", Name = "q"),
+        Add("a", "q"), Dense(3)]
+    public partial class SharedAcrossDropout;
 }
 
 /// <summary>BatchNormalization on a graph: the residual block of ResNet (conv, BN, ReLU, conv, BN, add, ReLU),
