@@ -47,14 +47,22 @@ public sealed class AllocationTests
             Step();
         }
 
-        long callerBefore = GC.GetAllocatedBytesForCurrentThread();
-        long workersBefore = engine.AllocatedBytesInParts;
-        for (int i = 0; i < 3; i++)
+        // A steady step allocates nothing: a one-time allocation (the runtime promoting a method to optimised code
+        // late, on a machine busy with other tests) shows in one round at most, an allocation per step in every
+        // round. So one of five rounds of three steps must allocate nothing on any thread.
+        var rounds = new System.Collections.Generic.List<(long Caller, long Workers)>();
+        for (int round = 0; round < 5 && (rounds.Count == 0 || rounds[^1] != (0, 0)); round++)
         {
-            Step();
+            long callerBefore = GC.GetAllocatedBytesForCurrentThread();
+            long workersBefore = engine.AllocatedBytesInParts;
+            for (int i = 0; i < 3; i++)
+            {
+                Step();
+            }
+
+            rounds.Add((GC.GetAllocatedBytesForCurrentThread() - callerBefore, engine.AllocatedBytesInParts - workersBefore));
         }
 
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - callerBefore);
-        Assert.Equal(0, engine.AllocatedBytesInParts - workersBefore);
+        Assert.True(rounds[^1] == (0, 0), "bytes allocated per round (caller, workers): " + string.Join(", ", rounds));
     }
 }
