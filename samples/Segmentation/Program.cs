@@ -28,33 +28,12 @@ const string Usage = """
       --help          show this text
     """;
 
-string data = Path.Combine("samples", "Mnist", "data");
-int epochs = 12, canvases = 8000, seed = 1;
-int? threads = null;
-try
+if (VisionOptions.Parse(args, epochs: 12, canvases: 8000, Usage, out int exitCode) is not { } options)
 {
-    for (int i = 0; i < args.Length; i++)
-    {
-        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-        switch (args[i])
-        {
-            case "--data": data = Value(); break;
-            case "--epochs": epochs = PositiveInt(Value(), "--epochs"); break;
-            case "--canvases": canvases = PositiveInt(Value(), "--canvases"); break;
-            case "--seed": seed = int.Parse(Value(), CultureInfo.InvariantCulture); break;
-            case "--threads": threads = PositiveInt(Value(), "--threads"); break;
-            case "--help": Console.WriteLine(Usage); return 0;
-            default: throw new ArgumentException($"Unknown option '{args[i]}'.");
-        }
-    }
-}
-catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
-{
-    Console.Error.WriteLine(e.Message);
-    Console.Error.WriteLine(Usage);
-    return 2;
+    return exitCode;
 }
 
+(string data, int epochs, int canvases, int seed, int? threads) = options;
 (Dataset digits, Dataset heldOut) = Dataset.LoadMnist(data);
 Console.WriteLine($"Digits: {digits.Count:N0} for training canvases, {heldOut.Count:N0} held out, from {Path.GetFullPath(data)}");
 var net = new SegmenterNet(seed);
@@ -168,8 +147,3 @@ static (double DigitAccuracy, double MeanIoU, double DigitsIoU) Measure(INetwork
     return ((double)digitCorrect / digitPixels, all / Classes, digitsOnly / (Classes - 1));
 }
 
-static int PositiveInt(string text, string option)
-{
-    int value = int.Parse(text, CultureInfo.InvariantCulture);
-    return value > 0 ? value : throw new ArgumentException($"{option} must be at least 1.");
-}

@@ -17,18 +17,17 @@ internal static class ArchitectureWriter
     public static string Write(NetworkModel model)
     {
         EquatableArray<LayerModel> layers = model.Layers;
-        string Name(int j) => j < 0 ? model.InputName : layers[j].Name;
         var lines = new List<string> { (model.InputName == LayerRegistry.Input.NamePrefix ? string.Empty : model.InputName + ": ") + "input " + model.Input };
         foreach (LayerModel layer in layers)
         {
             string line = (layer.Named ? layer.Name + ": " : string.Empty) + layer.Definition.Describe(layer);
             if (layer.Definition.IsMerge)
             {
-                line += " " + string.Join(" ", layer.Sources.Select(Name));
+                line += " " + string.Join(" ", layer.Sources.Select(model.NameOf));
             }
             else if (layer.Source != layer.Index - 1)
             {
-                line += " from " + Name(layer.Source);
+                line += " from " + model.NameOf(layer.Source);
             }
 
             lines.Add(line);

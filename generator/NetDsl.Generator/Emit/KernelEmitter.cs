@@ -441,7 +441,7 @@ internal static class KernelEmitter
     /// <summary>Where a layer's inputs come from, when it is not just the layer before: <c> from add, conv2d_2</c>.</summary>
     private static string From(NetworkPlan plan, LayerModel layer) =>
         layer.Sources.Count == 1 && layer.Sources[0] == layer.Index - 1 ? string.Empty
-        : " from " + string.Join(", ", layer.Sources.Select(j => j < 0 ? plan.Model.InputName : plan.Model.Layers[j].Name));
+        : " from " + string.Join(", ", layer.Sources.Select(plan.Model.NameOf));
 
     private static string LossCall(NetworkPlan plan, string output, string label, string gradient) =>
         (plan.Loss.FromLogits ? "LossKernels.SoftmaxCrossEntropy(" : "LossKernels.CrossEntropyFromProbabilities(") + output + ", " + label + ", " + gradient + ")";

@@ -31,7 +31,7 @@ internal static class SummaryWriter
 
         foreach (LayerModel layer in layers)
         {
-            string[] connections = layer.Sources.Select(j => (j < 0 ? model.InputName : layers[j].Name) + "[0][0]").ToArray();
+            string[] connections = layer.Sources.Select(j => model.NameOf(j) + "[0][0]").ToArray();
             rows.Add(graph
                 ? new[] { $"{layer.Name} ({layer.Kind})", layer.Output.ToKerasString(), layer.ParameterCount.ToString(CultureInfo.InvariantCulture), connections[0] }
                 : new[] { $"{layer.Name} ({layer.Kind})", layer.Output.ToKerasString(), layer.ParameterCount.ToString(CultureInfo.InvariantCulture) });

@@ -377,7 +377,7 @@ internal static class NetworkPlanner
             if (layer.Definition.Backward == BackwardMode.InPlace && !layer.Definition.IsMerge && !PerSample(r))
             {
                 int q = graph.Root(layer.Layer.Source);
-                if (q >= 0 && gradient[q] is null && graph.Edges(q).Count() == 1)
+                if (q >= 0 && gradient[q] is null && graph.Readers(q) == 1)
                 {
                     return Allocate(q, avoid) with { Length = layer.Layer.Output.Length };
                 }

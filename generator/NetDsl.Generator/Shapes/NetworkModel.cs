@@ -26,6 +26,9 @@ internal sealed record NetworkModel(
 {
     public Shape Output => Layers.Count == 0 ? Input : Layers[Layers.Count - 1].Output;
 
+    /// <summary>The name of what a layer reads: a layer's, or the input's for -1.</summary>
+    public string NameOf(int source) => source < 0 ? InputName : Layers[source].Name;
+
     /// <summary>Whether some layer reads another than the one before it (a skip connection or a merge): then
     /// <c>Summary</c> has Keras's Connected to column and the text form names layers.</summary>
     public bool IsGraph

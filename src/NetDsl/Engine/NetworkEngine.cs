@@ -274,7 +274,7 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
         if (batch == 0)
         {
             gradients.Clear();
-            return new BatchStatistics(0f, 0, 0) { Metric = 0, MetricName = MetricName(loss) };
+            return new BatchStatistics(0f, 0, 0) { Metric = 0, MetricName = loss.MetricName };
         }
 
         fixed (float* x = inputs, t = targets, dx = inputGradients)
@@ -297,7 +297,7 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
         int batch = CheckTargets(inputs, targets, loss);
         if (batch == 0)
         {
-            return new BatchStatistics(0f, 0, 0) { Metric = 0, MetricName = MetricName(loss) };
+            return new BatchStatistics(0f, 0, 0) { Metric = 0, MetricName = loss.MetricName };
         }
 
         using NetworkGate.Scope scope = _gate.EnterShared("Evaluate");
@@ -331,14 +331,6 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
 
         return batch;
     }
-
-    private static string MetricName(Training.Loss loss) => loss.Metric switch
-    {
-        Training.LossMetric.Accuracy => "accuracy",
-        Training.LossMetric.BinaryAccuracy => "binary_accuracy",
-        Training.LossMetric.MeanAbsoluteError => "mean_absolute_error",
-        _ => "none",
-    };
 
     /// <inheritdoc/>
     public override void Save(string path)
@@ -564,7 +556,7 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
 
             var statistics = new BatchStatistics((float)(loss / batch), correct, batch);
             return call.Loss is { } given
-                ? statistics with { Metric = metricCount == 0 ? 0 : metricSum / metricCount, MetricName = NetworkEngine<TActivations, TScratch>.MetricName(given) }
+                ? statistics with { Metric = metricCount == 0 ? 0 : metricSum / metricCount, MetricName = given.MetricName }
                 : statistics;
         }
 

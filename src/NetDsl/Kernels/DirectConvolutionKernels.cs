@@ -97,40 +97,8 @@ public static class DirectConvolutionKernels
     public static void Forward(in DirectConvolutionGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> y, bool relu)
     {
         Check(in g, x.Length, y.Length, kernel.Length, g.InputChannels * g.OutputChannels, bias.Length);
-        int c = g.InputChannels, f = g.OutputChannels;
-        for (int oy = 0; oy < g.OutputHeight; oy++)
-        {
-            for (int ox = 0; ox < g.OutputWidth; ox++)
-            {
-                Span<float> pixel = y.Slice(((oy * g.OutputWidth) + ox) * f, f);
-                Start(pixel, bias);
-                for (int ky = 0; ky < g.KernelHeight; ky++)
-                {
-                    int iy = (oy * g.StrideHeight) - g.PadTop + (ky * g.DilationHeight);
-                    if ((uint)iy >= (uint)g.InputHeight)
-                    {
-                        continue;
-                    }
-
-                    for (int kx = 0; kx < g.KernelWidth; kx++)
-                    {
-                        int ix = (ox * g.StrideWidth) - g.PadLeft + (kx * g.DilationWidth);
-                        if ((uint)ix >= (uint)g.InputWidth)
-                        {
-                            continue;
-                        }
-
-                        ReadOnlySpan<float> input = x.Slice(((iy * g.InputWidth) + ix) * c, c);
-                        ReadOnlySpan<float> taps = kernel.Slice(((ky * g.KernelWidth) + kx) * c * f, c * f);
-                        for (int ci = 0; ci < c; ci++)
-                        {
-                            VectorOps.MultiplyAdd(input[ci], taps.Slice(ci * f, f), pixel);
-                        }
-                    }
-                }
-            }
-        }
-
+        var pass = new FullForward { X = x, Kernel = kernel, Bias = bias, Y = y, C = g.InputChannels, F = g.OutputChannels };
+        ForEachTap(in g, ref pass);
         if (relu)
         {
             ActivationKernels.Forward(Activation.ReLU, y, y);
@@ -141,39 +109,8 @@ public static class DirectConvolutionKernels
     public static void AccumulateParameterGradients(in DirectConvolutionGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> kernelGradient, Span<float> biasGradient)
     {
         Check(in g, x.Length, dy.Length, kernelGradient.Length, g.InputChannels * g.OutputChannels, biasGradient.Length);
-        int c = g.InputChannels, f = g.OutputChannels;
-        for (int oy = 0; oy < g.OutputHeight; oy++)
-        {
-            for (int ox = 0; ox < g.OutputWidth; ox++)
-            {
-                ReadOnlySpan<float> gradient = dy.Slice(((oy * g.OutputWidth) + ox) * f, f);
-                for (int ky = 0; ky < g.KernelHeight; ky++)
-                {
-                    int iy = (oy * g.StrideHeight) - g.PadTop + (ky * g.DilationHeight);
-                    if ((uint)iy >= (uint)g.InputHeight)
-                    {
-                        continue;
-                    }
-
-                    for (int kx = 0; kx < g.KernelWidth; kx++)
-                    {
-                        int ix = (ox * g.StrideWidth) - g.PadLeft + (kx * g.DilationWidth);
-                        if ((uint)ix >= (uint)g.InputWidth)
-                        {
-                            continue;
-                        }
-
-                        ReadOnlySpan<float> input = x.Slice(((iy * g.InputWidth) + ix) * c, c);
-                        Span<float> taps = kernelGradient.Slice(((ky * g.KernelWidth) + kx) * c * f, c * f);
-                        for (int ci = 0; ci < c; ci++)
-                        {
-                            VectorOps.MultiplyAdd(input[ci], gradient, taps.Slice(ci * f, f));
-                        }
-                    }
-                }
-            }
-        }
-
+        var pass = new FullKernelGradient { X = x, Dy = dy, Dk = kernelGradient, C = g.InputChannels, F = g.OutputChannels };
+        ForEachTap(in g, ref pass);
         if (!biasGradient.IsEmpty)
         {
             VectorOps.AccumulateColumnSums(dy, biasGradient);
@@ -184,39 +121,9 @@ public static class DirectConvolutionKernels
     public static void InputGradient(in DirectConvolutionGeometry g, ReadOnlySpan<float> kernel, ReadOnlySpan<float> dy, Span<float> dx)
     {
         Check(in g, dx.Length, dy.Length, kernel.Length, g.InputChannels * g.OutputChannels, 0);
-        int c = g.InputChannels, f = g.OutputChannels;
         dx.Clear();
-        for (int oy = 0; oy < g.OutputHeight; oy++)
-        {
-            for (int ox = 0; ox < g.OutputWidth; ox++)
-            {
-                ReadOnlySpan<float> gradient = dy.Slice(((oy * g.OutputWidth) + ox) * f, f);
-                for (int ky = 0; ky < g.KernelHeight; ky++)
-                {
-                    int iy = (oy * g.StrideHeight) - g.PadTop + (ky * g.DilationHeight);
-                    if ((uint)iy >= (uint)g.InputHeight)
-                    {
-                        continue;
-                    }
-
-                    for (int kx = 0; kx < g.KernelWidth; kx++)
-                    {
-                        int ix = (ox * g.StrideWidth) - g.PadLeft + (kx * g.DilationWidth);
-                        if ((uint)ix >= (uint)g.InputWidth)
-                        {
-                            continue;
-                        }
-
-                        Span<float> input = dx.Slice(((iy * g.InputWidth) + ix) * c, c);
-                        ReadOnlySpan<float> taps = kernel.Slice(((ky * g.KernelWidth) + kx) * c * f, c * f);
-                        for (int ci = 0; ci < c; ci++)
-                        {
-                            input[ci] += VectorOps.Dot(taps.Slice(ci * f, f), gradient);
-                        }
-                    }
-                }
-            }
-        }
+        var pass = new FullInputGradient { Kernel = kernel, Dy = dy, Dx = dx, C = g.InputChannels, F = g.OutputChannels };
+        ForEachTap(in g, ref pass);
     }
 
     /// <summary>A depthwise convolution: output channel <c>c * multiplier + m</c> is input channel c convolved
@@ -224,46 +131,8 @@ public static class DirectConvolutionKernels
     public static void DepthwiseForward(in DirectConvolutionGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> kernel, ReadOnlySpan<float> bias, Span<float> y, bool relu)
     {
         Check(in g, x.Length, y.Length, kernel.Length, g.OutputChannels, bias.Length);
-        int c = g.InputChannels, m = g.Multiplier, f = g.OutputChannels;
-        for (int oy = 0; oy < g.OutputHeight; oy++)
-        {
-            for (int ox = 0; ox < g.OutputWidth; ox++)
-            {
-                Span<float> pixel = y.Slice(((oy * g.OutputWidth) + ox) * f, f);
-                Start(pixel, bias);
-                for (int ky = 0; ky < g.KernelHeight; ky++)
-                {
-                    int iy = (oy * g.StrideHeight) - g.PadTop + (ky * g.DilationHeight);
-                    if ((uint)iy >= (uint)g.InputHeight)
-                    {
-                        continue;
-                    }
-
-                    for (int kx = 0; kx < g.KernelWidth; kx++)
-                    {
-                        int ix = (ox * g.StrideWidth) - g.PadLeft + (kx * g.DilationWidth);
-                        if ((uint)ix >= (uint)g.InputWidth)
-                        {
-                            continue;
-                        }
-
-                        ReadOnlySpan<float> input = x.Slice(((iy * g.InputWidth) + ix) * c, c);
-                        ReadOnlySpan<float> taps = kernel.Slice(((ky * g.KernelWidth) + kx) * f, f);
-                        if (m == 1)
-                        {
-                            MergeKernels.MultiplyBackward(input, taps, pixel, accumulate: true);
-                            continue;
-                        }
-
-                        for (int ci = 0; ci < c; ci++)
-                        {
-                            VectorOps.MultiplyAdd(input[ci], taps.Slice(ci * m, m), pixel.Slice(ci * m, m));
-                        }
-                    }
-                }
-            }
-        }
-
+        var pass = new DepthwiseForwardPass { X = x, Kernel = kernel, Bias = bias, Y = y, C = g.InputChannels, M = g.Multiplier };
+        ForEachTap(in g, ref pass);
         if (relu)
         {
             ActivationKernels.Forward(Activation.ReLU, y, y);
@@ -274,45 +143,8 @@ public static class DirectConvolutionKernels
     public static void DepthwiseAccumulateParameterGradients(in DirectConvolutionGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> kernelGradient, Span<float> biasGradient)
     {
         Check(in g, x.Length, dy.Length, kernelGradient.Length, g.OutputChannels, biasGradient.Length);
-        int c = g.InputChannels, m = g.Multiplier, f = g.OutputChannels;
-        for (int oy = 0; oy < g.OutputHeight; oy++)
-        {
-            for (int ox = 0; ox < g.OutputWidth; ox++)
-            {
-                ReadOnlySpan<float> gradient = dy.Slice(((oy * g.OutputWidth) + ox) * f, f);
-                for (int ky = 0; ky < g.KernelHeight; ky++)
-                {
-                    int iy = (oy * g.StrideHeight) - g.PadTop + (ky * g.DilationHeight);
-                    if ((uint)iy >= (uint)g.InputHeight)
-                    {
-                        continue;
-                    }
-
-                    for (int kx = 0; kx < g.KernelWidth; kx++)
-                    {
-                        int ix = (ox * g.StrideWidth) - g.PadLeft + (kx * g.DilationWidth);
-                        if ((uint)ix >= (uint)g.InputWidth)
-                        {
-                            continue;
-                        }
-
-                        ReadOnlySpan<float> input = x.Slice(((iy * g.InputWidth) + ix) * c, c);
-                        Span<float> taps = kernelGradient.Slice(((ky * g.KernelWidth) + kx) * f, f);
-                        if (m == 1)
-                        {
-                            MergeKernels.MultiplyBackward(input, gradient, taps, accumulate: true);
-                            continue;
-                        }
-
-                        for (int ci = 0; ci < c; ci++)
-                        {
-                            VectorOps.MultiplyAdd(input[ci], gradient.Slice(ci * m, m), taps.Slice(ci * m, m));
-                        }
-                    }
-                }
-            }
-        }
-
+        var pass = new DepthwiseKernelGradient { X = x, Dy = dy, Dk = kernelGradient, C = g.InputChannels, M = g.Multiplier };
+        ForEachTap(in g, ref pass);
         if (!biasGradient.IsEmpty)
         {
             VectorOps.AccumulateColumnSums(dy, biasGradient);
@@ -323,13 +155,25 @@ public static class DirectConvolutionKernels
     public static void DepthwiseInputGradient(in DirectConvolutionGeometry g, ReadOnlySpan<float> kernel, ReadOnlySpan<float> dy, Span<float> dx)
     {
         Check(in g, dx.Length, dy.Length, kernel.Length, g.OutputChannels, 0);
-        int c = g.InputChannels, m = g.Multiplier, f = g.OutputChannels;
         dx.Clear();
+        var pass = new DepthwiseInputGradientPass { Kernel = kernel, Dy = dy, Dx = dx, C = g.InputChannels, M = g.Multiplier };
+        ForEachTap(in g, ref pass);
+    }
+
+    /// <summary>
+    /// Every output pixel in order (<see cref="ITapVisitor.Pixel"/>), then each of its kernel taps that reads
+    /// inside the input (padding reads zeros, so those taps are skipped): output pixel, input pixel, tap index
+    /// <c>ky * kw + kx</c>.
+    /// </summary>
+    private static void ForEachTap<TVisitor>(in DirectConvolutionGeometry g, ref TVisitor visitor)
+        where TVisitor : ITapVisitor, allows ref struct
+    {
         for (int oy = 0; oy < g.OutputHeight; oy++)
         {
             for (int ox = 0; ox < g.OutputWidth; ox++)
             {
-                ReadOnlySpan<float> gradient = dy.Slice(((oy * g.OutputWidth) + ox) * f, f);
+                int pixel = (oy * g.OutputWidth) + ox;
+                visitor.Pixel(pixel);
                 for (int ky = 0; ky < g.KernelHeight; ky++)
                 {
                     int iy = (oy * g.StrideHeight) - g.PadTop + (ky * g.DilationHeight);
@@ -341,25 +185,165 @@ public static class DirectConvolutionKernels
                     for (int kx = 0; kx < g.KernelWidth; kx++)
                     {
                         int ix = (ox * g.StrideWidth) - g.PadLeft + (kx * g.DilationWidth);
-                        if ((uint)ix >= (uint)g.InputWidth)
+                        if ((uint)ix < (uint)g.InputWidth)
                         {
-                            continue;
-                        }
-
-                        Span<float> input = dx.Slice(((iy * g.InputWidth) + ix) * c, c);
-                        ReadOnlySpan<float> taps = kernel.Slice(((ky * g.KernelWidth) + kx) * f, f);
-                        if (m == 1)
-                        {
-                            MergeKernels.MultiplyBackward(gradient, taps, input, accumulate: true);
-                            continue;
-                        }
-
-                        for (int ci = 0; ci < c; ci++)
-                        {
-                            input[ci] += VectorOps.Dot(taps.Slice(ci * m, m), gradient.Slice(ci * m, m));
+                            visitor.Tap(pixel, (iy * g.InputWidth) + ix, (ky * g.KernelWidth) + kx);
                         }
                     }
                 }
+            }
+        }
+    }
+
+    private interface ITapVisitor
+    {
+        /// <summary>Before the taps of output pixel <paramref name="pixel"/>.</summary>
+        void Pixel(int pixel);
+
+        /// <summary>Tap <paramref name="tap"/> of output pixel <paramref name="pixel"/> reads input pixel <paramref name="input"/>.</summary>
+        void Tap(int pixel, int input, int tap);
+    }
+
+    /// <summary>Full forward: each input value times its tap's row of filters (<c>[kh, kw, in, out]</c>).</summary>
+    private ref struct FullForward : ITapVisitor
+    {
+        public ReadOnlySpan<float> X, Kernel, Bias;
+        public Span<float> Y;
+        public int C, F;
+
+        public readonly void Pixel(int pixel) => Start(Y.Slice(pixel * F, F), Bias);
+
+        public readonly void Tap(int pixel, int input, int tap)
+        {
+            Span<float> y = Y.Slice(pixel * F, F);
+            for (int ci = 0; ci < C; ci++)
+            {
+                VectorOps.MultiplyAdd(X[(input * C) + ci], Kernel.Slice(((tap * C) + ci) * F, F), y);
+            }
+        }
+    }
+
+    /// <summary>Full kernel gradient: <c>dK[tap, ci, :] += x[ci] * dy</c>.</summary>
+    private ref struct FullKernelGradient : ITapVisitor
+    {
+        public ReadOnlySpan<float> X, Dy;
+        public Span<float> Dk;
+        public int C, F;
+
+        public readonly void Pixel(int pixel)
+        {
+        }
+
+        public readonly void Tap(int pixel, int input, int tap)
+        {
+            ReadOnlySpan<float> dy = Dy.Slice(pixel * F, F);
+            for (int ci = 0; ci < C; ci++)
+            {
+                VectorOps.MultiplyAdd(X[(input * C) + ci], dy, Dk.Slice(((tap * C) + ci) * F, F));
+            }
+        }
+    }
+
+    /// <summary>Full input gradient: <c>dx[ci] += K[tap, ci, :] . dy</c>.</summary>
+    private ref struct FullInputGradient : ITapVisitor
+    {
+        public ReadOnlySpan<float> Kernel, Dy;
+        public Span<float> Dx;
+        public int C, F;
+
+        public readonly void Pixel(int pixel)
+        {
+        }
+
+        public readonly void Tap(int pixel, int input, int tap)
+        {
+            ReadOnlySpan<float> dy = Dy.Slice(pixel * F, F);
+            for (int ci = 0; ci < C; ci++)
+            {
+                Dx[(input * C) + ci] += VectorOps.Dot(Kernel.Slice(((tap * C) + ci) * F, F), dy);
+            }
+        }
+    }
+
+    /// <summary>Depthwise forward: channel by channel (<c>[kh, kw, in, m]</c>); with one kernel per channel, a
+    /// whole pixel's channels at once.</summary>
+    private ref struct DepthwiseForwardPass : ITapVisitor
+    {
+        public ReadOnlySpan<float> X, Kernel, Bias;
+        public Span<float> Y;
+        public int C, M;
+
+        public readonly void Pixel(int pixel) => Start(Y.Slice(pixel * C * M, C * M), Bias);
+
+        public readonly void Tap(int pixel, int input, int tap)
+        {
+            ReadOnlySpan<float> x = X.Slice(input * C, C), k = Kernel.Slice(tap * C * M, C * M);
+            Span<float> y = Y.Slice(pixel * C * M, C * M);
+            if (M == 1)
+            {
+                MergeKernels.MultiplyBackward(x, k, y, accumulate: true);
+                return;
+            }
+
+            for (int ci = 0; ci < C; ci++)
+            {
+                VectorOps.MultiplyAdd(x[ci], k.Slice(ci * M, M), y.Slice(ci * M, M));
+            }
+        }
+    }
+
+    /// <summary>Depthwise kernel gradient: <c>dK[tap, ci, :] += x[ci] * dy[ci * m ..]</c>.</summary>
+    private ref struct DepthwiseKernelGradient : ITapVisitor
+    {
+        public ReadOnlySpan<float> X, Dy;
+        public Span<float> Dk;
+        public int C, M;
+
+        public readonly void Pixel(int pixel)
+        {
+        }
+
+        public readonly void Tap(int pixel, int input, int tap)
+        {
+            ReadOnlySpan<float> x = X.Slice(input * C, C), dy = Dy.Slice(pixel * C * M, C * M);
+            Span<float> dk = Dk.Slice(tap * C * M, C * M);
+            if (M == 1)
+            {
+                MergeKernels.MultiplyBackward(x, dy, dk, accumulate: true);
+                return;
+            }
+
+            for (int ci = 0; ci < C; ci++)
+            {
+                VectorOps.MultiplyAdd(x[ci], dy.Slice(ci * M, M), dk.Slice(ci * M, M));
+            }
+        }
+    }
+
+    /// <summary>Depthwise input gradient: <c>dx[ci] += K[tap, ci, :] . dy[ci * m ..]</c>.</summary>
+    private ref struct DepthwiseInputGradientPass : ITapVisitor
+    {
+        public ReadOnlySpan<float> Kernel, Dy;
+        public Span<float> Dx;
+        public int C, M;
+
+        public readonly void Pixel(int pixel)
+        {
+        }
+
+        public readonly void Tap(int pixel, int input, int tap)
+        {
+            ReadOnlySpan<float> k = Kernel.Slice(tap * C * M, C * M), dy = Dy.Slice(pixel * C * M, C * M);
+            Span<float> dx = Dx.Slice(input * C, C);
+            if (M == 1)
+            {
+                MergeKernels.MultiplyBackward(dy, k, dx, accumulate: true);
+                return;
+            }
+
+            for (int ci = 0; ci < C; ci++)
+            {
+                dx[ci] += VectorOps.Dot(k.Slice(ci * M, M), dy.Slice(ci * M, M));
             }
         }
     }

@@ -83,21 +83,16 @@ public static class MergeKernels
     public static void Scaled(ReadOnlySpan<float> dy, float s, Span<float> dx, bool accumulate)
     {
         CheckSameLength(dy.Length, dx.Length);
-        if (s == 1f && !accumulate)
+        if (accumulate)
         {
-            dy.CopyTo(dx);
+            VectorOps.MultiplyAdd(s, dy, dx);
             return;
         }
 
-        ref float dyr = ref MemoryMarshal.GetReference(dy);
-        ref float dxr = ref MemoryMarshal.GetReference(dx);
-        int i = 0;
-        i = ScaledCore<Simd512, Vector512<float>>(ref dyr, s, ref dxr, accumulate, i, dy.Length);
-        i = ScaledCore<Simd256, Vector256<float>>(ref dyr, s, ref dxr, accumulate, i, dy.Length);
-        i = ScaledCore<Simd128, Vector128<float>>(ref dyr, s, ref dxr, accumulate, i, dy.Length);
-        for (; i < dy.Length; i++)
+        dy.CopyTo(dx);
+        if (s != 1f)
         {
-            Unsafe.Add(ref dxr, i) = accumulate ? float.MultiplyAddEstimate(s, Unsafe.Add(ref dyr, i), Unsafe.Add(ref dxr, i)) : s * Unsafe.Add(ref dyr, i);
+            VectorOps.Scale(dx, s);
         }
     }
 
@@ -240,24 +235,6 @@ public static class MergeKernels
             {
                 TV g = TS.And(TS.Equal(TS.Load(ref choice, i), k), TS.Load(ref dy, i));
                 TS.Store(accumulate ? TS.Add(TS.Load(ref dx, i), g) : g, ref dx, i);
-            }
-        }
-
-        return i;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ScaledCore<TS, TV>(ref float dy, float s, ref float dx, bool accumulate, int i, int length)
-        where TS : ISimdWidth<TV>
-        where TV : struct
-    {
-        if (TS.IsSupported)
-        {
-            TV sv = TS.Broadcast(s);
-            for (; i + TS.Count <= length; i += TS.Count)
-            {
-                TV g = TS.Load(ref dy, i);
-                TS.Store(accumulate ? TS.MultiplyAdd(sv, g, TS.Load(ref dx, i)) : TS.Multiply(sv, g), ref dx, i);
             }
         }
 

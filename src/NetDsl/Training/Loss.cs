@@ -35,6 +35,16 @@ public abstract class Loss
     /// <summary>The metric reported with it.</summary>
     public virtual LossMetric Metric => LossMetric.None;
 
+    /// <summary>Keras's name of <see cref="Metric"/>: <c>accuracy</c>, <c>binary_accuracy</c>,
+    /// <c>mean_absolute_error</c> (<c>none</c>).</summary>
+    public string MetricName => Metric switch
+    {
+        LossMetric.Accuracy => "accuracy",
+        LossMetric.BinaryAccuracy => "binary_accuracy",
+        LossMetric.MeanAbsoluteError => "mean_absolute_error",
+        _ => "none",
+    };
+
     /// <summary>Floats of target per sample for an output of <paramref name="outputLength"/> values, the last axis
     /// (channels) being <paramref name="channels"/> long. Default: one per output.</summary>
     public virtual int TargetLength(int outputLength, int channels) => outputLength;

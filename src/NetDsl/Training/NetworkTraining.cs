@@ -135,7 +135,7 @@ public static class NetworkTraining
                 correct += stats.Correct;
                 seen += count;
                 double? metric = loss is null ? null : metricSum / seen;
-                options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, (float)(lossSum / seen), Accuracy(stats, metric, (double)correct / seen), null)
+                options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, (float)(lossSum / seen), Running(correct, seen, metric, loss).Accuracy, null)
                 {
                     Metric = metric,
                     MetricName = stats.MetricName,
@@ -147,14 +147,14 @@ public static class NetworkTraining
             var result = new EpochResult(
                 epoch,
                 seen == 0 ? 0f : (float)(lossSum / seen),
-                seen == 0 ? 0 : loss is null ? (double)correct / seen : (IsAccuracy(loss) ? epochMetric ?? 0 : 0),
+                Running(correct, seen, epochMetric, loss).Accuracy,
                 validationStats?.Loss,
                 validationStats?.Accuracy,
                 clock.Elapsed)
             {
                 Metric = epochMetric,
                 ValidationMetric = loss is null ? null : validationStats?.Metric,
-                MetricName = loss is null ? "accuracy" : MetricNameOf(loss),
+                MetricName = loss is null ? "accuracy" : loss.MetricName,
             };
             history.Add(result);
             if (options.LearningRateDecay != 1f)
@@ -208,7 +208,7 @@ public static class NetworkTraining
         int targetLength = loss.TargetLength(network.OutputLength, Channels(network));
         var targets = new float[Math.Min(batchSize, Math.Max(1, data.Count)) * targetLength];
         double total = 0, metric = 0;
-        string metricName = MetricNameOf(loss);
+        string metricName = loss.MetricName;
         for (int start = 0; start < data.Count; start += batchSize)
         {
             int count = Math.Min(batchSize, data.Count - start);
@@ -229,18 +229,9 @@ public static class NetworkTraining
     /// <summary>The length of the network's output's last axis.</summary>
     private static int Channels(INetwork network) => network.OutputShape.Dimensions[^1];
 
-    private static bool IsAccuracy(Loss loss) => loss.Metric is LossMetric.Accuracy or LossMetric.BinaryAccuracy;
-
-    private static string MetricNameOf(Loss loss) => loss.Metric switch
-    {
-        LossMetric.Accuracy => "accuracy",
-        LossMetric.BinaryAccuracy => "binary_accuracy",
-        LossMetric.MeanAbsoluteError => "mean_absolute_error",
-        _ => "none",
-    };
-
-    private static double Accuracy(BatchStatistics stats, double? metric, double correct) =>
-        metric is { } m ? (stats.MetricName is "accuracy" or "binary_accuracy" ? m : 0) : correct;
+    /// <summary>The statistics of the epoch so far, whose <see cref="BatchStatistics.Accuracy"/> follows the loss's metric.</summary>
+    private static BatchStatistics Running(int correct, int seen, double? metric, Loss? loss) =>
+        loss is null ? new BatchStatistics(0f, correct, seen) : new BatchStatistics(0f, correct, seen) { Metric = metric, MetricName = loss.MetricName };
 
     /// <summary>A sample's targets: its float targets, or its label as a class index.</summary>
     private static void TargetOf(Dataset data, int index, Span<float> target)

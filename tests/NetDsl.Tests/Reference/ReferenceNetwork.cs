@@ -309,20 +309,20 @@ internal sealed class ReferenceNetwork
 
     private static int[] OutputShapeOf(LayerAttribute layer, int[] shape) => layer switch
     {
-        Conv2DAttribute c => Windowed(shape, (c.KernelHeight - 1) * (c.DilationHeight > 0 ? c.DilationHeight : c.DilationRate) + 1,
-            (c.KernelWidth - 1) * (c.DilationWidth > 0 ? c.DilationWidth : c.DilationRate) + 1, StrideH(c), StrideW(c), c.Padding, c.Filters),
+        Conv2DAttribute c => Windowed(shape, (c.KernelHeight - 1) * Rate(c.DilationHeight, c.DilationRate) + 1,
+            (c.KernelWidth - 1) * Rate(c.DilationWidth, c.DilationRate) + 1, StrideH(c), StrideW(c), c.Padding, c.Filters),
         Conv2DTransposeAttribute t => new[]
         {
-            shape[0] * (t.StrideHeight > 0 ? t.StrideHeight : t.Strides) + (t.Padding == Padding.Valid ? Math.Max(t.KernelHeight - (t.StrideHeight > 0 ? t.StrideHeight : t.Strides), 0) : 0),
-            shape[1] * (t.StrideWidth > 0 ? t.StrideWidth : t.Strides) + (t.Padding == Padding.Valid ? Math.Max(t.KernelWidth - (t.StrideWidth > 0 ? t.StrideWidth : t.Strides), 0) : 0),
+            shape[0] * Rate(t.StrideHeight, t.Strides) + (t.Padding == Padding.Valid ? Math.Max(t.KernelHeight - Rate(t.StrideHeight, t.Strides), 0) : 0),
+            shape[1] * Rate(t.StrideWidth, t.Strides) + (t.Padding == Padding.Valid ? Math.Max(t.KernelWidth - Rate(t.StrideWidth, t.Strides), 0) : 0),
             t.Filters,
         },
-        DepthwiseConv2DAttribute d => Windowed(shape, (d.KernelHeight - 1) * (d.DilationHeight > 0 ? d.DilationHeight : d.DilationRate) + 1,
-            (d.KernelWidth - 1) * (d.DilationWidth > 0 ? d.DilationWidth : d.DilationRate) + 1, d.StrideHeight > 0 ? d.StrideHeight : d.Strides,
-            d.StrideWidth > 0 ? d.StrideWidth : d.Strides, d.Padding, shape[2] * d.DepthMultiplier),
-        SeparableConv2DAttribute s => Windowed(shape, (s.KernelHeight - 1) * (s.DilationHeight > 0 ? s.DilationHeight : s.DilationRate) + 1,
-            (s.KernelWidth - 1) * (s.DilationWidth > 0 ? s.DilationWidth : s.DilationRate) + 1, s.StrideHeight > 0 ? s.StrideHeight : s.Strides,
-            s.StrideWidth > 0 ? s.StrideWidth : s.Strides, s.Padding, s.Filters),
+        DepthwiseConv2DAttribute d => Windowed(shape, (d.KernelHeight - 1) * Rate(d.DilationHeight, d.DilationRate) + 1,
+            (d.KernelWidth - 1) * Rate(d.DilationWidth, d.DilationRate) + 1, Rate(d.StrideHeight, d.Strides),
+            Rate(d.StrideWidth, d.Strides), d.Padding, shape[2] * d.DepthMultiplier),
+        SeparableConv2DAttribute s => Windowed(shape, (s.KernelHeight - 1) * Rate(s.DilationHeight, s.DilationRate) + 1,
+            (s.KernelWidth - 1) * Rate(s.DilationWidth, s.DilationRate) + 1, Rate(s.StrideHeight, s.Strides),
+            Rate(s.StrideWidth, s.Strides), s.Padding, s.Filters),
         Pooling2DAttribute p => Windowed(shape, p.PoolHeight, p.PoolWidth, StrideH(p), StrideW(p), p.Padding, shape[2]),
         GlobalAveragePooling2DAttribute or GlobalMaxPooling2DAttribute => new[] { shape[2] },
         FlattenAttribute => new[] { shape.Aggregate(1, (a, b) => a * b) },
@@ -373,13 +373,16 @@ internal sealed class ReferenceNetwork
         return (output, total / 2);
     }
 
-    private static int StrideH(Conv2DAttribute c) => c.StrideHeight > 0 ? c.StrideHeight : c.Strides;
+    /// <summary>A per-axis setting (StrideHeight, DilationWidth, ...) where set, else the one for both axes.</summary>
+    private static int Rate(int axis, int both) => axis > 0 ? axis : both;
 
-    private static int StrideW(Conv2DAttribute c) => c.StrideWidth > 0 ? c.StrideWidth : c.Strides;
+    private static int StrideH(Conv2DAttribute c) => Rate(c.StrideHeight, c.Strides);
 
-    private static int StrideH(Pooling2DAttribute p) => p.StrideHeight > 0 ? p.StrideHeight : p.Strides > 0 ? p.Strides : p.PoolHeight;
+    private static int StrideW(Conv2DAttribute c) => Rate(c.StrideWidth, c.Strides);
 
-    private static int StrideW(Pooling2DAttribute p) => p.StrideWidth > 0 ? p.StrideWidth : p.Strides > 0 ? p.Strides : p.PoolWidth;
+    private static int StrideH(Pooling2DAttribute p) => Rate(p.StrideHeight, Rate(p.Strides, p.PoolHeight));
+
+    private static int StrideW(Pooling2DAttribute p) => Rate(p.StrideWidth, Rate(p.Strides, p.PoolWidth));
 
     /// <summary>
     /// Keras's BatchNormalization over the last axis: in training, each channel's mean and biased variance over
@@ -523,7 +526,7 @@ internal sealed class ReferenceNetwork
 
             case Conv2DAttribute c:
             {
-                int dh = c.DilationHeight > 0 ? c.DilationHeight : c.DilationRate, dw = c.DilationWidth > 0 ? c.DilationWidth : c.DilationRate;
+                int dh = Rate(c.DilationHeight, c.DilationRate), dw = Rate(c.DilationWidth, c.DilationRate);
                 ReadOnlySpan<double> kernel = p.Slice(offset, c.KernelHeight * c.KernelWidth * shape[2] * c.Filters);
                 offset += kernel.Length;
                 ReadOnlySpan<double> bias = c.UseBias ? p.Slice(offset, c.Filters) : ReadOnlySpan<double>.Empty;
@@ -537,7 +540,7 @@ internal sealed class ReferenceNetwork
             case Conv2DTransposeAttribute t:
             {
                 int h = shape[0], w = shape[1], cin = shape[2], kh = t.KernelHeight, kw = t.KernelWidth, f = t.Filters;
-                int sh = t.StrideHeight > 0 ? t.StrideHeight : t.Strides, sw = t.StrideWidth > 0 ? t.StrideWidth : t.Strides;
+                int sh = Rate(t.StrideHeight, t.Strides), sw = Rate(t.StrideWidth, t.Strides);
                 int[] outShape = OutputShapeOf(t, shape);
                 int oh = outShape[0], ow = outShape[1];
                 int padTop = t.Padding == Padding.Same ? Math.Max(kh - sh, 0) / 2 : 0, padLeft = t.Padding == Padding.Same ? Math.Max(kw - sw, 0) / 2 : 0;
@@ -571,8 +574,8 @@ internal sealed class ReferenceNetwork
 
             case DepthwiseConv2DAttribute d:
             {
-                int m = d.DepthMultiplier, dh = d.DilationHeight > 0 ? d.DilationHeight : d.DilationRate, dw = d.DilationWidth > 0 ? d.DilationWidth : d.DilationRate;
-                int sh = d.StrideHeight > 0 ? d.StrideHeight : d.Strides, sw = d.StrideWidth > 0 ? d.StrideWidth : d.Strides;
+                int m = d.DepthMultiplier, dh = Rate(d.DilationHeight, d.DilationRate), dw = Rate(d.DilationWidth, d.DilationRate);
+                int sh = Rate(d.StrideHeight, d.Strides), sw = Rate(d.StrideWidth, d.Strides);
                 ReadOnlySpan<double> kernel = p.Slice(offset, d.KernelHeight * d.KernelWidth * shape[2] * m);
                 offset += kernel.Length;
                 ReadOnlySpan<double> bias = d.UseBias ? p.Slice(offset, shape[2] * m) : ReadOnlySpan<double>.Empty;
@@ -585,8 +588,8 @@ internal sealed class ReferenceNetwork
 
             case SeparableConv2DAttribute s:
             {
-                int m = s.DepthMultiplier, dh = s.DilationHeight > 0 ? s.DilationHeight : s.DilationRate, dw = s.DilationWidth > 0 ? s.DilationWidth : s.DilationRate;
-                int sh = s.StrideHeight > 0 ? s.StrideHeight : s.Strides, sw = s.StrideWidth > 0 ? s.StrideWidth : s.Strides;
+                int m = s.DepthMultiplier, dh = Rate(s.DilationHeight, s.DilationRate), dw = Rate(s.DilationWidth, s.DilationRate);
+                int sh = Rate(s.StrideHeight, s.Strides), sw = Rate(s.StrideWidth, s.Strides);
                 ReadOnlySpan<double> depthwise = p.Slice(offset, s.KernelHeight * s.KernelWidth * shape[2] * m);
                 offset += depthwise.Length;
                 ReadOnlySpan<double> pointwise = p.Slice(offset, shape[2] * m * s.Filters);
