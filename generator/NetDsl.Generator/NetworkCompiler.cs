@@ -6,12 +6,15 @@ using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
 using NetDsl.Generator.Planning;
 using NetDsl.Generator.Shapes;
+using NetDsl.Generator.Weights;
 
 namespace NetDsl.Generator;
 
 /// <summary>A network checked and planned: what the emitter prints (the plan is null for a network with
 /// errors, which gets only its surface).</summary>
-internal sealed record CheckedNetwork(NetworkModel Model, NetworkPlan? Plan);
+/// <param name="Weights">The weights file the network names, if any: <c>Pretrained()</c> is generated.</param>
+/// <param name="Embedded">Its parameters, when the file matched the network.</param>
+internal sealed record CheckedNetwork(NetworkModel Model, NetworkPlan? Plan, WeightsReference? Weights = null, EmbeddedParameters? Embedded = null);
 
 /// <summary>A network's generated source, or why there is none.</summary>
 /// <param name="Target">The class.</param>
@@ -48,9 +51,23 @@ internal static class NetworkCompiler
         try
         {
             NetworkPlan? plan = NetworkPlanner.Plan(model, diagnostics);
-            return plan is null
-                ? new CheckedNetwork(model with { Status = ModelStatus.SurfaceOnly, Layers = EquatableArray<LayerModel>.Empty, Diagnostics = diagnostics.ToEquatableArray() }, null)
-                : new CheckedNetwork(model, plan);
+            if (plan is null)
+            {
+                return new CheckedNetwork(model with { Status = ModelStatus.SurfaceOnly, Layers = EquatableArray<LayerModel>.Empty, Diagnostics = diagnostics.ToEquatableArray() }, null);
+            }
+
+            EmbeddedParameters? embedded = spec.Embedded;
+            if (spec.Weights is { Format: WeightsFormat.Safetensors } weights && spec.WeightsFile is { } file)
+            {
+                int before = diagnostics.Count;
+                embedded = EmbeddedParameters.FromSafetensors(model, weights, file, diagnostics);
+                if (diagnostics.Count != before)
+                {
+                    model = model with { Diagnostics = diagnostics.ToEquatableArray() };
+                }
+            }
+
+            return new CheckedNetwork(model, plan, spec.Weights, embedded);
         }
         catch (Exception exception)
         {
@@ -70,13 +87,13 @@ internal static class NetworkCompiler
 
         try
         {
-            return new GeneratedNetwork(model.Target, NetworkEmitter.Emit(model, network.Plan), null);
+            return new GeneratedNetwork(model.Target, NetworkEmitter.Emit(model, network.Plan, network.Weights, network.Embedded), null);
         }
         catch (Exception exception)
         {
             DiagnosticInfo error = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, model.Target.Name, Describe(exception));
             NetworkModel surface = model with { Status = ModelStatus.SurfaceOnly, Layers = EquatableArray<LayerModel>.Empty };
-            return new GeneratedNetwork(model.Target, NetworkEmitter.Emit(surface, null), error);
+            return new GeneratedNetwork(model.Target, NetworkEmitter.Emit(surface, null, network.Weights), error);
         }
     }
 

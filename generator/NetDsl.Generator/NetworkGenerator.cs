@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.Text;
 using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Model;
 using NetDsl.Generator.Parsing;
+using NetDsl.Generator.Weights;
 
 namespace NetDsl.Generator;
 
@@ -32,10 +33,21 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         public const string Source = "NetDsl.Source";
         public const string FileSpec = "NetDsl.FileSpec";
         public const string FileModel = "NetDsl.FileModel";
+        public const string BinaryFile = "NetDsl.BinaryFile";
+        public const string Resolved = "NetDsl.Resolved";
     }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // Weights files and ONNX models (AdditionalFiles), each read once; a network that names one is resolved
+        // against them, so editing a file re-runs only the networks whose resolved file changed.
+        IncrementalValueProvider<(ImmutableArray<BinaryFile> Files, string? ProjectDirectory)> binaryFiles = context.AdditionalTextsProvider
+            .Where(static file => BinaryFile.IsBinaryModelFile(file))
+            .Select(static (file, cancellationToken) => BinaryFile.Read(file, cancellationToken))
+            .WithTrackingName(Steps.BinaryFile)
+            .Collect()
+            .Combine(context.AnalyzerConfigOptionsProvider.Select(static (options, _) => ProjectDirectory(options.GlobalOptions)));
+
         IncrementalValuesProvider<GeneratedNetwork> classes = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeNetworkReader.NetworkAttributeName,
@@ -44,6 +56,9 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .Where(static spec => spec is not null)
             .Select(static (spec, _) => spec!)
             .WithTrackingName(Steps.Spec)
+            .Combine(binaryFiles)
+            .Select(static (pair, _) => ResolveSafely(pair.Left, pair.Right.Files, pair.Right.ProjectDirectory))
+            .WithTrackingName(Steps.Resolved)
             .Select(static (spec, _) => NetworkCompiler.Check(spec))
             .WithTrackingName(Steps.Model)
             .Select(static (network, _) => NetworkCompiler.Generate(network))
@@ -56,6 +71,8 @@ public sealed class NetworkGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.FileSpec)
             .Collect()
             .SelectMany(static (all, cancellationToken) => NetDslFileReader.RejectDuplicates(all, cancellationToken))
+            .Combine(binaryFiles)
+            .Select(static (pair, _) => ResolveSafely(pair.Left, pair.Right.Files, pair.Right.ProjectDirectory))
             .Select(static (spec, _) => NetworkCompiler.Check(spec))
             .WithTrackingName(Steps.FileModel)
             .Select(static (network, _) => NetworkCompiler.Generate(network));
@@ -111,6 +128,26 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         }
 
         return hash.ToString("x8", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The project folder, when the build makes <c>ProjectDir</c> visible to the compiler (NetDsl's
+    /// package does): the second place a relative weights path is looked for.</summary>
+    internal static string? ProjectDirectory(Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions options) =>
+        options.TryGetValue("build_property.projectdir", out string? directory) && !string.IsNullOrWhiteSpace(directory) ? directory : null;
+
+    /// <summary>The spec with its weights file found (and an ONNX model's layers imported); a failure of this
+    /// stage is NDSL0015 on the network, like any other.</summary>
+    internal static NetworkSpec ResolveSafely(NetworkSpec spec, ImmutableArray<BinaryFile> files, string? projectDirectory)
+    {
+        try
+        {
+            return WeightsResolver.Resolve(spec, files, projectDirectory);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            DiagnosticInfo diagnostic = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, spec.Weights?.Location ?? spec.Location, spec.Target.Name, NetworkCompiler.Describe(exception));
+            return spec with { Diagnostics = spec.Diagnostics.Append(diagnostic).ToEquatableArray(), Status = spec.Status == SpecStatus.NotEmittable ? spec.Status : SpecStatus.Unreadable };
+        }
     }
 
     private static NetworkSpec? ReadSafely(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)

@@ -215,6 +215,26 @@ internal static class DiagnosticDescriptors
         "Dilation with strides",
         "{0} has the dilation rate {1} and the strides {2}; as in Keras, a dilation rate above 1 needs strides of 1");
 
+    public static readonly DiagnosticDescriptor WeightsFileNotFound = Error(
+        "NDSL0043",
+        "Weights file not found",
+        "'{0}' is not among the project's AdditionalFiles: add <AdditionalFiles Include=\"{0}\" /> to the project (the path is relative to this file's folder or to the project)");
+
+    public static readonly DiagnosticDescriptor WeightsFileInvalid = Error(
+        "NDSL0044",
+        "Weights file cannot be used",
+        "The file '{0}' cannot be embedded: {1}");
+
+    public static readonly DiagnosticDescriptor WeightsMismatch = Error(
+        "NDSL0045",
+        "Weights do not match the network",
+        "The weights file '{0}' does not match the network: {1}");
+
+    public static readonly DiagnosticDescriptor OnnxUnsupported = Error(
+        "NDSL0046",
+        "ONNX model cannot be compiled",
+        "The ONNX model '{0}' cannot be compiled: {1}");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

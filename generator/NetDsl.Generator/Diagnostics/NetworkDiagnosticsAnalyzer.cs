@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Model;
 using NetDsl.Generator.Parsing;
+using NetDsl.Generator.Weights;
 
 namespace NetDsl.Generator;
 
@@ -45,21 +46,28 @@ public sealed class NetworkDiagnosticsAnalyzer : DiagnosticAnalyzer
                 return;
             }
 
-            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, networkAttribute), SymbolKind.NamedType);
+            // Weights files and ONNX models: read once per compilation, and only if a network names one.
+            var binaryFiles = new Lazy<ImmutableArray<BinaryFile>>(
+                () => start.Options.AdditionalFiles.Where(BinaryFile.IsBinaryModelFile).Select(f => BinaryFile.Read(f, start.CancellationToken)).ToImmutableArray(),
+                LazyThreadSafetyMode.ExecutionAndPublication);
+            string? projectDirectory = NetworkGenerator.ProjectDirectory(start.Options.AnalyzerConfigOptionsProvider.GlobalOptions);
+            NetworkSpec Resolve(NetworkSpec spec) => spec.Weights is null ? spec : NetworkGenerator.ResolveSafely(spec, binaryFiles.Value, projectDirectory);
+
+            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, networkAttribute, Resolve), SymbolKind.NamedType);
 
             // .netdsl files: each alone, plus the names of all of them to catch a network defined twice.
             ImmutableArray<AdditionalText> files = start.Options.AdditionalFiles.Where(NetDslFileReader.IsNetworkFile).ToImmutableArray();
             if (files.Length > 0)
             {
                 var specs = new Lazy<ImmutableArray<NetworkSpec>>(
-                    () => NetDslFileReader.RejectDuplicates(files.Select(f => NetDslFileReader.Read(f, start.CancellationToken)).ToImmutableArray(), start.CancellationToken),
+                    () => NetDslFileReader.RejectDuplicates(files.Select(f => NetDslFileReader.Read(f, start.CancellationToken)).ToImmutableArray(), start.CancellationToken).Select(Resolve).ToImmutableArray(),
                     LazyThreadSafetyMode.ExecutionAndPublication);
                 start.RegisterAdditionalFileAction(file => AnalyzeFile(file, specs.Value));
             }
         });
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol networkAttribute)
+    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol networkAttribute, Func<NetworkSpec, NetworkSpec> resolve)
     {
         if (context.Symbol is not INamedTypeSymbol type)
         {
@@ -92,7 +100,7 @@ public sealed class NetworkDiagnosticsAnalyzer : DiagnosticAnalyzer
         IEnumerable<DiagnosticInfo> diagnostics;
         try
         {
-            diagnostics = NetworkCompiler.Check(AttributeNetworkReader.Read(type, declaration, context.CancellationToken)).Model.Diagnostics;
+            diagnostics = NetworkCompiler.Check(resolve(AttributeNetworkReader.Read(type, declaration, context.CancellationToken))).Model.Diagnostics;
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

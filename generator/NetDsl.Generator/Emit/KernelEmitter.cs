@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using NetDsl.Generator.Layers;
@@ -19,7 +20,7 @@ internal static class KernelEmitter
     private const string ReadOnlySpan = "ReadOnlySpan<float>";
     private const string Span = "Span<float>";
 
-    public static void Emit(SourceWriter w, NetworkPlan plan, string kernel)
+    public static void Emit(SourceWriter w, NetworkPlan plan, string kernel, Weights.EmbeddedParameters? embedded = null)
     {
         NetworkModel model = plan.Model;
         w.Line("namespace NetDsl.Generated");
@@ -73,6 +74,13 @@ internal static class KernelEmitter
         NetworkEmitter.Doc(w, "A new runtime of the network, its parameters initialised from <paramref name=\"seed\"/> as Keras does.");
         w.Line("public static NetworkRuntime CreateRuntime(int seed) => NetworkRuntime.Create(Instance, seed);");
         w.Line();
+        if (embedded is not null)
+        {
+            NetworkEmitter.Doc(w, "A new runtime of the network holding the parameters embedded at build time (<see cref=\"EmbeddedParameters\"/>).");
+            w.Line("public static NetworkRuntime CreatePretrainedRuntime() => NetworkRuntime.CreatePretrained(Instance, EmbeddedParameters);");
+            w.Line();
+        }
+
         w.Line("public override Activations CreateActivations(int capacity) => new(capacity);");
         w.Line();
         w.Line("public override Scratch CreateScratch() => new();");
@@ -83,8 +91,37 @@ internal static class KernelEmitter
         EmitTraining(w, plan);
         EmitActivations(w, plan);
         EmitScratch(w, plan);
+        if (embedded is not null)
+        {
+            EmitEmbeddedParameters(w, plan, embedded);
+        }
+
         w.CloseBrace();
         w.CloseBrace();
+    }
+
+    /// <summary>
+    /// The parameters from the weights file, as static data in the assembly: a UTF-8 literal is stored as is
+    /// (no array is built at start-up), and base64 keeps the source small enough for the compiler to take a 10 MB
+    /// file in stride (one token, not millions of array elements).
+    /// </summary>
+    private static void EmitEmbeddedParameters(SourceWriter w, NetworkPlan plan, Weights.EmbeddedParameters embedded)
+    {
+        const int LineLength = 100;
+        w.Line();
+        NetworkEmitter.Doc(w, "The parameters embedded from <c>" + NetworkEmitter.EscapeXml(embedded.Source) + "</c> at build time: " + (embedded.Data.Length / 4).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)
+            + " floats in ParameterLayout's order and layouts, little-endian float32, base64-encoded.");
+        w.Line("private static ReadOnlySpan<byte> EmbeddedParameters => \"\"\"");
+        string base64 = Convert.ToBase64String(embedded.Data);
+        var data = new System.Text.StringBuilder(base64.Length + (base64.Length / LineLength * (w.Indentation + 5)) + 64);
+        string indent = new(' ', w.Indentation + 4);
+        for (int i = 0; i < base64.Length; i += LineLength)
+        {
+            data.Append(indent).Append(base64, i, Math.Min(LineLength, base64.Length - i)).Append('\n');
+        }
+
+        w.Raw(data.ToString());
+        w.Line("    \"\"\"u8;");
     }
 
     private static void EmitLayout(SourceWriter w, NetworkPlan plan)

@@ -6,6 +6,7 @@ using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
 using NetDsl.Generator.Planning;
 using NetDsl.Generator.Shapes;
+using NetDsl.Generator.Weights;
 using static NetDsl.Generator.Model.Identifiers;
 
 namespace NetDsl.Generator.Emit;
@@ -56,7 +57,7 @@ internal static class NetworkEmitter
 
     /// <summary>The source of <paramref name="model"/>: everything when <paramref name="plan"/> is given, else the
     /// surface whose members throw (a network with errors).</summary>
-    public static string Emit(NetworkModel model, NetworkPlan? plan)
+    public static string Emit(NetworkModel model, NetworkPlan? plan, WeightsReference? weights = null, EmbeddedParameters? embedded = null)
     {
         var w = new SourceWriter();
         TypeTarget target = model.Target;
@@ -83,11 +84,11 @@ internal static class NetworkEmitter
         w.OpenBrace();
         if (plan is not null)
         {
-            EmitSurface(w, model, plan, kernel);
+            EmitSurface(w, model, plan, kernel, weights, embedded);
         }
         else
         {
-            EmitBrokenSurface(w, model);
+            EmitBrokenSurface(w, model, weights);
         }
 
         w.CloseBrace();
@@ -104,7 +105,7 @@ internal static class NetworkEmitter
         if (plan is not null)
         {
             w.Line();
-            KernelEmitter.Emit(w, plan, kernel);
+            KernelEmitter.Emit(w, plan, kernel, embedded);
         }
 
         return w.ToString();
@@ -119,7 +120,7 @@ internal static class NetworkEmitter
         return taken ? network + "NetworkKernel" : name;
     }
 
-    private static void EmitSurface(SourceWriter w, NetworkModel model, NetworkPlan plan, string kernel)
+    private static void EmitSurface(SourceWriter w, NetworkModel model, NetworkPlan plan, string kernel, WeightsReference? weights, EmbeddedParameters? embedded)
     {
         string name = Escape(model.Target.Name);
         string k = "global::NetDsl.Generated." + kernel;
@@ -139,11 +140,41 @@ internal static class NetworkEmitter
         Doc(w, "Creates the network with Keras's default initialisation; the same <paramref name=\"seed\"/> always gives the same weights (and the same dropout masks in training).");
         w.Block("public " + name + "(int seed)", () => w.Line(RuntimeField + " = " + k + ".CreateRuntime(seed);"));
         w.Line();
+        if (weights is not null)
+        {
+            EmitPretrained(w, model, weights, embedded, k);
+        }
+
         EmitOperations(w, model, plan, valid: true);
         EmitInterfaceMembers(w, valid: true);
     }
 
-    private static void EmitBrokenSurface(SourceWriter w, NetworkModel model)
+    /// <summary><c>Pretrained()</c>: a new network from the weights embedded at build time, or, when the file did
+    /// not match (NDSL0043-0046 fail the build), a method that says so.</summary>
+    private static void EmitPretrained(SourceWriter w, NetworkModel model, WeightsReference weights, EmbeddedParameters? embedded, string kernel)
+    {
+        string name = Escape(model.Target.Name);
+        string source = EscapeXml(weights.Path);
+        if (embedded is null)
+        {
+            Doc(w, "Not available: the weights in <c>" + source + "</c> could not be embedded (see the NDSL diagnostics of the build).");
+            w.Line("public static " + name + " Pretrained() =>");
+            w.Line("    throw new global::System.InvalidOperationException(" + Literal(model.Target.Name + " has no embedded weights: '" + weights.Path + "' could not be embedded; see the NDSL diagnostics of the build.") + ");");
+            w.Line();
+            return;
+        }
+
+        Doc(w, "A new network holding the weights embedded in the assembly at build time from <c>" + source + "</c>: no file is read at run time. Each call returns a network of its own, so training one leaves the others as they are.");
+        w.Line("public static " + name + " Pretrained() => new(" + kernel + ".CreatePretrainedRuntime());");
+        w.Line();
+        w.Line("private " + name + "(global::NetDsl.Engine.NetworkRuntime runtime)");
+        w.OpenBrace();
+        w.Line(RuntimeField + " = runtime;");
+        w.CloseBrace();
+        w.Line();
+    }
+
+    private static void EmitBrokenSurface(SourceWriter w, NetworkModel model, WeightsReference? weights)
     {
         w.Line("// The network has errors (see the NDSL diagnostics). These members exist only so that code using the");
         w.Line("// network compiles without follow-up errors; none of them works.");
@@ -157,7 +188,7 @@ internal static class NetworkEmitter
             "public static " + ParameterTensorList + " ParameterLayout => throw NotBuilt();",
             "public " + name + "() => throw NotBuilt();",
             "public " + name + "(int seed) => throw NotBuilt();",
-        })
+        }.Concat(weights is null ? Array.Empty<string>() : new[] { "public static " + name + " Pretrained() => throw NotBuilt();" }))
         {
             Doc(w, "Not available: the network has errors.");
             w.Line(member);
@@ -398,5 +429,5 @@ internal static class NetworkEmitter
         }
     }
 
-    private static string EscapeXml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    internal static string EscapeXml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

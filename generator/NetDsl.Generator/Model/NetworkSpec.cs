@@ -14,12 +14,18 @@ namespace NetDsl.Generator.Model;
 /// <param name="Layers">The layers as written, Input included.</param>
 /// <param name="Diagnostics">Problems the front end found.</param>
 /// <param name="Status">Whether the layers could be read and whether a class can be emitted at all.</param>
+/// <param name="Weights">The weights file (or ONNX model) the network names, or null.</param>
+/// <param name="WeightsFile">That file's bytes, once found among the AdditionalFiles.</param>
+/// <param name="Embedded">Parameters an importer already converted (ONNX), in the layers' layout and order.</param>
 internal sealed record NetworkSpec(
     TypeTarget Target,
     LocationInfo? Location,
     EquatableArray<LayerSpec> Layers,
     EquatableArray<DiagnosticInfo> Diagnostics,
-    SpecStatus Status);
+    SpecStatus Status,
+    Weights.WeightsReference? Weights = null,
+    Weights.BinaryFile? WeightsFile = null,
+    Weights.EmbeddedParameters? Embedded = null);
 
 internal enum SpecStatus
 {

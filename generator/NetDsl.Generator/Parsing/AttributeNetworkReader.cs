@@ -9,6 +9,7 @@ using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Emit;
 using NetDsl.Generator.Layers;
 using NetDsl.Generator.Model;
+using NetDsl.Generator.Weights;
 
 namespace NetDsl.Generator.Parsing;
 
@@ -51,12 +52,84 @@ internal static class AttributeNetworkReader
             return new NetworkSpec(target, networkLocation, EquatableArray<LayerSpec>.Empty, diagnostics.ToEquatableArray(), SpecStatus.NotEmittable);
         }
 
-        if (networkAttribute is { AttributeConstructor.Parameters.Length: 1 } && networkSyntax is not null)
+        WeightsReference? weights = ReadWeightsReference(networkAttribute, networkSyntax, declaration, diagnostics);
+        NetworkSpec spec;
+        if (weights?.Format == WeightsFormat.Onnx)
         {
-            return ReadText(type, declaration, target, networkAttribute, networkSyntax, networkLocation, cancellationToken);
+            spec = ReadOnnxHost(type, declaration, target, networkAttribute!, weights, networkLocation, diagnostics, cancellationToken);
+        }
+        else if (networkAttribute is { AttributeConstructor.Parameters.Length: 1 } && networkSyntax is not null)
+        {
+            spec = ReadText(type, declaration, target, networkAttribute, networkSyntax, networkLocation, cancellationToken);
+        }
+        else
+        {
+            spec = ReadAttributes(type, declaration, target, networkLocation, cancellationToken);
         }
 
-        return ReadAttributes(type, declaration, target, networkLocation, cancellationToken);
+        return diagnostics.Count == 0
+            ? spec with { Weights = weights }
+            : spec with { Weights = weights, Diagnostics = diagnostics.Concat(spec.Diagnostics).ToEquatableArray(), Status = spec.Status == SpecStatus.NotEmittable ? spec.Status : SpecStatus.Unreadable };
+    }
+
+    /// <summary><c>Weights = "..."</c> or <c>Onnx = "..."</c> on [Network], with the literal's location.</summary>
+    private static WeightsReference? ReadWeightsReference(AttributeData? networkAttribute, AttributeSyntax? networkSyntax, TypeDeclarationSyntax declaration, List<DiagnosticInfo> diagnostics)
+    {
+        if (networkAttribute is null || networkSyntax is null)
+        {
+            return null;
+        }
+
+        WeightsReference? found = null;
+        foreach (KeyValuePair<string, TypedConstant> named in networkAttribute.NamedArguments)
+        {
+            WeightsFormat format;
+            if (named.Key == nameof(NetworkAttribute.Weights))
+            {
+                format = WeightsFormat.Safetensors;
+            }
+            else if (named.Key == nameof(NetworkAttribute.Onnx))
+            {
+                format = WeightsFormat.Onnx;
+            }
+            else
+            {
+                continue;
+            }
+
+            ExpressionSyntax? expression = networkSyntax.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals?.Name.Identifier.ValueText == named.Key)?.Expression;
+            LocationInfo? location = LocationInfo.From(expression) ?? LocationInfo.From(networkSyntax);
+            if (named.Value.Value is not string path || path.Trim().Length == 0)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileNotFound, location, named.Value.Value as string ?? "null"));
+                continue;
+            }
+
+            if (found is not null)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OnnxUnsupported, location, path, "an ONNX model brings its own weights; set Weights or Onnx, not both"));
+                continue;
+            }
+
+            found = new WeightsReference(path.Trim(), format, location, declaration.SyntaxTree.FilePath);
+        }
+
+        return found;
+    }
+
+    /// <summary><c>[Network(Onnx = "...")]</c>: the layers come from the model, so the class declares none.</summary>
+    private static NetworkSpec ReadOnnxHost(INamedTypeSymbol type, TypeDeclarationSyntax declaration, TypeTarget target, AttributeData networkAttribute, WeightsReference onnx, LocationInfo? networkLocation, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
+    {
+        AttributeSyntax? layer = declaration.AttributeLists.SelectMany(list => list.Attributes)
+            .Where(a => IsLayerAttribute(FindAttributeData(type, a)?.AttributeClass))
+            .Concat(LayerAttributesElsewhere(type, declaration, cancellationToken).Select(a => a.Syntax))
+            .FirstOrDefault();
+        if (layer is not null || networkAttribute.AttributeConstructor?.Parameters.Length == 1)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.OnnxUnsupported, onnx.Location, onnx.Path, "the layers come from the model; remove the network's " + (layer is not null ? "layer attributes" : "text")));
+        }
+
+        return new NetworkSpec(target, networkLocation, EquatableArray<LayerSpec>.Empty, EquatableArray<DiagnosticInfo>.Empty, SpecStatus.Readable);
     }
 
     /// <summary>Whether <paramref name="attributeClass"/> is one of NetDsl's layer attributes.</summary>

@@ -15,7 +15,8 @@ internal sealed record DslDocument(
     LocationInfo? NetworkLocation,
     string? Namespace,
     EquatableArray<LayerSpec> Layers,
-    EquatableArray<DiagnosticInfo> Diagnostics)
+    EquatableArray<DiagnosticInfo> Diagnostics,
+    (string Path, Weights.WeightsFormat Format, LocationInfo? Location)? Weights = null)
 {
     public bool HasErrors => Diagnostics.Count > 0;
 }
@@ -28,6 +29,7 @@ internal sealed record DslDocument(
 /// <code>
 /// network MnistNet            # .netdsl files only
 /// namespace Samples           # optional, .netdsl files only
+/// weights Models/mnist.safetensors  # optional, .netdsl files only: trained weights to embed (Pretrained())
 /// input 28x28x1               # or: input 784
 /// conv2d 32 3x3 relu          # filters, kernel; options: stride N|HxW, same|valid, activation, nobias
 /// batchnorm                   # options: momentum R, epsilon R, nocenter, noscale
@@ -47,7 +49,7 @@ internal static class DslParser
     {
         var parser = new Parser(text, locate, allowHeader);
         parser.Run();
-        return new DslDocument(parser.NetworkName, parser.NetworkLocation, parser.Namespace, parser.Layers.ToEquatableArray(), parser.Diagnostics.ToEquatableArray());
+        return new DslDocument(parser.NetworkName, parser.NetworkLocation, parser.Namespace, parser.Layers.ToEquatableArray(), parser.Diagnostics.ToEquatableArray(), parser.Weights);
     }
 
     /// <summary>Whether <paramref name="c"/> ends a line: every mandatory break of Unicode (UAX #14: LF, VT, FF, CR, NEL, LS, PS).</summary>
@@ -86,6 +88,8 @@ internal static class DslParser
         public LocationInfo? NetworkLocation { get; private set; }
 
         public string? Namespace { get; private set; }
+
+        public (string Path, Weights.WeightsFormat Format, LocationInfo? Location)? Weights { get; private set; }
 
         public List<LayerSpec> Layers { get; } = new();
 
@@ -156,6 +160,12 @@ internal static class DslParser
             if (word is "network" or "namespace")
             {
                 ParseHeader(word, tokens);
+                return;
+            }
+
+            if (word is "weights" or "onnx")
+            {
+                ParseWeights(word, tokens);
                 return;
             }
 
@@ -243,6 +253,42 @@ internal static class DslParser
             {
                 Layers.Add(new LayerSpec(definition.ClassName, location, arguments.ToEquatableArray(), name, inputs.ToEquatableArray()));
             }
+        }
+
+        /// <summary><c>weights PATH</c> or <c>onnx PATH</c>: the rest of the line is the path (quotes optional).</summary>
+        private void ParseWeights(string word, List<Token> tokens)
+        {
+            Token keyword = tokens[0];
+            if (!_allowHeader)
+            {
+                Report(DiagnosticDescriptors.DslSyntax, keyword, word == "weights"
+                    ? "'weights' lines belong in .netdsl files; in C#, write [Network(\"...\", Weights = \"path\")]"
+                    : "'onnx' lines belong in .netdsl files; in C#, write [Network(Onnx = \"path\")]");
+                return;
+            }
+
+            if (tokens.Count < 2)
+            {
+                Report(DiagnosticDescriptors.DslSyntax, keyword, $"write '{word} path/to/file.{(word == "weights" ? "safetensors" : "onnx")}'");
+                return;
+            }
+
+            if (Weights is not null)
+            {
+                Report(DiagnosticDescriptors.DslSyntax, keyword, "the network already names its weights; a .netdsl file takes one 'weights' or 'onnx' line");
+                return;
+            }
+
+            Token last = tokens[tokens.Count - 1];
+            int start = tokens[1].Start;
+            int end = last.Start + last.Length;
+            string path = _text.Substring(start, end - start);
+            if (path.Length >= 2 && path[0] == '"' && path[path.Length - 1] == '"')
+            {
+                path = path.Substring(1, path.Length - 2);
+            }
+
+            Weights = (path, word == "weights" ? NetDsl.Generator.Weights.WeightsFormat.Safetensors : NetDsl.Generator.Weights.WeightsFormat.Onnx, Locate(start, end - start));
         }
 
         private void ParseHeader(string word, List<Token> tokens)

@@ -51,7 +51,14 @@ internal static class NetDslFileReader
         }
 
         var target = new TypeTarget(document.Namespace, EquatableArray<string>.Empty, document.NetworkName, "public", TargetOrigin.File);
-        return new NetworkSpec(target, document.NetworkLocation, document.Layers, document.Diagnostics, document.HasErrors ? SpecStatus.Unreadable : SpecStatus.Readable);
+        Weights.WeightsReference? weights = document.Weights is { } w ? new Weights.WeightsReference(w.Path, w.Format, w.Location, file.Path) : null;
+        var diagnostics = document.Diagnostics;
+        if (weights?.Format == Weights.WeightsFormat.Onnx && document.Layers.Count > 0)
+        {
+            diagnostics = diagnostics.Append(DiagnosticInfo.Create(DiagnosticDescriptors.OnnxUnsupported, weights.Location, weights.Path, "the layers come from the model; remove the file's layer lines")).ToEquatableArray();
+        }
+
+        return new NetworkSpec(target, document.NetworkLocation, document.Layers, diagnostics, diagnostics.Count > 0 ? SpecStatus.Unreadable : SpecStatus.Readable, weights);
     }
 
     /// <summary>Two files defining the same class: the second (by path) gets NDSL0024 and is not generated.</summary>

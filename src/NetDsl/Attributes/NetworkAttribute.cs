@@ -36,4 +36,21 @@ public sealed class NetworkAttribute : Attribute
 
     /// <summary>The network's text, or null when the layers are attributes.</summary>
     public string? Definition { get; }
+
+    /// <summary>
+    /// A safetensors file of trained weights to embed in the assembly at build time, for example
+    /// <c>"Models/mnist.safetensors"</c>: relative to the declaring file's folder or to the project, and listed as
+    /// an <c>AdditionalFiles</c> item. The generator checks every tensor's name, shape and dtype against the
+    /// architecture (a mismatch fails the build at this argument) and adds <c>Pretrained()</c>, which returns a new
+    /// network holding these weights with no file needed at run time. F32, F16, BF16 and F64 tensors are accepted.
+    /// </summary>
+    public string? Weights { get; set; }
+
+    /// <summary>
+    /// An ONNX model (exported from PyTorch with <c>torch.onnx.export</c>, or from Keras with tf2onnx) to compile
+    /// instead of layers: the architecture comes from the graph, converted to NetDsl's channels-last layout, and its
+    /// weights are embedded as with <see cref="Weights"/> (<c>Pretrained()</c>). Listed as an <c>AdditionalFiles</c>
+    /// item, found like <see cref="Weights"/>. An operator NetDsl cannot compile fails the build, naming the node.
+    /// </summary>
+    public string? Onnx { get; set; }
 }

@@ -1,5 +1,9 @@
 using System;
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
 using System.Collections.Generic;
+using System.Runtime.InteropServices;
 using System.ComponentModel;
 
 namespace NetDsl.Engine;
@@ -54,6 +58,35 @@ public abstract class NetworkRuntime
 
     /// <summary>Loads the parameters from a safetensors file.</summary>
     public abstract void Load(string path, bool allowNonFinite);
+
+    /// <summary>
+    /// Creates the runtime of <paramref name="kernel"/> holding the parameters the generator embedded in the
+    /// assembly: <paramref name="embedded"/> is every parameter as little-endian float32, base64-encoded (line
+    /// breaks allowed), as checked against the architecture at build time. Dropout masks get a random seed.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The embedded data does not hold exactly the parameters (only a
+    /// hand-edited generated file can cause this).</exception>
+    public static NetworkRuntime CreatePretrained<TActivations, TScratch>(NetworkKernel<TActivations, TScratch> kernel, ReadOnlySpan<byte> embedded)
+        where TActivations : class
+        where TScratch : class
+    {
+        NetworkRuntime runtime = Create(kernel, NetworkInitializer.NewSeed());
+        Span<float> parameters = runtime.Parameters;
+        Span<byte> bytes = MemoryMarshal.AsBytes(parameters);
+        OperationStatus status = Base64.DecodeFromUtf8(embedded, bytes, out int consumed, out int written);
+        if (status != OperationStatus.Done || consumed != embedded.Length || written != bytes.Length)
+        {
+            throw new InvalidOperationException($"The embedded weights of {kernel.NetworkName} are damaged: they decode to {written} bytes ({status}) where the network has {bytes.Length}. Rebuild the project.");
+        }
+
+        if (!BitConverter.IsLittleEndian)
+        {
+            Span<int> bits = MemoryMarshal.Cast<float, int>(parameters);
+            BinaryPrimitives.ReverseEndianness(bits, bits);
+        }
+
+        return runtime;
+    }
 
     /// <summary>Creates the runtime of <paramref name="kernel"/> with Keras's initialisation from <paramref name="seed"/>.</summary>
     public static NetworkRuntime Create<TActivations, TScratch>(NetworkKernel<TActivations, TScratch> kernel, int seed)

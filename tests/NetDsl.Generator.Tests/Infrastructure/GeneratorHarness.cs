@@ -52,7 +52,8 @@ internal static class GeneratorHarness
     /// <summary>Runs the generator over <paramref name="sources"/> and additional files (e.g. .netdsl).</summary>
     public static GeneratorResult Run(string[] sources, params AdditionalText[] additionalFiles) => Run(CreateCompilation(sources), additionalFiles);
 
-    private static GeneratorResult Run(CSharpCompilation compilation, AdditionalText[] additionalFiles)
+    /// <summary>Runs the generator over <paramref name="compilation"/> and additional files.</summary>
+    public static GeneratorResult Run(CSharpCompilation compilation, AdditionalText[] additionalFiles)
     {
         GeneratorDriver driver = CreateDriver(additionalFiles: additionalFiles).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
         GeneratorRunResult run = driver.GetRunResult().Results.Single();
@@ -114,4 +115,13 @@ internal sealed class InMemoryAdditionalText(string path, string text) : Additio
     public override string Path { get; } = path;
 
     public override Microsoft.CodeAnalysis.Text.SourceText GetText(System.Threading.CancellationToken cancellationToken = default) => _text;
+}
+
+/// <summary>An additional file on disk (weights files, ONNX models: the generator reads their bytes).</summary>
+internal sealed class FileAdditionalText(string path) : AdditionalText
+{
+    public override string Path { get; } = path;
+
+    public override Microsoft.CodeAnalysis.Text.SourceText GetText(System.Threading.CancellationToken cancellationToken = default) =>
+        Microsoft.CodeAnalysis.Text.SourceText.From(File.Exists(Path) ? Convert.ToBase64String(File.ReadAllBytes(Path)) : string.Empty);
 }
