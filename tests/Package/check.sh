@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Packs NetDsl and uses the package exactly as a user would: a fresh console project that references it
 # from a local folder feed, declares the seed model (attributes and a .netdsl file), builds and runs it;
-# then checks that a shape mistake fails the build with one NDSL error on the right line.
+# then checks that a shape mistake fails the build with one NDSL error on the right line; then ships the trained
+# weights inside the assembly ([Network(Weights = ...)]): the app predicts with them after the file is deleted,
+# also as one NativeAOT executable, and a wrong-shaped weights file fails the build with one located error.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
@@ -53,6 +55,7 @@ var q = new float[SeedFromFile.OutputLength];
 net.Predict(image, p);
 twin.Predict(image, q);
 Console.WriteLine($"sum of probabilities {p.Sum():F4}; file twin agrees: {p.SequenceEqual(q)}; class {net.Classify(image)}");
+net.Save("seed.safetensors");
 
 [Network]
 [Input(28, 28, 1)]
@@ -84,5 +87,69 @@ echo "$errors"
 count=$(grep -c . <<<"$errors")
 [ "$count" -eq 1 ] || { echo "FAIL: expected exactly one error, got $count"; exit 1; }
 grep -q "Program.cs($line,2): error NDSL0009" <<<"$errors" || { echo "FAIL: expected NDSL0009 on line $line"; exit 1; }
+
+echo "==> weights embedded at build time: [Network(Weights = \"seed.safetensors\")]"
+sed -i "${line}s/Conv2D(64, 7,/Conv2D(64, 3,/" Program.cs
+sed -i 's|^net.Save("seed.safetensors");$|var shipped = Shipped.Pretrained();\nvar r = new float[Shipped.OutputLength];\nshipped.Predict(image, r);\nConsole.WriteLine($"embedded weights agree: {p.SequenceEqual(r)}; runtime: {(System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported ? "JIT" : "NativeAOT")}");|' Program.cs
+sed -i 's|^Console.WriteLine(MnistNet.Summary);$|if (args.Length == 1) { new SmallNet(seed: 2).Save(args[0]); return; } // a file of another shape, for the last check\nConsole.WriteLine(MnistNet.Summary);|' Program.cs
+cat >> Program.cs <<'CS'
+
+[Network]
+[Input(28, 28, 1)]
+[Conv2D(16, 3, Activation = Activation.ReLU)]
+[MaxPooling2D(2)]
+[Conv2D(64, 3, Activation = Activation.ReLU)]
+[MaxPooling2D(2)]
+[Conv2D(64, 3, Activation = Activation.ReLU)]
+[Flatten]
+[Dense(64, Activation = Activation.ReLU)]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class SmallNet;
+
+[Network(Weights = "seed.safetensors")]
+[Input(28, 28, 1)]
+[Conv2D(32, 3, Activation = Activation.ReLU)]
+[MaxPooling2D(2)]
+[Conv2D(64, 3, Activation = Activation.ReLU)]
+[MaxPooling2D(2)]
+[Conv2D(64, 3, Activation = Activation.ReLU)]
+[Flatten]
+[Dense(64, Activation = Activation.ReLU)]
+[Dense(10, Activation = Activation.Softmax)]
+public partial class Shipped;
+CS
+sed -i 's|<AdditionalFiles Include="\*.netdsl" />|<AdditionalFiles Include="*.netdsl" />\n    <AdditionalFiles Include="seed.safetensors" />|' PackageUser.csproj
+dotnet build -nologo -v q -consoleLoggerParameters:NoSummary || { echo "FAIL: the app with embedded weights did not build"; exit 1; }
+
+echo "==> dotnet publish -r linux-x64 -p:PublishAot=true (one native executable)"
+started=$(date +%s)
+dotnet publish -r linux-x64 -p:PublishAot=true -nologo -v q -o "$work/native" 2>&1 | tee "$work/publish.log"
+warnings=$(grep -cE 'warning (IL|AOT)[0-9]+' "$work/publish.log" || true)
+[ "$warnings" -eq 0 ] || { echo "FAIL: $warnings trim or AOT warnings"; exit 1; }
+[ -x "$work/native/PackageUser" ] || { echo "FAIL: no native executable"; exit 1; }
+echo "published in $(( $(date +%s) - started )) s: $(stat -c %s "$work/native/PackageUser") bytes"
+
+echo "==> the weights file deleted: the JIT build and the native executable still predict with the weights"
+rm seed.safetensors
+output=$(dotnet run --no-build 2>&1) || { echo "$output"; echo "FAIL: the app did not run without its weights file"; exit 1; }
+echo "$output" | tail -n 2
+grep -q "embedded weights agree: True; runtime: JIT" <<<"$output" || { echo "FAIL: the embedded weights differ from the saved ones"; exit 1; }
+output=$(cd "$work" && "$work/native/PackageUser" 2>&1) || { echo "$output"; echo "FAIL: the native executable failed"; exit 1; }
+echo "$output" | tail -n 2
+grep -q "embedded weights agree: True; runtime: NativeAOT" <<<"$output" || { echo "FAIL: the native executable does not predict with the embedded weights"; exit 1; }
+
+echo "==> a weights file of another shape must fail the build with one NDSL error at the Weights argument"
+output=$(dotnet run --no-build -- wrong.safetensors 2>&1) || { echo "$output"; echo "FAIL: could not write the wrong-shaped weights"; exit 1; }
+mv wrong.safetensors seed.safetensors
+weights_line=$(grep -n 'Network(Weights = "seed.safetensors")' Program.cs | cut -d: -f1)
+if build=$(dotnet build -nologo -consoleLoggerParameters:NoSummary 2>&1); then
+  echo "$build"; echo "FAIL: the wrong-shaped weights built"; exit 1
+fi
+errors=$(grep -E ': error [A-Z]+[0-9]+' <<<"$build" | sort -u)
+echo "$errors"
+count=$(grep -c . <<<"$errors")
+[ "$count" -eq 1 ] || { echo "FAIL: expected exactly one error, got $count"; exit 1; }
+grep -q "Program.cs($weights_line,[0-9]*): error NDSL0045: .*'conv2d/kernel' is \[3, 3, 1, 16\] in the file but \[3, 3, 1, 32\] in the network" <<<"$errors" \
+  || { echo "FAIL: expected NDSL0045 naming conv2d/kernel and both shapes on line $weights_line"; exit 1; }
 
 echo "package check: OK"

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 
@@ -36,9 +37,19 @@ internal sealed class BinaryFile : IEquatable<BinaryFile>
     public static bool IsBinaryModelFile(AdditionalText file) =>
         file.Path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase) || file.Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The bytes of <paramref name="file"/>, read once per <see cref="AdditionalText"/> instance: the IDE
+    /// keeps an unchanged file's instance from one compilation to the next, so the analyzer, which runs as the user
+    /// types, does not read a large weights file again on every keystroke.</summary>
     public static BinaryFile Read(AdditionalText file, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        return Cache.GetValue(file, static f => ReadNow(f));
+    }
+
+    private static readonly ConditionalWeakTable<AdditionalText, BinaryFile> Cache = new();
+
+    private static BinaryFile ReadNow(AdditionalText file)
+    {
         try
         {
 #pragma warning disable RS1035 // The bytes of a binary AdditionalFiles item: its SourceText cannot give them back.
