@@ -10,7 +10,7 @@ namespace NetDsl.Generator.Layers;
 /// works in place when the layer before it does not need its own output back, and inference fuses a ReLU into a
 /// convolution before it.
 /// </summary>
-internal class ActivationLayer : LayerDefinition
+internal partial class ActivationLayer : LayerDefinition
 {
     public const string Kind = "activation";
 
@@ -76,7 +76,7 @@ internal class ActivationLayer : LayerDefinition
 /// Keras's <c>LeakyReLU</c> layer, with its own negative slope (0.3 by default, as Keras's layer; the
 /// <c>leaky_relu</c> activation on a layer uses 0.2). DSL <c>leakyrelu</c> with an optional slope.
 /// </summary>
-internal sealed class LeakyReLULayer : ActivationLayer
+internal sealed partial class LeakyReLULayer : ActivationLayer
 {
     public const string NegativeSlope = "negative_slope";
 

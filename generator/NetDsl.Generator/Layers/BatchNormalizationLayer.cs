@@ -16,7 +16,7 @@ internal sealed record BatchNormDetails(double Momentum, double Epsilon, bool Ce
 /// then normalised on its own. Backward, the batch sums come first, then each sample's input gradient. Inference
 /// uses the moving statistics, folded into the Conv2D or Dense before it when there is one.
 /// </summary>
-internal sealed class BatchNormalizationLayer : LayerDefinition
+internal sealed partial class BatchNormalizationLayer : LayerDefinition
 {
     public const string Momentum = "momentum";
     public const string Epsilon = "epsilon";

@@ -21,7 +21,7 @@ internal sealed record ConvolutionDetails(int Filters, Window Window, Padding Pa
 /// and zeros. All three passes run the runtime's register-blocked tiles (<c>Conv2DKernels</c>); inference can also
 /// do a following ReLU and 2x2 max pooling in the same kernel, and use a folded BatchNormalization's kernel.
 /// </summary>
-internal sealed class Conv2DLayer : LayerDefinition
+internal sealed partial class Conv2DLayer : LayerDefinition
 {
     public const string Filters = "filters";
     public const string KernelHeight = "kernel_height";

@@ -14,7 +14,7 @@ internal sealed record DenseDetails(int Units, bool UseBias) : LayerDetails;
 /// Fully connected (Keras <c>Dense</c>): kernel <c>[in, units]</c> and bias <c>[units]</c>, Glorot-uniform and zeros;
 /// its input must be a vector. The input gradient runs through the kernel transposed once per batch.
 /// </summary>
-internal sealed class DenseLayer : LayerDefinition
+internal sealed partial class DenseLayer : LayerDefinition
 {
     public const string Units = "units";
 

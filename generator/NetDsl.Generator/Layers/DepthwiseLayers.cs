@@ -34,7 +34,7 @@ internal static class DirectConvolution
 /// convolution <c>[1, 1, in * multiplier, filters]</c> with bias <c>[filters]</c>, run by Conv2D's tiles). Their
 /// settings are Conv2D's plus the depth multiplier.
 /// </summary>
-internal abstract class DepthwiseLayerBase : LayerDefinition
+internal abstract partial class DepthwiseLayerBase : LayerDefinition
 {
     protected const string Filters = "filters";
     protected const string KernelHeight = "kernel_height";
@@ -273,7 +273,7 @@ internal abstract class DepthwiseLayerBase : LayerDefinition
 }
 
 /// <summary>Keras <c>DepthwiseConv2D</c>; DSL <c>depthwiseconv2d 3x3 [multiplier M] [stride S] [dilation D] [same] [relu] [nobias]</c>.</summary>
-internal sealed class DepthwiseConv2DLayer : DepthwiseLayerBase
+internal sealed partial class DepthwiseConv2DLayer : DepthwiseLayerBase
 {
     public override string ClassName => "DepthwiseConv2D";
 
@@ -289,7 +289,7 @@ internal sealed class DepthwiseConv2DLayer : DepthwiseLayerBase
 }
 
 /// <summary>Keras <c>SeparableConv2D</c>; DSL <c>separableconv2d 32 3x3 [multiplier M] [stride S] [dilation D] [same] [relu] [nobias]</c>.</summary>
-internal sealed class SeparableConv2DLayer : DepthwiseLayerBase
+internal sealed partial class SeparableConv2DLayer : DepthwiseLayerBase
 {
     public override string ClassName => "SeparableConv2D";
 
@@ -315,7 +315,7 @@ internal sealed record TransposeDetails(int Filters, Window Window, Padding Padd
 /// Inference reads a transposed copy of the kernel kept with the folded parameters.
 /// DSL <c>conv2dtranspose 16 3x3 [stride 2] [same] [relu] [nobias]</c>.
 /// </summary>
-internal sealed class Conv2DTransposeLayer : LayerDefinition
+internal sealed partial class Conv2DTransposeLayer : LayerDefinition
 {
     private const string Filters = "filters";
     private const string KernelHeight = "kernel_height";

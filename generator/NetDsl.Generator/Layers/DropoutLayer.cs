@@ -13,7 +13,7 @@ internal sealed record DropoutDetails(double Rate) : LayerDetails;
 /// step, the sample and the layer (so the backward pass draws the same mask again instead of storing it); the
 /// identity in inference. <see cref="SpatialDropout2DLayer"/> drops whole channels.
 /// </summary>
-internal class DropoutLayer : LayerDefinition
+internal partial class DropoutLayer : LayerDefinition
 {
     public const string Rate = "rate";
 
@@ -79,7 +79,7 @@ internal class DropoutLayer : LayerDefinition
 
 /// <summary>Keras <c>SpatialDropout2D</c>: drops whole channels of a feature map. DSL <c>spatialdropout2d</c>. Its
 /// settings are Dropout's (<see cref="SpatialDropout2DAttribute.Rate"/> is named as Dropout's).</summary>
-internal sealed class SpatialDropout2DLayer : DropoutLayer
+internal sealed partial class SpatialDropout2DLayer : DropoutLayer
 {
     public override string ClassName => "SpatialDropout2D";
 

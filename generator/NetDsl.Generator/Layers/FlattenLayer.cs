@@ -6,7 +6,7 @@ using NetDsl.Generator.Shapes;
 namespace NetDsl.Generator.Layers;
 
 /// <summary>Keras <c>Flatten</c>: the channels-last map read as a vector. A view: no buffer, no step.</summary>
-internal sealed class FlattenLayer : LayerDefinition
+internal sealed partial class FlattenLayer : LayerDefinition
 {
     public override string ClassName => "Flatten";
 

@@ -10,7 +10,7 @@ namespace NetDsl.Generator.Layers;
 /// Global pooling (Keras <c>GlobalAveragePooling2D</c>, <c>GlobalMaxPooling2D</c>): one value per channel, the
 /// mean or maximum over the whole map; a vector comes out. Runs the pooling kernels with the whole map as window.
 /// </summary>
-internal abstract class GlobalPooling2DLayer : LayerDefinition
+internal abstract partial class GlobalPooling2DLayer : LayerDefinition
 {
     protected abstract bool IsMax { get; }
 
@@ -54,7 +54,7 @@ internal abstract class GlobalPooling2DLayer : LayerDefinition
 }
 
 /// <summary>Keras <c>GlobalAveragePooling2D</c>; DSL <c>globalavgpool</c>.</summary>
-internal sealed class GlobalAveragePooling2DLayer : GlobalPooling2DLayer
+internal sealed partial class GlobalAveragePooling2DLayer : GlobalPooling2DLayer
 {
     public override string ClassName => "GlobalAveragePooling2D";
 
@@ -68,7 +68,7 @@ internal sealed class GlobalAveragePooling2DLayer : GlobalPooling2DLayer
 }
 
 /// <summary>Keras <c>GlobalMaxPooling2D</c>; DSL <c>globalmaxpool</c>.</summary>
-internal sealed class GlobalMaxPooling2DLayer : GlobalPooling2DLayer
+internal sealed partial class GlobalMaxPooling2DLayer : GlobalPooling2DLayer
 {
     public override string ClassName => "GlobalMaxPooling2D";
 

@@ -8,7 +8,7 @@ namespace NetDsl.Generator.Layers;
 
 /// <summary>The network's input: a channels-last feature map or a vector (Keras <c>InputLayer</c>). The shape
 /// checker reads it; it has no passes of its own.</summary>
-internal sealed class InputLayer : LayerDefinition
+internal sealed partial class InputLayer : LayerDefinition
 {
     public const string Height = "height";
     public const string Width = "width";

@@ -23,7 +23,7 @@ internal enum BackwardMode
 /// what the planner must know about it, and the code of its passes. Every kind is registered once, in
 /// <see cref="LayerRegistry"/>; nothing else in the generator switches on layer kinds.
 /// </summary>
-internal abstract class LayerDefinition
+internal abstract partial class LayerDefinition
 {
     /// <summary>Keras's class name, as <c>summary()</c> prints it: <c>Conv2D</c>.</summary>
     public abstract string ClassName { get; }

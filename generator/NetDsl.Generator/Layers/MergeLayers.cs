@@ -18,7 +18,7 @@ internal sealed record MergeDetails(EquatableArray<int> Channels) : LayerDetails
 /// inputs; the planner gives each input's gradient its own destination (written, or added to what other consumers
 /// of that layer left).
 /// </summary>
-internal abstract class MergeLayer : LayerDefinition
+internal abstract partial class MergeLayer : LayerDefinition
 {
     public override string? AttributeName => ClassName + "Attribute";
 
@@ -91,7 +91,7 @@ internal abstract class MergeLayer : LayerDefinition
 }
 
 /// <summary>Keras <c>Add</c>: the element-wise sum (a residual connection).</summary>
-internal sealed class AddLayer : MergeLayer
+internal sealed partial class AddLayer : MergeLayer
 {
     public override string ClassName => "Add";
 
@@ -106,7 +106,7 @@ internal sealed class AddLayer : MergeLayer
 }
 
 /// <summary>Keras <c>Subtract</c>: the first input less the second (exactly two).</summary>
-internal sealed class SubtractLayer : MergeLayer
+internal sealed partial class SubtractLayer : MergeLayer
 {
     public override string ClassName => "Subtract";
 
@@ -135,7 +135,7 @@ internal sealed class SubtractLayer : MergeLayer
 }
 
 /// <summary>Keras <c>Average</c>: the element-wise mean.</summary>
-internal sealed class AverageLayer : MergeLayer
+internal sealed partial class AverageLayer : MergeLayer
 {
     public override string ClassName => "Average";
 
@@ -154,7 +154,7 @@ internal sealed class AverageLayer : MergeLayer
 
 /// <summary>Keras <c>Multiply</c>: the element-wise product. Each input's gradient is the output gradient times
 /// the product of the other inputs.</summary>
-internal sealed class MultiplyLayer : MergeLayer
+internal sealed partial class MultiplyLayer : MergeLayer
 {
     public override string ClassName => "Multiply";
 
@@ -205,7 +205,7 @@ internal sealed class MultiplyLayer : MergeLayer
 
 /// <summary>Keras <c>Maximum</c>: the element-wise maximum. Training records which input is the maximum (the
 /// first of equal ones, as TensorFlow), and the gradient goes there.</summary>
-internal sealed class MaximumLayer : MergeLayer
+internal sealed partial class MaximumLayer : MergeLayer
 {
     public override string ClassName => "Maximum";
 
@@ -248,7 +248,7 @@ internal sealed class MaximumLayer : MergeLayer
 
 /// <summary>Keras <c>Concatenate</c> along the last axis: feature maps of one height and width (their channels
 /// joined), or vectors.</summary>
-internal sealed class ConcatenateLayer : MergeLayer
+internal sealed partial class ConcatenateLayer : MergeLayer
 {
     public override string ClassName => "Concatenate";
 

@@ -17,7 +17,7 @@ internal sealed record PoolingDetails(Window Window, Padding Padding) : LayerDet
 /// strides defaulting to the window, valid or same padding (padded cells never win a max and are not counted in
 /// an average). The two kinds differ only in their names and kernels.
 /// </summary>
-internal abstract class Pooling2DLayer : LayerDefinition
+internal abstract partial class Pooling2DLayer : LayerDefinition
 {
     public const string PoolHeight = "pool_height";
     public const string PoolWidth = "pool_width";
@@ -147,7 +147,7 @@ internal abstract class Pooling2DLayer : LayerDefinition
 }
 
 /// <summary>Keras <c>MaxPooling2D</c>; DSL <c>maxpool</c>.</summary>
-internal sealed class MaxPooling2DLayer : Pooling2DLayer
+internal sealed partial class MaxPooling2DLayer : Pooling2DLayer
 {
     public override string ClassName => "MaxPooling2D";
 
@@ -161,7 +161,7 @@ internal sealed class MaxPooling2DLayer : Pooling2DLayer
 }
 
 /// <summary>Keras <c>AveragePooling2D</c>; DSL <c>avgpool</c>.</summary>
-internal sealed class AveragePooling2DLayer : Pooling2DLayer
+internal sealed partial class AveragePooling2DLayer : Pooling2DLayer
 {
     public override string ClassName => "AveragePooling2D";
 

@@ -17,7 +17,7 @@ internal sealed record BorderDetails(int Top, int Bottom, int Left, int Right) :
 /// Keras <c>UpSampling2D</c>: each pixel repeated (nearest, the default) or interpolated (bilinear), 2x2 by
 /// default. DSL <c>upsampling2d [2x2] [nearest|bilinear]</c>.
 /// </summary>
-internal sealed class UpSampling2DLayer : LayerDefinition
+internal sealed partial class UpSampling2DLayer : LayerDefinition
 {
     private const string SizeHeight = "size_height";
     private const string SizeWidth = "size_width";
@@ -118,7 +118,7 @@ internal sealed class UpSampling2DLayer : LayerDefinition
 /// a symmetric size by position (<c>zeropadding2d 1</c>, <c>cropping2d 2x1</c>) and each side as an option
 /// (<c>top 1 bottom 2 left 0 right 3</c>).
 /// </summary>
-internal abstract class BorderLayer : LayerDefinition
+internal abstract partial class BorderLayer : LayerDefinition
 {
     private const string Top = "top";
     private const string Bottom = "bottom";
@@ -233,7 +233,7 @@ internal abstract class BorderLayer : LayerDefinition
 }
 
 /// <summary>Keras <c>ZeroPadding2D</c>, 1 on every side by default; DSL <c>zeropadding2d [N|HxW] [top N] ...</c>.</summary>
-internal sealed class ZeroPadding2DLayer : BorderLayer
+internal sealed partial class ZeroPadding2DLayer : BorderLayer
 {
     public override string ClassName => "ZeroPadding2D";
 
@@ -251,7 +251,7 @@ internal sealed class ZeroPadding2DLayer : BorderLayer
 }
 
 /// <summary>Keras <c>Cropping2D</c>, nothing by default; DSL <c>cropping2d [N|HxW] [top N] ...</c>.</summary>
-internal sealed class Cropping2DLayer : BorderLayer
+internal sealed partial class Cropping2DLayer : BorderLayer
 {
     public override string ClassName => "Cropping2D";
 
@@ -272,7 +272,7 @@ internal sealed class Cropping2DLayer : BorderLayer
 /// Keras <c>Reshape</c>: the same values as a vector or an HxWxC map, one size possibly -1 (inferred). A view, like
 /// Flatten: no buffer, no step. DSL <c>reshape 7x7x16</c>, <c>reshape 784</c>, <c>reshape -1</c>.
 /// </summary>
-internal sealed class ReshapeLayer : LayerDefinition
+internal sealed partial class ReshapeLayer : LayerDefinition
 {
     private const string Height = "height";
     private const string Width = "width";
