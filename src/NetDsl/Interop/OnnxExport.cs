@@ -17,7 +17,9 @@ namespace NetDsl.Interop;
 /// the layer's name itself, except for layers that are the identity at inference (Dropout, SpatialDropout2D, a
 /// linear Activation, Flatten of a vector), which return their input unchanged. Steps inside a layer are named
 /// <c>layer/step</c> (<c>conv2d/conv</c>), weights <c>layer/kernel</c>, <c>layer/bias</c> as in Keras. Every name
-/// must be new; a repeated one throws <see cref="ArgumentException"/>.</para>
+/// must be new; a repeated one throws <see cref="ArgumentException"/>. A graph output is named after the value it
+/// shows unless <see cref="Output"/> is given a name; since identity layers return their input, generated code
+/// passes the output layer's own name.</para>
 /// <para><b>Layouts.</b> Feature maps live in NCHW inside the graph, where ONNX's convolutions and pooling want
 /// them: the input is transposed once, when the first layer needs it, and values go back to channels-last only
 /// where the element order matters (before Flatten and Reshape, which order features H, W, C, and for a map
@@ -106,27 +108,89 @@ public sealed partial class OnnxExport
     }
 
     /// <summary>
-    /// Makes <paramref name="value"/> a graph output named <paramref name="name"/>: <c>[N, H, W, C]</c> for a
-    /// feature map (transposed back to channels-last if it is not), <c>[N, F]</c> for a vector. Returns
-    /// <paramref name="name"/>.
+    /// Makes <paramref name="value"/> a graph output: <c>[N, H, W, C]</c> for a feature map (transposed back to
+    /// channels-last if it is not), <c>[N, F]</c> for a vector. The output is named <paramref name="name"/>, by
+    /// default the value's own name (the output layer's, as in Keras); when that value is NCHW inside the graph it
+    /// is renamed <c>name/nchw</c> and the transpose back takes the name. Later layers may still read the value
+    /// by that name. Returns the output's name.
     /// </summary>
-    public string Output(string value, string name = "output")
+    public string Output(string value, string? name = null)
     {
         Value v = Get(value);
-        Claim(name);
+        name ??= v.Name;
+        if (graph.Outputs.Exists(o => o.Name == name))
+        {
+            throw new ArgumentException($"'{name}' is already an output of this ONNX graph.", nameof(name));
+        }
+
+        if (name != v.Name)
+        {
+            Claim(name);
+            Finish(ChannelsLast(v), name);
+        }
+        else if (graph.Inputs.Exists(i => i.Name == name))
+        {
+            throw new ArgumentException($"The graph input '{name}' cannot also be an output under the same name; name the output.", nameof(name));
+        }
+        else if (v.Layout == Layout.ChannelsFirst)
+        {
+            string inner = name + "/nchw";
+            Claim(inner);
+            Rename(name, inner);
+            Finish(transposed.TryGetValue((inner, Layout.ChannelsLast), out Value? last) ? last : values[inner], name);
+        }
+
+        graph.Outputs.Add(new OnnxValueInfo(name, values[name].Dims));
+        return name;
+    }
+
+    /// <summary>The node that makes a graph output <paramref name="name"/> (claimed) of <paramref name="v"/>: a
+    /// transpose back to channels-last, or a copy.</summary>
+    private void Finish(Value v, string name)
+    {
         if (v.Layout == Layout.ChannelsFirst)
         {
             Add(name, "Transpose", new[] { v.Name }, OnnxAttribute.OfInts("perm", 0L, 2L, 3L, 1L));
+            Value output = v.With(name, Layout.ChannelsLast);
+            Register(output);
+            transposed[(v.Name, Layout.ChannelsLast)] = output;
         }
         else
         {
             Add(name, "Identity", new[] { v.Name });
+            Register(v with { Name = name });
+        }
+    }
+
+    /// <summary>Renames value <paramref name="from"/> to <paramref name="to"/> (claimed) everywhere it appears.</summary>
+    private void Rename(string from, string to)
+    {
+        for (int k = 0; k < graph.Nodes.Count; k++)
+        {
+            OnnxNode node = graph.Nodes[k];
+            Array.ForEach(new[] { node.Inputs, node.Outputs }, names =>
+            {
+                for (int i = 0; i < names.Length; i++)
+                {
+                    names[i] = names[i] == from ? to : names[i];
+                }
+            });
+            if (node.Name == from)
+            {
+                graph.Nodes[k] = node with { Name = to };
+            }
         }
 
-        Value output = v.With(name, v.IsMap ? Layout.ChannelsLast : Layout.Vector);
-        Register(output);
-        graph.Outputs.Add(new OnnxValueInfo(name, output.Dims));
-        return name;
+        Value renamed = values[from] with { Name = to };
+        values.Remove(from);
+        Register(renamed);
+        foreach (Layout layout in new[] { Layout.ChannelsFirst, Layout.ChannelsLast })
+        {
+            if (transposed.Remove((from, layout), out Value? result))
+            {
+                transposed[(to, layout)] = result;
+            }
+        }
     }
 
     /// <summary>

@@ -229,7 +229,7 @@ public sealed class OnnxExportTests
             }
         }
 
-        export.Output(export.Activation("activation", x, activation));
+        export.Output(export.Activation("activation", x, activation), "output");   // linear returns the input
         float[] input = Values(random, Batch * h * w * c, 4f);
         long[] shape = layout == "vector" ? new long[] { Batch, h * w * c } : new long[] { Batch, h, w, c };
         (_, float[] output, long[] outputShape) = Run(export, input, shape);
@@ -404,7 +404,8 @@ public sealed class OnnxExportTests
         string x = export.Input("input", 4, 4, 2);
         Assert.Equal(x, export.Dropout("dropout", x));
         Assert.Equal(x, export.SpatialDropout2D("spatial_dropout2d", x));
-        export.Output(x);
+        Assert.Contains("cannot also be an output", Assert.Throws<ArgumentException>(() => export.Output(x)).Message);
+        export.Output(x, "spatial_dropout2d");
         (float[] input, float[] output, _) = Run(export, Values(new Random(5), Batch * 32), Batch, 4, 4, 2);
         Assert.Equal(input, output);
     }
@@ -590,16 +591,62 @@ public sealed class OnnxExportTests
         string x = export.Input("input", h, w, c);
         x = export.Conv2D("encode", x, 4, 3, 3, 2, 2, 1, 1, 0, 1, 0, 1, k1, default, Activation.Swish);
         x = export.UpSampling2D("up", x, 2, 2, Interpolation.Bilinear);
-        export.Output(export.Conv2D("classes", x, classes, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, k2, b2, Activation.Softmax));
+        string scores = export.Conv2D("classes", x, classes, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, k2, b2);
 
-        (float[] input, float[] output, long[] shape) = Run(export, Values(random, Batch * h * w * c), Batch, h, w, c);
-        Assert.Equal(new long[] { Batch, h, w, classes }, shape);
-        AssertEachSample(input, output, h, w, c, s =>
+        // The output takes the layer's name; the NCHW value inside becomes classes/nchw, and a later layer still
+        // reads the value by its name.
+        Assert.Equal("classes", export.Output(scores));
+        Assert.Contains("already an output", Assert.Throws<ArgumentException>(() => export.Output(scores)).Message);
+        export.Output(export.Activation("softmax", scores, Activation.Softmax), "probabilities");
+
+        byte[] model = export.ToArray();
+        using var session = new InferenceSession(model);
+        Assert.Equal(new[] { "classes", "probabilities" }, session.OutputMetadata.Keys.ToArray());
+        Assert.Equal(2, CountOccurrences(model, "Transpose"u8.ToArray()));   // the input to NCHW, classes/nchw back
+        float[] input = Values(random, Batch * h * w * c);
+        using OrtValue value = OrtValue.CreateTensorValueFromMemory(input, new long[] { Batch, h, w, c });
+        using var runOptions = new RunOptions();
+        using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, new[] { "input" }, new[] { value }, new[] { "classes", "probabilities" });
+        Assert.Equal(new long[] { Batch, h, w, classes }, outputs[0].GetTensorTypeAndShape().Shape);
+        Assert.Equal(new long[] { Batch, h, w, classes }, outputs[1].GetTensorTypeAndShape().Shape);
+        Map Scores(Map s)
         {
             Map y = R.Conv2D(s, k1, null, 3, 3, 4, 2, 2, 1, 1, 0, 1, 0, 1).Select(v => v / (1 + Math.Exp(-v)));
-            y = R.UpSampleBilinear(y, 2, 2);
-            return R.Softmax(R.Conv2D(y, k2, b2, 1, 1, classes, 1, 1, 1, 1, 0, 0, 0, 0));
-        });
+            return R.Conv2D(R.UpSampleBilinear(y, 2, 2), k2, b2, 1, 1, classes, 1, 1, 1, 1, 0, 0, 0, 0);
+        }
+
+        AssertEachSample(input, outputs[0].GetTensorDataAsSpan<float>().ToArray(), h, w, c, Scores);
+        AssertEachSample(input, outputs[1].GetTensorDataAsSpan<float>().ToArray(), h, w, c, s => R.Softmax(Scores(s)));
+    }
+
+    [Fact]
+    public void Two_heads_are_two_outputs_and_hold_without_graph_optimisations()
+    {
+        const int h = 6, w = 6, c = 1;
+        var random = new Random(13);
+        float[] kernel = Values(random, 3 * 3 * c * 4, 0.5f), classes = Values(random, 4 * 3), box = Values(random, 4 * 4), boxBias = Values(random, 4);
+        var export = new OnnxExport("two_heads");
+        string x = export.Input("input", h, w, c);
+        string features = export.GlobalMaxPooling2D("gap", export.Conv2D("conv2d", x, 4, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, kernel, default, Activation.ELU));
+        export.Output(export.Dense("class_probabilities", features, 3, classes, default, Activation.Softmax));
+        Assert.Equal("box", export.Output(export.Dense("box", features, 4, box, boxBias, Activation.Sigmoid)));
+
+        using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_DISABLE_ALL, IntraOpNumThreads = 1 };
+        using var session = new InferenceSession(export.ToArray(), options);
+        Assert.Equal(new[] { "class_probabilities", "box" }, session.OutputMetadata.Keys.ToArray());
+        float[] input = Values(random, Batch * h * w * c);
+        using OrtValue value = OrtValue.CreateTensorValueFromMemory(input, new long[] { Batch, h, w, c });
+        using var runOptions = new RunOptions();
+        using IDisposableReadOnlyCollection<OrtValue> outputs = session.Run(runOptions, new[] { "input" }, new[] { value }, new[] { "class_probabilities", "box" });
+
+        Map Features(Map s)
+        {
+            Map y = R.Conv2D(s, kernel, null, 3, 3, 4, 1, 1, 1, 1, 0, 0, 0, 0).Select(v => v > 0 ? v : Math.Exp(v) - 1);
+            return Map.Vector(Enumerable.Range(0, 4).Select(f => Enumerable.Range(0, 16).Max(p => y.Values[(p * 4) + f])).ToArray());
+        }
+
+        AssertEachSample(input, outputs[0].GetTensorDataAsSpan<float>().ToArray(), h, w, c, s => R.Softmax(R.Dense(Features(s), classes, null, 3)));
+        AssertEachSample(input, outputs[1].GetTensorDataAsSpan<float>().ToArray(), h, w, c, s => R.Dense(Features(s), box, boxBias, 4).Select(v => 1 / (1 + Math.Exp(-v))));
     }
 
     // ---------------------------------------------------------------- the model file
