@@ -91,6 +91,7 @@ internal static class KernelEmitter
         EmitTraining(w, plan);
         EmitActivations(w, plan);
         EmitScratch(w, plan);
+        EmitOnnxExport(w, plan);
         if (embedded is not null)
         {
             EmitEmbeddedParameters(w, plan, embedded);
@@ -98,6 +99,52 @@ internal static class KernelEmitter
 
         w.CloseBrace();
         w.CloseBrace();
+    }
+
+    /// <summary>
+    /// <c>ExportOnnx</c>: one builder call per layer (each layer kind's <see cref="LayerDefinition.OnnxCall"/>),
+    /// in the network's order, each output kept in a local named after the layer.
+    /// </summary>
+    private static void EmitOnnxExport(SourceWriter w, NetworkPlan plan)
+    {
+        NetworkModel model = plan.Model;
+        var taken = new HashSet<string>(System.StringComparer.Ordinal) { "onnx", "p" };
+        string Local(string name)
+        {
+            string pascal = Pascal(name);
+            string local = char.ToLowerInvariant(pascal[0]) + pascal.Substring(1);
+            string unique = local;
+            for (int i = 2; !taken.Add(unique); i++)
+            {
+                unique = local + "_" + Int(i);
+            }
+
+            return Escape(unique);
+        }
+
+        string input = Local(model.InputName);
+        var locals = new string[model.Layers.Count];
+        w.Line();
+        NetworkEmitter.Doc(w, "The network as an ONNX model (opset 13) with the parameters <paramref name=\"p\"/>: the input is <c>[N, "
+            + (model.Input.Rank == 3 ? Int(model.Input.Height) + ", " + Int(model.Input.Width) + ", " + Int(model.Input.Channels) : Int(model.Input.Length))
+            + "]</c>, channels-last as <c>Predict</c> takes it, and the output is what <c>Predict</c> gives.");
+        w.Block("public static global::NetDsl.Interop.OnnxExport ExportOnnx(ReadOnlySpan<float> p)", () =>
+        {
+            w.Line("var onnx = new global::NetDsl.Interop.OnnxExport(" + Literal(model.Target.Name) + ");");
+            w.Statement("string " + input + " = onnx.Input(" + Literal(model.InputName) + ", "
+                + (model.Input.Rank == 3 ? Int(model.Input.Height) + ", " + Int(model.Input.Width) + ", " + Int(model.Input.Channels) : Int(model.Input.Length)) + ");");
+            foreach (LayerModel layer in model.Layers)
+            {
+                IReadOnlyList<string> inputs = layer.Sources.Select(source => source < 0 ? input : locals[source]).ToList();
+                locals[layer.Index] = Local(layer.Name);
+                w.Line("// " + layer.Name + ": " + layer.Definition.Title(layer));
+                w.Statement("string " + locals[layer.Index] + " = " + layer.Definition.OnnxCall(layer, inputs) + ";");
+            }
+
+            string output = model.Layers.Count == 0 ? input : locals[model.Layers.Count - 1];
+            w.Line("onnx.Output(" + output + ", " + Literal(model.Layers.Count == 0 ? "output" : model.Layers[model.Layers.Count - 1].Name) + ");");
+            w.Line("return onnx;");
+        });
     }
 
     /// <summary>

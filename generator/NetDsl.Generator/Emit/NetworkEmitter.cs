@@ -50,6 +50,7 @@ internal static class NetworkEmitter
         ("Evaluate", new[] { new[] { "ReadOnlySpan<float>", "ReadOnlySpan<int>" }, new[] { "ReadOnlySpan<float>", "ReadOnlySpan<float>", "NetDsl.Training.Loss" } }),
         ("Save", new[] { new[] { "string" } }),
         ("Load", new[] { new[] { "string" }, new[] { "string", "bool" } }),
+        ("ExportOnnx", new[] { new[] { "string" }, new[] { "System.IO.Stream" } }),
         (RuntimeField, null),
     };
 
@@ -316,7 +317,17 @@ internal static class NetworkEmitter
 
         Doc(w, "Like <see cref=\"Load(string)\"/>; with <paramref name=\"allowNonFinite\"/>, NaN and infinite weights are accepted too.");
         Method(w, "void", "Load", new[] { ("string", "path"), ("bool", "allowNonFinite") }, Forward("Load(path, allowNonFinite)"));
+
+        string export = plan is null ? "throw NotBuilt()" : "global::NetDsl.Generated." + KernelName(model.Target.Name, plan) + ".ExportOnnx(" + RuntimeField + ".Parameters)";
+        Doc(w, "Writes the network as an ONNX model (opset 13, weights included) that ONNX Runtime and other engines run: its input is <c>[N, " + Dimensions(model.Input)
+            + "]</c>, channels-last as <see cref=\"Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/> takes it, and its output is what Predict gives. The file is replaced only once the new one is complete.");
+        Method(w, "void", "ExportOnnx", new[] { ("string", "path") }, valid ? export + ".Save(path)" : export);
+
+        Doc(w, "Writes the network as an ONNX model to <paramref name=\"stream\"/>; see <see cref=\"ExportOnnx(string)\"/>.");
+        Method(w, "void", "ExportOnnx", new[] { ("global::System.IO.Stream", "stream") }, valid ? export + ".WriteTo(stream)" : export);
     }
+
+    private static string Dimensions(Shape shape) => shape.Rank == 3 ? Int(shape.Height) + ", " + Int(shape.Width) + ", " + Int(shape.Channels) : Int(shape.Length);
 
     private static void EmitInterfaceMembers(SourceWriter w, bool valid)
     {

@@ -288,6 +288,21 @@ namespace Samples
         /// </summary>
         public void Load(string path, bool allowNonFinite) => _netDsl.Load(path, allowNonFinite);
 
+        /// <summary>
+        /// Writes the network as an ONNX model (opset 13, weights included) that ONNX Runtime and other engines run:
+        /// its input is <c>[N, 12, 12, 1]</c>, channels-last as
+        /// <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> takes it, and its
+        /// output is what Predict gives. The file is replaced only once the new one is complete.
+        /// </summary>
+        public void ExportOnnx(string path) =>
+            global::NetDsl.Generated.FashionNetKernel.ExportOnnx(_netDsl.Parameters).Save(path);
+
+        /// <summary>
+        /// Writes the network as an ONNX model to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.
+        /// </summary>
+        public void ExportOnnx(global::System.IO.Stream stream) =>
+            global::NetDsl.Generated.FashionNetKernel.ExportOnnx(_netDsl.Parameters).WriteTo(stream);
+
         global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
         global::NetDsl.TensorShape global::NetDsl.INetwork.OutputShape => OutputShape;
         int global::NetDsl.INetwork.InputLength => InputLength;
@@ -997,6 +1012,57 @@ namespace NetDsl.Generated
 
             /// <summary>The first <paramref name="length"/> floats of the other gradient buffer.</summary>
             public Span<float> GradB(int length) => _arena.Slice(4736, length);
+        }
+
+        /// <summary>
+        /// The network as an ONNX model (opset 13) with the parameters <paramref name="p"/>: the input is <c>[N, 12,
+        /// 12, 1]</c>, channels-last as <c>Predict</c> takes it, and the output is what <c>Predict</c> gives.
+        /// </summary>
+        public static global::NetDsl.Interop.OnnxExport ExportOnnx(ReadOnlySpan<float> p)
+        {
+            var onnx = new global::NetDsl.Interop.OnnxExport("FashionNet");
+            string inputLayer = onnx.Input("input_layer", 12, 12, 1);
+            // conv2d: Conv2D 8 3x3, strides 1x1, same, no bias
+            string conv2d = onnx.Conv2D(
+                "conv2d", inputLayer, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, p.Slice(Conv2dKernel, 72), default);
+            // batch_normalization: BatchNormalization, momentum 0.99, epsilon 0.001
+            string batchNormalization = onnx.BatchNormalization(
+                "batch_normalization", conv2d, p.Slice(BatchNormalizationGamma, 8), p.Slice(BatchNormalizationBeta, 8),
+                p.Slice(BatchNormalizationMovingMean, 8), p.Slice(BatchNormalizationMovingVariance, 8), 0.001f);
+            // activation: Activation relu
+            string activation = onnx.Activation("activation", batchNormalization, Activation.ReLU);
+            // spatial_dropout2d: SpatialDropout2D 0.1
+            string spatialDropout2d = onnx.SpatialDropout2D("spatial_dropout2d", activation);
+            // max_pooling2d: MaxPooling2D 2x2, strides 2x2, valid
+            string maxPooling2d = onnx.MaxPooling2D("max_pooling2d", spatialDropout2d, 2, 2, 2, 2, 0, 0, 0, 0);
+            // batch_normalization_1: BatchNormalization, momentum 0.9, epsilon 0.01
+            string batchNormalization1 = onnx.BatchNormalization(
+                "batch_normalization_1", maxPooling2d, default, p.Slice(BatchNormalization1Beta, 8),
+                p.Slice(BatchNormalization1MovingMean, 8), p.Slice(BatchNormalization1MovingVariance, 8), 0.01f);
+            // conv2d_1: Conv2D 16 3x3, strides 1x1, valid, gelu
+            string conv2d1 = onnx.Conv2D(
+                "conv2d_1", batchNormalization1, 16, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, p.Slice(Conv2d1Kernel, 1152),
+                p.Slice(Conv2d1Bias, 16), Activation.GELU);
+            // leaky_re_lu: LeakyReLU, negative slope 0.1
+            string leakyReLu = onnx.Activation("leaky_re_lu", conv2d1, Activation.LeakyReLU, 0.1f);
+            // global_average_pooling2d: GlobalAveragePooling2D
+            string globalAveragePooling2d = onnx.GlobalAveragePooling2D("global_average_pooling2d", leakyReLu);
+            // dropout: Dropout 0.25
+            string dropout = onnx.Dropout("dropout", globalAveragePooling2d);
+            // dense: Dense 32, no bias
+            string dense = onnx.Dense("dense", dropout, 32, p.Slice(DenseKernel, 512), default);
+            // batch_normalization_2: BatchNormalization, momentum 0.99, epsilon 0.001
+            string batchNormalization2 = onnx.BatchNormalization(
+                "batch_normalization_2", dense, p.Slice(BatchNormalization2Gamma, 32),
+                p.Slice(BatchNormalization2Beta, 32), p.Slice(BatchNormalization2MovingMean, 32),
+                p.Slice(BatchNormalization2MovingVariance, 32), 0.001f);
+            // activation_1: Activation elu
+            string activation1 = onnx.Activation("activation_1", batchNormalization2, Activation.ELU);
+            // dense_1: Dense 10, softmax
+            string dense1 = onnx.Dense(
+                "dense_1", activation1, 10, p.Slice(Dense1Kernel, 320), p.Slice(Dense1Bias, 10), Activation.Softmax);
+            onnx.Output(dense1, "dense_1");
+            return onnx;
         }
     }
 }

@@ -173,6 +173,19 @@ partial class BrokenNet : global::NetDsl.INetwork
     /// </summary>
     public void Load(string path, bool allowNonFinite) => throw NotBuilt();
 
+    /// <summary>
+    /// Writes the network as an ONNX model (opset 13, weights included) that ONNX Runtime and other engines run: its
+    /// input is <c>[N, 28, 28, 1]</c>, channels-last as
+    /// <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> takes it, and its output
+    /// is what Predict gives. The file is replaced only once the new one is complete.
+    /// </summary>
+    public void ExportOnnx(string path) => throw NotBuilt();
+
+    /// <summary>
+    /// Writes the network as an ONNX model to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.
+    /// </summary>
+    public void ExportOnnx(global::System.IO.Stream stream) => throw NotBuilt();
+
     global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
     global::NetDsl.TensorShape global::NetDsl.INetwork.OutputShape => OutputShape;
     int global::NetDsl.INetwork.InputLength => InputLength;

@@ -257,6 +257,21 @@ namespace Samples.Vision
         /// </summary>
         public void Load(string path, bool allowNonFinite) => _netDsl.Load(path, allowNonFinite);
 
+        /// <summary>
+        /// Writes the network as an ONNX model (opset 13, weights included) that ONNX Runtime and other engines run:
+        /// its input is <c>[N, 32, 30, 3]</c>, channels-last as
+        /// <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> takes it, and its
+        /// output is what Predict gives. The file is replaced only once the new one is complete.
+        /// </summary>
+        public void ExportOnnx(string path) =>
+            global::NetDsl.Generated.TinyRgbNetKernel.ExportOnnx(_netDsl.Parameters).Save(path);
+
+        /// <summary>
+        /// Writes the network as an ONNX model to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.
+        /// </summary>
+        public void ExportOnnx(global::System.IO.Stream stream) =>
+            global::NetDsl.Generated.TinyRgbNetKernel.ExportOnnx(_netDsl.Parameters).WriteTo(stream);
+
         global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
         global::NetDsl.TensorShape global::NetDsl.INetwork.OutputShape => OutputShape;
         int global::NetDsl.INetwork.InputLength => InputLength;
@@ -554,6 +569,37 @@ namespace NetDsl.Generated
 
             /// <summary>The first <paramref name="length"/> floats of the other gradient buffer.</summary>
             public Span<float> GradB(int length) => _arena.Slice(29392, length);
+        }
+
+        /// <summary>
+        /// The network as an ONNX model (opset 13) with the parameters <paramref name="p"/>: the input is <c>[N, 32,
+        /// 30, 3]</c>, channels-last as <c>Predict</c> takes it, and the output is what <c>Predict</c> gives.
+        /// </summary>
+        public static global::NetDsl.Interop.OnnxExport ExportOnnx(ReadOnlySpan<float> p)
+        {
+            var onnx = new global::NetDsl.Interop.OnnxExport("TinyRgbNet");
+            string inputLayer = onnx.Input("input_layer", 32, 30, 3);
+            // conv2d: Conv2D 8 5x3, strides 2x1, same, tanh
+            string conv2d = onnx.Conv2D(
+                "conv2d", inputLayer, 8, 5, 3, 2, 1, 1, 1, 1, 2, 1, 1, p.Slice(Conv2dKernel, 360),
+                p.Slice(Conv2dBias, 8), Activation.Tanh);
+            // average_pooling2d: AveragePooling2D 3x3, strides 2x2, same
+            string averagePooling2d = onnx.AveragePooling2D("average_pooling2d", conv2d, 3, 3, 2, 2, 0, 1, 0, 1);
+            // max_pooling2d: MaxPooling2D 2x1, strides 2x1, valid
+            string maxPooling2d = onnx.MaxPooling2D("max_pooling2d", averagePooling2d, 2, 1, 2, 1, 0, 0, 0, 0);
+            // conv2d_1: Conv2D 16 1x1, strides 1x1, valid, no bias
+            string conv2d1 = onnx.Conv2D(
+                "conv2d_1", maxPooling2d, 16, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, p.Slice(Conv2d1Kernel, 128), default);
+            // activation: Activation sigmoid
+            string activation = onnx.Activation("activation", conv2d1, Activation.Sigmoid);
+            // global_average_pooling2d: GlobalAveragePooling2D
+            string globalAveragePooling2d = onnx.GlobalAveragePooling2D("global_average_pooling2d", activation);
+            // dense: Dense 5, no bias
+            string dense = onnx.Dense("dense", globalAveragePooling2d, 5, p.Slice(DenseKernel, 80), default);
+            // activation_1: Activation softmax
+            string activation1 = onnx.Activation("activation_1", dense, Activation.Softmax);
+            onnx.Output(activation1, "activation_1");
+            return onnx;
         }
     }
 }

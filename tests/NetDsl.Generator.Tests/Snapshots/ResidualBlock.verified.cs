@@ -284,6 +284,21 @@ namespace Samples
         /// </summary>
         public void Load(string path, bool allowNonFinite) => _netDsl.Load(path, allowNonFinite);
 
+        /// <summary>
+        /// Writes the network as an ONNX model (opset 13, weights included) that ONNX Runtime and other engines run:
+        /// its input is <c>[N, 16, 16, 3]</c>, channels-last as
+        /// <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> takes it, and its
+        /// output is what Predict gives. The file is replaced only once the new one is complete.
+        /// </summary>
+        public void ExportOnnx(string path) =>
+            global::NetDsl.Generated.ResidualNetKernel.ExportOnnx(_netDsl.Parameters).Save(path);
+
+        /// <summary>
+        /// Writes the network as an ONNX model to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.
+        /// </summary>
+        public void ExportOnnx(global::System.IO.Stream stream) =>
+            global::NetDsl.Generated.ResidualNetKernel.ExportOnnx(_netDsl.Parameters).WriteTo(stream);
+
         global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
         global::NetDsl.TensorShape global::NetDsl.INetwork.OutputShape => OutputShape;
         int global::NetDsl.INetwork.InputLength => InputLength;
@@ -974,6 +989,54 @@ namespace NetDsl.Generated
 
             /// <summary>The first <paramref name="length"/> floats of the other gradient buffer.</summary>
             public Span<float> GradB(int length) => _arena.Slice(24544, length);
+        }
+
+        /// <summary>
+        /// The network as an ONNX model (opset 13) with the parameters <paramref name="p"/>: the input is <c>[N, 16,
+        /// 16, 3]</c>, channels-last as <c>Predict</c> takes it, and the output is what <c>Predict</c> gives.
+        /// </summary>
+        public static global::NetDsl.Interop.OnnxExport ExportOnnx(ReadOnlySpan<float> p)
+        {
+            var onnx = new global::NetDsl.Interop.OnnxExport("ResidualNet");
+            string inputLayer = onnx.Input("input_layer", 16, 16, 3);
+            // conv2d: Conv2D 8 3x3, strides 1x1, same, no bias
+            string conv2d = onnx.Conv2D(
+                "conv2d", inputLayer, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, p.Slice(Conv2dKernel, 216), default);
+            // batch_normalization: BatchNormalization, momentum 0.99, epsilon 0.001
+            string batchNormalization = onnx.BatchNormalization(
+                "batch_normalization", conv2d, p.Slice(BatchNormalizationGamma, 8), p.Slice(BatchNormalizationBeta, 8),
+                p.Slice(BatchNormalizationMovingMean, 8), p.Slice(BatchNormalizationMovingVariance, 8), 0.001f);
+            // stem: Activation relu
+            string stem = onnx.Activation("stem", batchNormalization, Activation.ReLU);
+            // conv2d_1: Conv2D 8 3x3, strides 1x1, same, no bias
+            string conv2d1 = onnx.Conv2D(
+                "conv2d_1", stem, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, p.Slice(Conv2d1Kernel, 576), default);
+            // batch_normalization_1: BatchNormalization, momentum 0.99, epsilon 0.001
+            string batchNormalization1 = onnx.BatchNormalization(
+                "batch_normalization_1", conv2d1, p.Slice(BatchNormalization1Gamma, 8),
+                p.Slice(BatchNormalization1Beta, 8), p.Slice(BatchNormalization1MovingMean, 8),
+                p.Slice(BatchNormalization1MovingVariance, 8), 0.001f);
+            // activation: Activation relu
+            string activation = onnx.Activation("activation", batchNormalization1, Activation.ReLU);
+            // conv2d_2: Conv2D 8 3x3, strides 1x1, same, no bias
+            string conv2d2 = onnx.Conv2D(
+                "conv2d_2", activation, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, p.Slice(Conv2d2Kernel, 576), default);
+            // residual: BatchNormalization, momentum 0.99, epsilon 0.001
+            string residual = onnx.BatchNormalization(
+                "residual", conv2d2, p.Slice(ResidualGamma, 8), p.Slice(ResidualBeta, 8),
+                p.Slice(ResidualMovingMean, 8), p.Slice(ResidualMovingVariance, 8), 0.001f);
+            // add: Add of 2
+            string add = onnx.Add("add", stem, residual);
+            // activation_1: Activation relu
+            string activation1 = onnx.Activation("activation_1", add, Activation.ReLU);
+            // global_average_pooling2d: GlobalAveragePooling2D
+            string globalAveragePooling2d = onnx.GlobalAveragePooling2D("global_average_pooling2d", activation1);
+            // dense: Dense 10, softmax
+            string dense = onnx.Dense(
+                "dense", globalAveragePooling2d, 10, p.Slice(DenseKernel, 80), p.Slice(DenseBias, 10),
+                Activation.Softmax);
+            onnx.Output(dense, "dense");
+            return onnx;
         }
     }
 }

@@ -257,6 +257,21 @@ namespace Samples
         /// </summary>
         public void Load(string path, bool allowNonFinite) => _netDsl.Load(path, allowNonFinite);
 
+        /// <summary>
+        /// Writes the network as an ONNX model (opset 13, weights included) that ONNX Runtime and other engines run:
+        /// its input is <c>[N, 28, 28, 1]</c>, channels-last as
+        /// <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> takes it, and its
+        /// output is what Predict gives. The file is replaced only once the new one is complete.
+        /// </summary>
+        public void ExportOnnx(string path) =>
+            global::NetDsl.Generated.MnistNetKernel.ExportOnnx(_netDsl.Parameters).Save(path);
+
+        /// <summary>
+        /// Writes the network as an ONNX model to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.
+        /// </summary>
+        public void ExportOnnx(global::System.IO.Stream stream) =>
+            global::NetDsl.Generated.MnistNetKernel.ExportOnnx(_netDsl.Parameters).WriteTo(stream);
+
         global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
         global::NetDsl.TensorShape global::NetDsl.INetwork.OutputShape => OutputShape;
         int global::NetDsl.INetwork.InputLength => InputLength;
@@ -584,6 +599,42 @@ namespace NetDsl.Generated
 
             /// <summary>The first <paramref name="length"/> floats of the other gradient buffer.</summary>
             public Span<float> GradB(int length) => _arena.Slice(149584, length);
+        }
+
+        /// <summary>
+        /// The network as an ONNX model (opset 13) with the parameters <paramref name="p"/>: the input is <c>[N, 28,
+        /// 28, 1]</c>, channels-last as <c>Predict</c> takes it, and the output is what <c>Predict</c> gives.
+        /// </summary>
+        public static global::NetDsl.Interop.OnnxExport ExportOnnx(ReadOnlySpan<float> p)
+        {
+            var onnx = new global::NetDsl.Interop.OnnxExport("MnistNet");
+            string inputLayer = onnx.Input("input_layer", 28, 28, 1);
+            // conv2d: Conv2D 32 3x3, strides 1x1, valid, relu
+            string conv2d = onnx.Conv2D(
+                "conv2d", inputLayer, 32, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, p.Slice(Conv2dKernel, 288),
+                p.Slice(Conv2dBias, 32), Activation.ReLU);
+            // max_pooling2d: MaxPooling2D 2x2, strides 2x2, valid
+            string maxPooling2d = onnx.MaxPooling2D("max_pooling2d", conv2d, 2, 2, 2, 2, 0, 0, 0, 0);
+            // conv2d_1: Conv2D 64 3x3, strides 1x1, valid, relu
+            string conv2d1 = onnx.Conv2D(
+                "conv2d_1", maxPooling2d, 64, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, p.Slice(Conv2d1Kernel, 18432),
+                p.Slice(Conv2d1Bias, 64), Activation.ReLU);
+            // max_pooling2d_1: MaxPooling2D 2x2, strides 2x2, valid
+            string maxPooling2d1 = onnx.MaxPooling2D("max_pooling2d_1", conv2d1, 2, 2, 2, 2, 0, 0, 0, 0);
+            // conv2d_2: Conv2D 64 3x3, strides 1x1, valid, relu
+            string conv2d2 = onnx.Conv2D(
+                "conv2d_2", maxPooling2d1, 64, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, p.Slice(Conv2d2Kernel, 36864),
+                p.Slice(Conv2d2Bias, 64), Activation.ReLU);
+            // flatten: Flatten
+            string flatten = onnx.Flatten("flatten", conv2d2);
+            // dense: Dense 64, relu
+            string dense = onnx.Dense(
+                "dense", flatten, 64, p.Slice(DenseKernel, 36864), p.Slice(DenseBias, 64), Activation.ReLU);
+            // dense_1: Dense 10, softmax
+            string dense1 = onnx.Dense(
+                "dense_1", dense, 10, p.Slice(Dense1Kernel, 640), p.Slice(Dense1Bias, 10), Activation.Softmax);
+            onnx.Output(dense1, "dense_1");
+            return onnx;
         }
     }
 }

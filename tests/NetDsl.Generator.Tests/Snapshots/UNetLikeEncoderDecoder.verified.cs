@@ -285,6 +285,21 @@ namespace Samples
         /// </summary>
         public void Load(string path, bool allowNonFinite) => _netDsl.Load(path, allowNonFinite);
 
+        /// <summary>
+        /// Writes the network as an ONNX model (opset 13, weights included) that ONNX Runtime and other engines run:
+        /// its input is <c>[N, 16, 16, 1]</c>, channels-last as
+        /// <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> takes it, and its
+        /// output is what Predict gives. The file is replaced only once the new one is complete.
+        /// </summary>
+        public void ExportOnnx(string path) =>
+            global::NetDsl.Generated.SegmentationNetKernel.ExportOnnx(_netDsl.Parameters).Save(path);
+
+        /// <summary>
+        /// Writes the network as an ONNX model to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.
+        /// </summary>
+        public void ExportOnnx(global::System.IO.Stream stream) =>
+            global::NetDsl.Generated.SegmentationNetKernel.ExportOnnx(_netDsl.Parameters).WriteTo(stream);
+
         global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
         global::NetDsl.TensorShape global::NetDsl.INetwork.OutputShape => OutputShape;
         int global::NetDsl.INetwork.InputLength => InputLength;
@@ -801,6 +816,56 @@ namespace NetDsl.Generated
             /// way back).
             /// </summary>
             public Span<float> GradD(int length) => _arena.Slice(103712, length);
+        }
+
+        /// <summary>
+        /// The network as an ONNX model (opset 13) with the parameters <paramref name="p"/>: the input is <c>[N, 16,
+        /// 16, 1]</c>, channels-last as <c>Predict</c> takes it, and the output is what <c>Predict</c> gives.
+        /// </summary>
+        public static global::NetDsl.Interop.OnnxExport ExportOnnx(ReadOnlySpan<float> p)
+        {
+            var onnx = new global::NetDsl.Interop.OnnxExport("SegmentationNet");
+            string inputLayer = onnx.Input("input_layer", 16, 16, 1);
+            // e1: Conv2D 8 3x3, strides 1x1, same, relu
+            string e1 = onnx.Conv2D(
+                "e1", inputLayer, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, p.Slice(E1Kernel, 72), p.Slice(E1Bias, 8),
+                Activation.ReLU);
+            // max_pooling2d: MaxPooling2D 2x2, strides 2x2, valid
+            string maxPooling2d = onnx.MaxPooling2D("max_pooling2d", e1, 2, 2, 2, 2, 0, 0, 0, 0);
+            // e2: Conv2D 16 3x3, strides 1x1, same, relu
+            string e2 = onnx.Conv2D(
+                "e2", maxPooling2d, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, p.Slice(E2Kernel, 1152), p.Slice(E2Bias, 16),
+                Activation.ReLU);
+            // max_pooling2d_1: MaxPooling2D 2x2, strides 2x2, valid
+            string maxPooling2d1 = onnx.MaxPooling2D("max_pooling2d_1", e2, 2, 2, 2, 2, 0, 0, 0, 0);
+            // conv2d: Conv2D 32 3x3, strides 1x1, same, relu
+            string conv2d = onnx.Conv2D(
+                "conv2d", maxPooling2d1, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, p.Slice(Conv2dKernel, 4608),
+                p.Slice(Conv2dBias, 32), Activation.ReLU);
+            // up_sampling2d: UpSampling2D 2x2, nearest
+            string upSampling2d = onnx.UpSampling2D("up_sampling2d", conv2d, 2, 2, Interpolation.Nearest);
+            // concatenate: Concatenate of 2
+            string concatenate = onnx.Concatenate("concatenate", upSampling2d, e2);
+            // conv2d_1: Conv2D 16 3x3, strides 1x1, same, relu
+            string conv2d1 = onnx.Conv2D(
+                "conv2d_1", concatenate, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, p.Slice(Conv2d1Kernel, 6912),
+                p.Slice(Conv2d1Bias, 16), Activation.ReLU);
+            // conv2d_transpose: Conv2DTranspose 16 3x3, strides 2x2, same, relu
+            string conv2dTranspose = onnx.Conv2DTranspose(
+                "conv2d_transpose", conv2d1, 16, 3, 3, 2, 2, 0, 1, 0, 1, 16, 16, p.Slice(Conv2dTransposeKernel, 2304),
+                p.Slice(Conv2dTransposeBias, 16), Activation.ReLU);
+            // concatenate_1: Concatenate of 2
+            string concatenate1 = onnx.Concatenate("concatenate_1", conv2dTranspose, e1);
+            // conv2d_2: Conv2D 8 3x3, strides 1x1, same, relu
+            string conv2d2 = onnx.Conv2D(
+                "conv2d_2", concatenate1, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, p.Slice(Conv2d2Kernel, 1728),
+                p.Slice(Conv2d2Bias, 8), Activation.ReLU);
+            // conv2d_3: Conv2D 3 1x1, strides 1x1, valid, softmax
+            string conv2d3 = onnx.Conv2D(
+                "conv2d_3", conv2d2, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, p.Slice(Conv2d3Kernel, 24),
+                p.Slice(Conv2d3Bias, 3), Activation.Softmax);
+            onnx.Output(conv2d3, "conv2d_3");
+            return onnx;
         }
     }
 }

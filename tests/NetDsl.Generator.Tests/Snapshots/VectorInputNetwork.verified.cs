@@ -215,6 +215,21 @@ partial class Logistic : global::NetDsl.INetwork
     /// </summary>
     public void Load(string path, bool allowNonFinite) => _netDsl.Load(path, allowNonFinite);
 
+    /// <summary>
+    /// Writes the network as an ONNX model (opset 13, weights included) that ONNX Runtime and other engines run: its
+    /// input is <c>[N, 784]</c>, channels-last as
+    /// <see cref="Predict(global::System.ReadOnlySpan{float}, global::System.Span{float})"/> takes it, and its output
+    /// is what Predict gives. The file is replaced only once the new one is complete.
+    /// </summary>
+    public void ExportOnnx(string path) =>
+        global::NetDsl.Generated.LogisticKernel.ExportOnnx(_netDsl.Parameters).Save(path);
+
+    /// <summary>
+    /// Writes the network as an ONNX model to <paramref name="stream"/>; see <see cref="ExportOnnx(string)"/>.
+    /// </summary>
+    public void ExportOnnx(global::System.IO.Stream stream) =>
+        global::NetDsl.Generated.LogisticKernel.ExportOnnx(_netDsl.Parameters).WriteTo(stream);
+
     global::NetDsl.TensorShape global::NetDsl.INetwork.InputShape => InputShape;
     global::NetDsl.TensorShape global::NetDsl.INetwork.OutputShape => OutputShape;
     int global::NetDsl.INetwork.InputLength => InputLength;
@@ -371,6 +386,20 @@ namespace NetDsl.Generated
 
             /// <summary>The first <paramref name="length"/> floats of the other gradient buffer.</summary>
             public Span<float> GradB(int length) => _arena.Slice(8640, length);
+        }
+
+        /// <summary>
+        /// The network as an ONNX model (opset 13) with the parameters <paramref name="p"/>: the input is <c>[N,
+        /// 784]</c>, channels-last as <c>Predict</c> takes it, and the output is what <c>Predict</c> gives.
+        /// </summary>
+        public static global::NetDsl.Interop.OnnxExport ExportOnnx(ReadOnlySpan<float> p)
+        {
+            var onnx = new global::NetDsl.Interop.OnnxExport("Logistic");
+            string inputLayer = onnx.Input("input_layer", 784);
+            // dense: Dense 10
+            string dense = onnx.Dense("dense", inputLayer, 10, p.Slice(DenseKernel, 7840), p.Slice(DenseBias, 10));
+            onnx.Output(dense, "dense");
+            return onnx;
         }
     }
 }
