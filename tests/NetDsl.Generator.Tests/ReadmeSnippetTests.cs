@@ -44,10 +44,48 @@ public sealed partial class ReadmeSnippetTests
 
         bool program = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(snippet).GetRoot().DescendantNodes()
             .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.GlobalStatementSyntax>().Any();
-        GeneratorResult result = GeneratorHarness.Run(program ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary, sources.ToArray());
+        OutputKind kind = program ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary;
+        AdditionalText[] files = WeightsFiles(kind, sources);
+        GeneratorResult result = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(kind, sources.ToArray()), files);
         Diagnostic[] problems = result.AllDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Id != "CS8321").ToArray();
         Assert.True(problems.Length == 0, $"README snippet {index} ({firstLine}):\n{string.Join("\n", problems.Select(p => p.ToString()))}");
     }
+
+    /// <summary>
+    /// For a snippet that embeds weights (<c>[Network(Weights = "path")]</c>): the file it names, saved from the same
+    /// network built without the argument, as the snippet's project would have it among its AdditionalFiles.
+    /// </summary>
+    private static AdditionalText[] WeightsFiles(OutputKind kind, List<string> sources)
+    {
+        Match named = WeightsArgument().Match(sources[1]);
+        if (!named.Success)
+        {
+            return Array.Empty<AdditionalText>();
+        }
+
+        // The same network without the file (Pretrained() then does not exist: a seeded network stands in).
+        var withoutWeights = sources.Select(s => Pretrained().Replace(WeightsArgument().Replace(s, "[Network"), "new $1(1)")).ToArray();
+        GeneratorResult plain = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(kind, withoutWeights), Array.Empty<AdditionalText>());
+        using var stream = new MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult emitted = plain.Compilation.Emit(stream);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        System.Reflection.Assembly assembly = System.Reflection.Assembly.Load(stream.ToArray());
+        string className = ClassAfter().Match(sources[1], named.Index).Groups[1].Value;
+        Type type = assembly.GetTypes().Single(t => t.Name == className);
+        string path = Path.Combine(Path.GetTempPath(), "netdsl-readme-" + Guid.NewGuid().ToString("N"), named.Groups[1].Value);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        ((INetwork)Activator.CreateInstance(type, 1)!).Save(path);
+        return new AdditionalText[] { new FileAdditionalText(path) };
+    }
+
+    [GeneratedRegex("\\[Network\\(Weights = \"([^\"]+)\"\\)")]
+    private static partial Regex WeightsArgument();
+
+    [GeneratedRegex("(\\w+)\\.Pretrained\\(\\)")]
+    private static partial Regex Pretrained();
+
+    [GeneratedRegex("partial class (\\w+)")]
+    private static partial Regex ClassAfter();
 
     /// <summary>The README's C# blocks (copied next to the tests at build time).</summary>
     private static List<string> Readme()
