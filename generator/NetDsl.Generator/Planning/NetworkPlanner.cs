@@ -68,7 +68,7 @@ internal static class NetworkPlanner
     }
 
     /// <summary>Members every kernel has, that no layer's may take.</summary>
-    private static readonly string[] Reserved =
+    internal static readonly string[] Reserved =
     {
         "Input", "InputStride", "InputBatch", "Output", "Temporary", "Instance", "ParameterLayout", "ArchitectureText", "Activations", "Scratch", "Fold", "Predict", "Classify",
         "Evaluate", "Infer", "TrainForward", "TrainBackward", "ForwardSegment", "SynchronizeForward", "SynchronizeBackward", "BeginTraining",
