@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using NetDsl.Generator.Diagnostics;
 using NetDsl.Generator.Emit;
 using NetDsl.Generator.Layers;
@@ -39,12 +40,12 @@ internal static class NetworkCompiler
         catch (Exception exception)
         {
             DiagnosticInfo error = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, spec.Location, spec.Target.Name, Describe(exception));
-            return new CheckedNetwork(new NetworkModel(spec.Target, default, EquatableArray<LayerModel>.Empty, 0, ModelStatus.SurfaceOnly, new[] { error }.ToEquatableArray()), null);
+            return new CheckedNetwork(new NetworkModel(spec.Target, default, EquatableArray<LayerModel>.Empty, 0, ModelStatus.SurfaceOnly, new[] { error }.ToEquatableArray()), null, spec.Weights);
         }
 
         if (model.Status != ModelStatus.Valid)
         {
-            return new CheckedNetwork(model, null);
+            return new CheckedNetwork(model, null, spec.Weights);
         }
 
         var diagnostics = new List<DiagnosticInfo>(model.Diagnostics);
@@ -53,14 +54,16 @@ internal static class NetworkCompiler
             NetworkPlan? plan = NetworkPlanner.Plan(model, diagnostics);
             if (plan is null)
             {
-                return new CheckedNetwork(model with { Status = ModelStatus.SurfaceOnly, Layers = EquatableArray<LayerModel>.Empty, Diagnostics = diagnostics.ToEquatableArray() }, null);
+                return new CheckedNetwork(model with { Status = ModelStatus.SurfaceOnly, Layers = EquatableArray<LayerModel>.Empty, Diagnostics = diagnostics.ToEquatableArray() }, null, spec.Weights);
             }
 
-            EmbeddedParameters? embedded = spec.Embedded;
-            if (spec.Weights is { Format: WeightsFormat.Safetensors } weights && spec.WeightsFile is { } file)
+            EmbeddedParameters? embedded = null;
+            if (spec.Weights is { } weights && spec.WeightsFile is { } file)
             {
                 int before = diagnostics.Count;
-                embedded = EmbeddedParameters.FromSafetensors(model, weights, file, diagnostics);
+                embedded = weights.Format == WeightsFormat.Onnx
+                    ? EmbeddedParameters.FromTensors(model, weights, file.Hash, spec.Imported.Select(t => new EmbeddedParameters.SourceTensor(t.Name, t.Shape.Select(d => (long)d).ToArray(), "F32", () => t.Data)), DiagnosticDescriptors.OnnxUnsupported, diagnostics)
+                    : EmbeddedParameters.FromSafetensors(model, weights, file, diagnostics);
                 if (diagnostics.Count != before)
                 {
                     model = model with { Diagnostics = diagnostics.ToEquatableArray() };
@@ -72,7 +75,7 @@ internal static class NetworkCompiler
         catch (Exception exception)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, spec.Location, spec.Target.Name, Describe(exception)));
-            return new CheckedNetwork(model with { Status = ModelStatus.SurfaceOnly, Layers = EquatableArray<LayerModel>.Empty, Diagnostics = diagnostics.ToEquatableArray() }, null);
+            return new CheckedNetwork(model with { Status = ModelStatus.SurfaceOnly, Layers = EquatableArray<LayerModel>.Empty, Diagnostics = diagnostics.ToEquatableArray() }, null, spec.Weights);
         }
     }
 

@@ -16,7 +16,7 @@ namespace NetDsl.Generator.Model;
 /// <param name="Status">Whether the layers could be read and whether a class can be emitted at all.</param>
 /// <param name="Weights">The weights file (or ONNX model) the network names, or null.</param>
 /// <param name="WeightsFile">That file's bytes, once found among the AdditionalFiles.</param>
-/// <param name="Embedded">Parameters an importer already converted (ONNX), in the layers' layout and order.</param>
+/// <param name="Imported">The tensors an importer converted (ONNX), in the layers' (Keras's) layouts.</param>
 internal sealed record NetworkSpec(
     TypeTarget Target,
     LocationInfo? Location,
@@ -25,7 +25,7 @@ internal sealed record NetworkSpec(
     SpecStatus Status,
     Weights.WeightsReference? Weights = null,
     Weights.BinaryFile? WeightsFile = null,
-    Weights.EmbeddedParameters? Embedded = null);
+    EquatableArray<Onnx.ImportedTensor> Imported = default);
 
 internal enum SpecStatus
 {

@@ -64,71 +64,85 @@ internal sealed class EmbeddedParameters : IEquatable<EmbeddedParameters>
             return null;
         }
 
-        var byName = new Dictionary<string, SafetensorsTensor>(StringComparer.Ordinal);
-        foreach (SafetensorsTensor tensor in content.Tensors)
+        var tensors = content.Tensors.Select(t => new SourceTensor(t.Name, t.Shape, t.DataType, () => content.ReadFloats(t)));
+        return FromTensors(model, reference, file.Hash, tensors, DiagnosticDescriptors.WeightsMismatch, diagnostics);
+    }
+
+    /// <summary>A tensor as a weights source holds it: name, shape, dtype, and its values on demand.</summary>
+    internal sealed record SourceTensor(string Name, long[] Shape, string DataType, Func<float[]> Read);
+
+    /// <summary>
+    /// The parameters of <paramref name="model"/> from named tensors, matched by name, shape and dtype; any mismatch
+    /// is one <paramref name="mismatch"/> diagnostic naming the first problem and how many more there are, and a NaN
+    /// or infinite value is NDSL0044.
+    /// </summary>
+    internal static EmbeddedParameters? FromTensors(NetworkModel model, WeightsReference reference, ulong sourceHash, IEnumerable<SourceTensor> source, Microsoft.CodeAnalysis.DiagnosticDescriptor mismatch, List<DiagnosticInfo> diagnostics)
+    {
+        LocationInfo? location = reference.Location;
+        var stored = source.ToList();
+        var byName = new Dictionary<string, SourceTensor>(StringComparer.Ordinal);
+        foreach (SourceTensor tensor in stored)
         {
             byName[tensor.Name] = tensor;
         }
 
         var problems = new List<string>();
         var expected = new HashSet<string>(StringComparer.Ordinal);
-        var tensors = new List<(ParameterModel Parameter, SafetensorsTensor Stored)>();
+        var tensors = new List<(ParameterModel Parameter, SourceTensor Stored)>();
         foreach (LayerModel layer in model.Layers)
         {
             foreach (ParameterModel parameter in layer.Parameters)
             {
                 string name = layer.Name + "/" + parameter.Role;
+                long[] shape = parameter.Shape.Select(d => (long)d).ToArray();
                 expected.Add(name);
-                if (!byName.TryGetValue(name, out SafetensorsTensor? stored))
+                if (!byName.TryGetValue(name, out SourceTensor? tensor))
                 {
-                    problems.Add($"it has no tensor '{name}' (the network's is {Format(parameter.Shape.Select(d => (long)d))})");
+                    problems.Add($"it has no tensor '{name}' (the network's is {Format(shape)})");
                     continue;
                 }
 
-                if (!stored.Shape.SequenceEqual(parameter.Shape.Select(d => (long)d)))
+                if (!tensor.Shape.SequenceEqual(shape))
                 {
-                    problems.Add($"tensor '{name}' is {Format(stored.Shape)} in the file but {Format(parameter.Shape.Select(d => (long)d))} in the network");
+                    problems.Add($"tensor '{name}' is {Format(tensor.Shape)} in the file but {Format(shape)} in the network");
                     continue;
                 }
 
-                if (!SafetensorsContent.IsFloat(stored.DataType))
+                if (!SafetensorsContent.IsFloat(tensor.DataType))
                 {
-                    problems.Add($"tensor '{name}' has dtype {stored.DataType}; the network needs floating point (F32, F16, BF16 or F64)");
+                    problems.Add($"tensor '{name}' has dtype {tensor.DataType}; the network needs floating point (F32, F16, BF16 or F64)");
                     continue;
                 }
 
-                tensors.Add((parameter, stored));
+                tensors.Add((parameter, tensor));
             }
         }
 
-        problems.AddRange(content.Tensors.Where(t => !expected.Contains(t.Name)).Select(t => $"the network has no tensor '{t.Name}' {Format(t.Shape)}"));
+        problems.AddRange(stored.Where(t => !expected.Contains(t.Name)).Select(t => $"the network has no tensor '{t.Name}' {Format(t.Shape)}"));
         if (problems.Count > 0)
         {
             string more = problems.Count > 1 ? string.Format(CultureInfo.InvariantCulture, " (and {0} more {1})", problems.Count - 1, problems.Count == 2 ? "problem" : "problems") : string.Empty;
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsMismatch, location, reference.Path, problems[0] + more));
+            diagnostics.Add(DiagnosticInfo.Create(mismatch, location, reference.Path, problems[0] + more));
             return null;
         }
 
         var values = new float[model.ParameterCount];
-        foreach ((ParameterModel parameter, SafetensorsTensor stored) in tensors)
+        foreach ((ParameterModel parameter, SourceTensor tensor) in tensors)
         {
-            float[] read = content.ReadFloats(stored);
+            float[] read = tensor.Read();
             int bad = Array.FindIndex(read, v => float.IsNaN(v) || float.IsInfinity(v));
             if (bad >= 0)
             {
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.WeightsFileInvalid, location, reference.Path,
-                    $"it holds {read[bad].ToString(CultureInfo.InvariantCulture)} at {stored.Name}[{bad}]; weights must be finite numbers"));
+                    $"it holds {read[bad].ToString(CultureInfo.InvariantCulture)} at {tensor.Name}[{bad}]; weights must be finite numbers"));
                 return null;
             }
 
             Array.Copy(read, 0, values, parameter.Offset, read.Length);
         }
 
-        return new EmbeddedParameters(reference.Path, file.Hash, ToLittleEndianBytes(values));
+        return new EmbeddedParameters(reference.Path, sourceHash, ToLittleEndianBytes(values));
     }
-
-    /// <summary>Parameters converted by an importer (ONNX), already in the network's layout and order.</summary>
-    public static EmbeddedParameters FromValues(string source, ulong sourceHash, float[] values) => new(source, sourceHash, ToLittleEndianBytes(values));
 
     private static byte[] ToLittleEndianBytes(float[] values)
     {
