@@ -372,6 +372,28 @@ public sealed class OnnxImportTests
         AssertComputesAsOnnx(bytes, "folded");
     }
 
+    [Fact]
+    public void ShapeArithmeticFollowsPyTorchsPatterns()
+    {
+        // x.view(x.size(0), -1): Shape, Gather 0, Unsqueeze, Concat with [-1].
+        IntegerTensor size = IntegerTensor.Vector(IntegerTensor.Batch, 10, 4, 4).Gather(new IntegerTensor(Array.Empty<long>(), new long[] { 0 }), 0);
+        IntegerTensor shape = IntegerTensor.Concat(new[] { size.Unsqueeze(new long[] { 0 }), IntegerTensor.Vector(-1) }, 0);
+        Assert.Equal(new long[] { 2 }, shape.Dims);
+        Assert.Equal(new[] { IntegerTensor.Batch, -1 }, shape.Values);
+
+        // ZeroPad2d((1, 0, 1, 0)): [left, right, top, bottom] and zeros for N and C, pairs reversed to ONNX's
+        // [begin..., end...] by Reshape, Slice with step -1, Transpose and Reshape.
+        IntegerTensor pads = IntegerTensor.Concat(new[] { IntegerTensor.Vector(1, 0, 1, 0), IntegerTensor.Filled(IntegerTensor.Vector(4), 0) }, 0)
+            .Reshape(new long[] { -1, 2 }, allowZero: false)
+            .Slice(new long[] { -1 }, new long[] { -9_223_372_036_854_775_807 }, new long[] { 0 }, new long[] { -1 })
+            .Transpose(new long[] { 1, 0 })
+            .Reshape(new long[] { -1 }, allowZero: false);
+        Assert.Equal(new long[] { 0, 0, 1, 1, 0, 0, 0, 0 }, pads.Values);
+
+        Assert.Throws<ArgumentException>(() => IntegerTensor.Arithmetic("Mul", size, IntegerTensor.Vector(2)));
+        Assert.Equal(new long[] { 6, 1 }, IntegerTensor.Arithmetic("Div", IntegerTensor.Vector(12, 2), IntegerTensor.Vector(2)).Values);
+    }
+
     // ---- Problems ----
 
     [Fact]
@@ -419,6 +441,28 @@ public sealed class OnnxImportTests
         }
 
         Assert.InRange(problems, 30, 300);
+    }
+
+    [Theory]
+    [MemberData(nameof(PyTorchFixtures))]
+    public void CorruptedFixturesGiveProblemsNotFailures(string fixture)
+    {
+        // The fixtures are mostly structure (few weights): flipped bits reach attributes, shapes and names, and
+        // every path of the importer must turn what it finds into a problem, not an exception it did not expect.
+        byte[] original = Fixture(fixture);
+        var random = new Random(fixture.Length * 31);
+        for (int k = 0; k < 400; k++)
+        {
+            byte[] bytes = k % 4 == 0 ? original.Take(random.Next(original.Length)).ToArray() : (byte[])original.Clone();
+            if (k % 4 != 0)
+            {
+                bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8));
+            }
+
+            OnnxImport import = OnnxImporter.Import(bytes, null);
+            Assert.True(import.Succeeded || (import.Layers.Count == 0 && import.Problems.Count > 0));
+            Assert.DoesNotContain(import.Problems, p => p.Message.Contains("The importer failed", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

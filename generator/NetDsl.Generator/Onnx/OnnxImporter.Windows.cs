@@ -42,7 +42,7 @@ internal sealed partial class OnnxImporter
             throw new UnsupportedNodeException($"it has dilations {dh}x{dw} with strides {sh}x{sw}; as in Keras, NetDsl dilates only convolutions of stride 1");
         }
 
-        int eh = ((kh - 1) * dh) + 1, ew = ((kw - 1) * dw) + 1;
+        int eh = Size(((long)(kh - 1) * dh) + 1, "dilated kernel height"), ew = Size(((long)(kw - 1) * dw) + 1, "dilated kernel width");
         Border pads = ExplicitPads(node, x, eh, ew, sh, sw);
         Padding padding = ChoosePadding(node, x, eh, ew, sh, sw, pads, allowSame: true, zerosExact: true, why: string.Empty);
         x = PadIfNeeded(node, x, padding == Padding.Valid ? pads : default);
@@ -121,9 +121,9 @@ internal sealed partial class OnnxImporter
 
         // Keras's same: out = in * s, its window padding; valid: out = in * s + max(k - s, 0), no padding. Both are
         // the full transposed convolution cropped (or extended with bias only) at the end, as ONNX's result is.
-        Shape same = Shape.Map(x.Height * sh, x.Width * sw, filters);
+        Shape same = Shape.Map(Size((long)x.Height * sh, "output height"), Size((long)x.Width * sw, "output width"), filters);
         WindowMath.TryResolve(same, kh, kw, sh, sw, Padding.Same, out Window window, out _, out _);
-        int validHeight = (x.Height * sh) + Math.Max(kh - sh, 0), validWidth = (x.Width * sw) + Math.Max(kw - sw, 0);
+        int validHeight = Size((long)same.Height + Math.Max(kh - sh, 0), "output height"), validWidth = Size((long)same.Width + Math.Max(kw - sw, 0), "output width");
         Padding padding;
         var crop = default(Border);
         if (height == same.Height && width == same.Width && top == window.PadTop && left == window.PadLeft)
@@ -172,7 +172,7 @@ internal sealed partial class OnnxImporter
         long[] outputPadding = Ints(node, "output_padding") ?? new long[2];
         long[]? outputShape = Ints(node, "output_shape");
         string autoPad = Text(node, "auto_pad", "NOTSET");
-        if (outputPadding.Length != 2 || (outputShape is not null && outputShape.Length is not (2 or 4)))
+        if (outputPadding.Length != 2 || outputPadding.Any(p => p is < 0 or > int.MaxValue / 4) || (outputShape is not null && outputShape.Length is not (2 or 4)))
         {
             throw new UnsupportedNodeException("its output_padding or output_shape does not have one value per spatial axis");
         }
@@ -187,21 +187,21 @@ internal sealed partial class OnnxImporter
                 throw new UnsupportedNodeException($"its output_shape asks for {size} rows or columns where the transposed convolution has {full}");
             }
 
-            return ((int)(autoPad == "SAME_UPPER" ? total / 2 : total - (total / 2)), (int)size);
+            return ((int)(autoPad == "SAME_UPPER" ? total / 2 : total - (total / 2)), Size(size, "output size"));
         }
 
         if (autoPad == "VALID")
         {
-            return (0, (int)full);
+            return (0, Size(full, "output size"));
         }
 
         long[] pads = Ints(node, "pads") ?? new long[4];
-        if (pads.Length != 4 || pads.Any(p => p < 0) || full - pads[axis] - pads[axis + 2] < 1)
+        if (pads.Length != 4 || pads.Any(p => p is < 0 or > int.MaxValue / 4) || full - pads[axis] - pads[axis + 2] < 1)
         {
             throw new UnsupportedNodeException($"its pads [{string.Join(", ", pads)}] are not four non-negative values that leave an output");
         }
 
-        return ((int)pads[axis], (int)(full - pads[axis] - pads[axis + 2]));
+        return ((int)pads[axis], Size(full - pads[axis] - pads[axis + 2], "output size"));
     }
 
     // ---- Pooling ----
@@ -260,19 +260,19 @@ internal sealed partial class OnnxImporter
     /// would start in the end padding (which ONNX and PyTorch drop).</summary>
     private static int CeilExtra(int input, int kernel, int stride, int begin, int end)
     {
-        int span = input + begin + end - kernel;
+        long span = (long)input + begin + end - kernel;
         if (span < 0)
         {
             return 0;
         }
 
-        int outFloor = (span / stride) + 1, outCeil = ((span + stride - 1) / stride) + 1;
-        if ((outCeil - 1) * stride >= input + begin)
+        long outFloor = (span / stride) + 1, outCeil = ((span + stride - 1) / stride) + 1;
+        if ((outCeil - 1) * stride >= (long)input + begin)
         {
             outCeil--;
         }
 
-        return outCeil > outFloor ? ((outCeil - 1) * stride) + kernel - (input + begin + end) : 0;
+        return outCeil > outFloor ? (int)(((outCeil - 1) * stride) + kernel - ((long)input + begin + end)) : 0;
     }
 
     private void ImportGlobalPool(OnnxNode node)
@@ -314,7 +314,7 @@ internal sealed partial class OnnxImporter
                 : null;
         }
 
-        if (factors is not { Length: 4 } || factors[0] != 1 || factors[1] != 1 || factors.Skip(2).Any(f => f < 1 || Math.Abs(f - Math.Round(f)) > 1e-6))
+        if (factors is not { Length: 4 } || factors[0] != 1 || factors[1] != 1 || factors.Skip(2).Any(f => !(f is >= 1 and <= 65536) || Math.Abs(f - Math.Round(f)) > 1e-6))
         {
             throw new UnsupportedNodeException($"it resizes by [{(factors is null ? "?" : string.Join(", ", factors))}]; NetDsl's UpSampling2D enlarges height and width by whole factors");
         }
@@ -346,7 +346,7 @@ internal sealed partial class OnnxImporter
             throw new UnsupportedNodeException($"it resizes with mode {mode} ({transform}); NetDsl's UpSampling2D is nearest or bilinear with half-pixel centres");
         }
 
-        ImportedLayer layer = AddLayer(node, UpSampling2D, new[] { x }, Shape.Map(x.Height * fh, x.Width * fw, x.Channels))
+        ImportedLayer layer = AddLayer(node, UpSampling2D, new[] { x }, Shape.Map(Size((long)x.Height * fh, "output height"), Size((long)x.Width * fw, "output width"), x.Channels))
             .With(SizeHeight, fh).With(SizeWidth, fw);
         if (interpolation != Interpolation.Nearest)
         {
@@ -425,11 +425,12 @@ internal sealed partial class OnnxImporter
 
         Border size = adds ? border : new Border(-border.Top, -border.Bottom, -border.Left, -border.Right);
         int sign = adds ? 1 : -1;
-        var output = Shape.Map(x.Height + (sign * (size.Top + size.Bottom)), x.Width + (sign * (size.Left + size.Right)), x.Channels);
-        if (output.Height < 1 || output.Width < 1)
+        if (pads.Any(p => Math.Abs(p) > int.MaxValue / 4))
         {
-            throw new UnsupportedNodeException($"it crops {x.Describe()} to nothing");
+            throw new UnsupportedNodeException($"it pads by [{string.Join(", ", pads)}], more than NetDsl computes");
         }
+
+        var output = Shape.Map(Size(x.Height + ((long)sign * (size.Top + size.Bottom)), "height"), Size(x.Width + ((long)sign * (size.Left + size.Right)), "width"), x.Channels);
 
         ImportedLayer layer = AddLayer(node, adds ? ZeroPadding2D : Cropping2D, new[] { x }, output);
         WithBorder(layer, size);
@@ -518,7 +519,7 @@ internal sealed partial class OnnxImporter
             return x;
         }
 
-        var padded = Shape.Map(x.Height + pads.Top + pads.Bottom, x.Width + pads.Left + pads.Right, x.Channels);
+        var padded = Shape.Map(Size((long)x.Height + pads.Top + pads.Bottom, "padded height"), Size((long)x.Width + pads.Left + pads.Right, "padded width"), x.Channels);
         ImportedLayer layer = AddLayer(node, ZeroPadding2D, new[] { x }, padded, "pad_" + LayerNames.FromNode(node));
         WithBorder(layer, pads);
         return new ImportedValue(layer.Index, padded, ValueLayout.ChannelsFirst, NonNegative: x.NonNegative);
@@ -533,6 +534,10 @@ internal sealed partial class OnnxImporter
 
         return Shape.Map(height, width, channels);
     }
+
+    /// <summary>A size the graph's numbers make, or a problem when it leaves what NetDsl computes with.</summary>
+    private static int Size(long value, string what) =>
+        value is >= 1 and <= int.MaxValue / 2 ? (int)value : throw new UnsupportedNodeException($"its {what} would be {value}, outside what NetDsl computes (1 to {int.MaxValue / 2:N0})");
 
     private static void CheckKernelShape(OnnxNode node, int kh, int kw)
     {
