@@ -283,15 +283,36 @@ internal sealed partial class OnnxImporter
             throw new UnsupportedNodeException($"it pools {x.Describe()}, which is not an NCHW map");
         }
 
+        GlobalPool(node, x, node.OpType == "GlobalMaxPool", ValueLayout.ChannelsFirst);
+    }
+
+    /// <summary>ReduceMean or ReduceMax over the height and width of a map (tf2onnx's global pooling, axes 1 and 2
+    /// of NHWC; or 2 and 3 of NCHW): a global pooling, the reduced axes kept or not.</summary>
+    private void ImportReduce(OnnxNode node)
+    {
+        ImportedValue x = Value(node, 0);
+        long[]? given = _opset >= 18 ? (HasInput(node, 1) ? Integers(node, 1, "axes").Values : null) : Ints(node, "axes");
+        long[] axes = (given ?? Array.Empty<long>()).Select(a => a < 0 ? a + x.Rank : a).OrderBy(a => a).ToArray();
+        long[] spatial = x.Layout == ValueLayout.ChannelsLast ? new long[] { 1, 2 } : new long[] { 2, 3 };
+        if (x.Rank != 4 || !axes.SequenceEqual(spatial))
+        {
+            throw new UnsupportedNodeException($"it reduces axes [{string.Join(", ", axes)}] of {x.Describe()}; NetDsl imports a mean or maximum over the height and width of a map (global pooling)");
+        }
+
+        bool keep = Int(node, "keepdims", 1) != 0;
+        GlobalPool(node, x, node.OpType == "ReduceMax", keep ? x.Layout : ValueLayout.Features);
+    }
+
+    private void GlobalPool(OnnxNode node, ImportedValue x, bool max, ValueLayout layout)
+    {
         if (!x.Shape.IsMap)
         {
-            Alias(node, x);
+            Alias(node, x with { Layout = layout });
             return;
         }
 
-        bool max = node.OpType == "GlobalMaxPool";
         ImportedLayer layer = AddLayer(node, max ? GlobalMaxPooling2D : GlobalAveragePooling2D, new[] { x }, Shape.Vector(x.Channels));
-        Produce(node, layer, ValueLayout.ChannelsFirst, x.NonNegative);
+        Produce(node, layer, layout, x.NonNegative);
     }
 
     // ---- Resampling and borders ----
@@ -391,7 +412,20 @@ internal sealed partial class OnnxImporter
 
     private void ImportPad(OnnxNode node)
     {
-        ImportedValue x = SpatialInput(node, 0);
+        ImportedValue x = Value(node, 0);
+        bool channelsLast = x.Layout == ValueLayout.ChannelsLast;
+        if (!channelsLast)
+        {
+            x = SpatialInput(node, 0);
+        }
+
+        if (!x.Shape.IsMap)
+        {
+            throw new UnsupportedNodeException($"it pads {x.Describe()}, which is not a map");
+        }
+
+        // The axes of height and width in ONNX's [n, C, H, W] or [n, H, W, C].
+        int h = channelsLast ? 1 : 2, w = channelsLast ? 2 : 3, c = channelsLast ? 3 : 1;
         if (Text(node, "mode", "constant") != "constant")
         {
             throw new UnsupportedNodeException($"it pads in {Text(node, "mode", "constant")} mode; NetDsl's ZeroPadding2D pads with zeros");
@@ -402,15 +436,20 @@ internal sealed partial class OnnxImporter
         double value = _opset >= 11 ? fill?.Values[0] ?? 0 : Float(node, "value", 0f);
         if (HasInput(node, 3))
         {
-            throw new UnsupportedNodeException("it names the axes it pads; NetDsl imports pads of all four axes of an NCHW map");
+            throw new UnsupportedNodeException("it names the axes it pads; NetDsl imports pads of all four axes of a map");
         }
 
-        if (value != 0 || pads.Length != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0)
+        if (value != 0 || pads.Length != 8 || pads[0] != 0 || pads[c] != 0 || pads[4] != 0 || pads[4 + c] != 0)
         {
-            throw new UnsupportedNodeException($"it pads by [{string.Join(", ", pads)}] with {Format(value)}; NetDsl's ZeroPadding2D adds zeros around the height and width of an NCHW map");
+            throw new UnsupportedNodeException($"it pads by [{string.Join(", ", pads)}] with {Format(value)}; NetDsl's ZeroPadding2D adds zeros around the height and width of a map");
         }
 
-        var border = new Border((int)pads[2], (int)pads[6], (int)pads[3], (int)pads[7]);
+        if (pads.Any(p => p is < -int.MaxValue / 4 or > int.MaxValue / 4))
+        {
+            throw new UnsupportedNodeException($"it pads by [{string.Join(", ", pads)}], more than NetDsl computes");
+        }
+
+        var border = new Border((int)pads[h], (int)pads[4 + h], (int)pads[w], (int)pads[4 + w]);
         if (border.IsZero)
         {
             Alias(node, x);
@@ -425,16 +464,10 @@ internal sealed partial class OnnxImporter
 
         Border size = adds ? border : new Border(-border.Top, -border.Bottom, -border.Left, -border.Right);
         int sign = adds ? 1 : -1;
-        if (pads.Any(p => Math.Abs(p) > int.MaxValue / 4))
-        {
-            throw new UnsupportedNodeException($"it pads by [{string.Join(", ", pads)}], more than NetDsl computes");
-        }
-
         var output = Shape.Map(Size(x.Height + ((long)sign * (size.Top + size.Bottom)), "height"), Size(x.Width + ((long)sign * (size.Left + size.Right)), "width"), x.Channels);
-
         ImportedLayer layer = AddLayer(node, adds ? ZeroPadding2D : Cropping2D, new[] { x }, output);
         WithBorder(layer, size);
-        Produce(node, layer, ValueLayout.ChannelsFirst, x.NonNegative);
+        Produce(node, layer, x.Layout, x.NonNegative);
     }
 
     // ---- Windows and padding ----
