@@ -372,6 +372,72 @@ public sealed class OnnxImportTests
         AssertComputesAsOnnx(bytes, "folded");
     }
 
+    [Fact]
+    public void TensorFlowsLayoutIsFollowedThroughItsTransposes()
+    {
+        // tf2onnx's shape of a Keras model: an NHWC input, each Conv and MaxPool between Transposes to NCHW and back,
+        // a Pad and the global average pooling (ReduceMean over axes 1 and 2) in NHWC, a MatMul and an Add.
+        var random = new Random(5);
+        float[] Weights(int count) => Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+        byte[] bytes = new OnnxBuilder()
+            .Input("input_1", -1, 6, 6, 2)
+            .Output("dense")
+            .Initializer("w", new long[] { 4, 2, 3, 3 }, Weights(72))
+            .Initializer("b", new long[] { 4 }, Weights(4))
+            .Integers("pads", 0, 1, 1, 0, 0, 1, 1, 0)
+            .Initializer("kernel", new long[] { 4, 3 }, Weights(12))
+            .Initializer("bias", new long[] { 3 }, Weights(3))
+            .Node("Transpose", "model/conv2d/Conv2D__6", new[] { "input_1" }, new[] { "t1" }, ("perm", new long[] { 0, 3, 1, 2 }))
+            .Node("Conv", "model/conv2d/Conv2D", new[] { "t1", "w", "b" }, new[] { "c" }, ("pads", new long[] { 1, 1, 1, 1 }))
+            .Node("Relu", "model/conv2d/Relu", new[] { "c" }, new[] { "r" })
+            .Node("Transpose", "model/conv2d/Relu__8", new[] { "r" }, new[] { "t2" }, ("perm", new long[] { 0, 2, 3, 1 }))
+            .Node("Pad", "model/zero_padding2d/Pad", new[] { "t2", "pads" }, new[] { "p" })
+            .Node("Transpose", "model/max_pooling2d/MaxPool__12", new[] { "p" }, new[] { "t3" }, ("perm", new long[] { 0, 3, 1, 2 }))
+            .Node("MaxPool", "model/max_pooling2d/MaxPool", new[] { "t3" }, new[] { "m" }, ("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 }))
+            .Node("Transpose", "model/max_pooling2d/MaxPool__14", new[] { "m" }, new[] { "t4" }, ("perm", new long[] { 0, 2, 3, 1 }))
+            .Node("ReduceMean", "model/global_average_pooling2d/Mean", new[] { "t4" }, new[] { "g" }, ("axes", new long[] { 1, 2 }), ("keepdims", 0L))
+            .Node("MatMul", "model/dense/MatMul", new[] { "g", "kernel" }, new[] { "mm" })
+            .Node("Add", "model/dense/BiasAdd", new[] { "mm", "bias" }, new[] { "a" })
+            .Node("Softmax", "model/dense/Softmax", new[] { "a" }, new[] { "dense" })
+            .Build();
+
+        OnnxImport import = OnnxImporter.Import(bytes, null);
+
+        Assert.True(import.Succeeded, string.Join("\n", import.Problems));
+        Assert.Equal((OnnxTensorLayout.ChannelsLast, OnnxTensorLayout.Features), (import.InputLayout, import.OutputLayout));
+        Assert.Equal(
+            new[]
+            {
+                "input_1: InputLayer(height = 6, width = 6, channels = 2) <- ", "model_conv2d: Conv2D(filters = 4, kernel_height = 3, kernel_width = 3, padding = 1, activation = 1) <- ",
+                "model_zero_padding2d: ZeroPadding2D(height = 1, width = 1) <- ", "model_max_pooling2d: MaxPooling2D(pool_height = 2, pool_width = 2) <- ",
+                "model_global_average_pooling2d: GlobalAveragePooling2D() <- ", "model_dense: Dense(units = 3, activation = 4) <- ",
+            },
+            Specs(import.Layers));
+        AssertComputesAsOnnx(bytes, "tf2onnx");
+    }
+
+    [Fact]
+    public void ShapeArithmeticFollowsPyTorchsPatterns()
+    {
+        // x.view(x.size(0), -1): Shape, Gather 0, Unsqueeze, Concat with [-1].
+        IntegerTensor size = IntegerTensor.Vector(IntegerTensor.Batch, 10, 4, 4).Gather(new IntegerTensor(Array.Empty<long>(), new long[] { 0 }), 0);
+        IntegerTensor shape = IntegerTensor.Concat(new[] { size.Unsqueeze(new long[] { 0 }), IntegerTensor.Vector(-1) }, 0);
+        Assert.Equal(new long[] { 2 }, shape.Dims);
+        Assert.Equal(new[] { IntegerTensor.Batch, -1 }, shape.Values);
+
+        // ZeroPad2d((1, 0, 1, 0)): [left, right, top, bottom] and zeros for N and C, pairs reversed to ONNX's
+        // [begin..., end...] by Reshape, Slice with step -1, Transpose and Reshape.
+        IntegerTensor pads = IntegerTensor.Concat(new[] { IntegerTensor.Vector(1, 0, 1, 0), IntegerTensor.Filled(IntegerTensor.Vector(4), 0) }, 0)
+            .Reshape(new long[] { -1, 2 }, allowZero: false)
+            .Slice(new long[] { -1 }, new long[] { -9_223_372_036_854_775_807 }, new long[] { 0 }, new long[] { -1 })
+            .Transpose(new long[] { 1, 0 })
+            .Reshape(new long[] { -1 }, allowZero: false);
+        Assert.Equal(new long[] { 0, 0, 1, 1, 0, 0, 0, 0 }, pads.Values);
+
+        Assert.Throws<ArgumentException>(() => IntegerTensor.Arithmetic("Mul", size, IntegerTensor.Vector(2)));
+        Assert.Equal(new long[] { 6, 1 }, IntegerTensor.Arithmetic("Div", IntegerTensor.Vector(12, 2), IntegerTensor.Vector(2)).Values);
+    }
+
     // ---- Problems ----
 
     [Fact]
@@ -419,6 +485,28 @@ public sealed class OnnxImportTests
         }
 
         Assert.InRange(problems, 30, 300);
+    }
+
+    [Theory]
+    [MemberData(nameof(PyTorchFixtures))]
+    public void CorruptedFixturesGiveProblemsNotFailures(string fixture)
+    {
+        // The fixtures are mostly structure (few weights): flipped bits reach attributes, shapes and names, and
+        // every path of the importer must turn what it finds into a problem, not an exception it did not expect.
+        byte[] original = Fixture(fixture);
+        var random = new Random(fixture.Length * 31);
+        for (int k = 0; k < 400; k++)
+        {
+            byte[] bytes = k % 4 == 0 ? original.Take(random.Next(original.Length)).ToArray() : (byte[])original.Clone();
+            if (k % 4 != 0)
+            {
+                bytes[random.Next(bytes.Length)] ^= (byte)(1 << random.Next(8));
+            }
+
+            OnnxImport import = OnnxImporter.Import(bytes, null);
+            Assert.True(import.Succeeded || (import.Layers.Count == 0 && import.Problems.Count > 0));
+            Assert.DoesNotContain(import.Problems, p => p.Message.Contains("The importer failed", StringComparison.Ordinal));
+        }
     }
 
     [Fact]

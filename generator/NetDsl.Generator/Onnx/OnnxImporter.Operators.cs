@@ -110,6 +110,7 @@ internal sealed partial class OnnxImporter
             case "BatchNormalization": ImportBatchNormalization(node); break;
             case "MaxPool" or "AveragePool": ImportPool(node); break;
             case "GlobalAveragePool" or "GlobalMaxPool": ImportGlobalPool(node); break;
+            case "ReduceMean" or "ReduceMax": ImportReduce(node); break;
             case "Flatten": ImportFlatten(node); break;
             case "Reshape": ImportReshape(node); break;
             case "Squeeze": ImportSqueeze(node); break;

@@ -42,7 +42,7 @@ internal sealed partial class OnnxImporter
             throw new UnsupportedNodeException($"it has dilations {dh}x{dw} with strides {sh}x{sw}; as in Keras, NetDsl dilates only convolutions of stride 1");
         }
 
-        int eh = ((kh - 1) * dh) + 1, ew = ((kw - 1) * dw) + 1;
+        int eh = Size(((long)(kh - 1) * dh) + 1, "dilated kernel height"), ew = Size(((long)(kw - 1) * dw) + 1, "dilated kernel width");
         Border pads = ExplicitPads(node, x, eh, ew, sh, sw);
         Padding padding = ChoosePadding(node, x, eh, ew, sh, sw, pads, allowSame: true, zerosExact: true, why: string.Empty);
         x = PadIfNeeded(node, x, padding == Padding.Valid ? pads : default);
@@ -121,9 +121,9 @@ internal sealed partial class OnnxImporter
 
         // Keras's same: out = in * s, its window padding; valid: out = in * s + max(k - s, 0), no padding. Both are
         // the full transposed convolution cropped (or extended with bias only) at the end, as ONNX's result is.
-        Shape same = Shape.Map(x.Height * sh, x.Width * sw, filters);
+        Shape same = Shape.Map(Size((long)x.Height * sh, "output height"), Size((long)x.Width * sw, "output width"), filters);
         WindowMath.TryResolve(same, kh, kw, sh, sw, Padding.Same, out Window window, out _, out _);
-        int validHeight = (x.Height * sh) + Math.Max(kh - sh, 0), validWidth = (x.Width * sw) + Math.Max(kw - sw, 0);
+        int validHeight = Size((long)same.Height + Math.Max(kh - sh, 0), "output height"), validWidth = Size((long)same.Width + Math.Max(kw - sw, 0), "output width");
         Padding padding;
         var crop = default(Border);
         if (height == same.Height && width == same.Width && top == window.PadTop && left == window.PadLeft)
@@ -172,7 +172,7 @@ internal sealed partial class OnnxImporter
         long[] outputPadding = Ints(node, "output_padding") ?? new long[2];
         long[]? outputShape = Ints(node, "output_shape");
         string autoPad = Text(node, "auto_pad", "NOTSET");
-        if (outputPadding.Length != 2 || (outputShape is not null && outputShape.Length is not (2 or 4)))
+        if (outputPadding.Length != 2 || outputPadding.Any(p => p is < 0 or > int.MaxValue / 4) || (outputShape is not null && outputShape.Length is not (2 or 4)))
         {
             throw new UnsupportedNodeException("its output_padding or output_shape does not have one value per spatial axis");
         }
@@ -187,21 +187,21 @@ internal sealed partial class OnnxImporter
                 throw new UnsupportedNodeException($"its output_shape asks for {size} rows or columns where the transposed convolution has {full}");
             }
 
-            return ((int)(autoPad == "SAME_UPPER" ? total / 2 : total - (total / 2)), (int)size);
+            return ((int)(autoPad == "SAME_UPPER" ? total / 2 : total - (total / 2)), Size(size, "output size"));
         }
 
         if (autoPad == "VALID")
         {
-            return (0, (int)full);
+            return (0, Size(full, "output size"));
         }
 
         long[] pads = Ints(node, "pads") ?? new long[4];
-        if (pads.Length != 4 || pads.Any(p => p < 0) || full - pads[axis] - pads[axis + 2] < 1)
+        if (pads.Length != 4 || pads.Any(p => p is < 0 or > int.MaxValue / 4) || full - pads[axis] - pads[axis + 2] < 1)
         {
             throw new UnsupportedNodeException($"its pads [{string.Join(", ", pads)}] are not four non-negative values that leave an output");
         }
 
-        return ((int)pads[axis], (int)(full - pads[axis] - pads[axis + 2]));
+        return ((int)pads[axis], Size(full - pads[axis] - pads[axis + 2], "output size"));
     }
 
     // ---- Pooling ----
@@ -260,19 +260,19 @@ internal sealed partial class OnnxImporter
     /// would start in the end padding (which ONNX and PyTorch drop).</summary>
     private static int CeilExtra(int input, int kernel, int stride, int begin, int end)
     {
-        int span = input + begin + end - kernel;
+        long span = (long)input + begin + end - kernel;
         if (span < 0)
         {
             return 0;
         }
 
-        int outFloor = (span / stride) + 1, outCeil = ((span + stride - 1) / stride) + 1;
-        if ((outCeil - 1) * stride >= input + begin)
+        long outFloor = (span / stride) + 1, outCeil = ((span + stride - 1) / stride) + 1;
+        if ((outCeil - 1) * stride >= (long)input + begin)
         {
             outCeil--;
         }
 
-        return outCeil > outFloor ? ((outCeil - 1) * stride) + kernel - (input + begin + end) : 0;
+        return outCeil > outFloor ? (int)(((outCeil - 1) * stride) + kernel - ((long)input + begin + end)) : 0;
     }
 
     private void ImportGlobalPool(OnnxNode node)
@@ -283,15 +283,36 @@ internal sealed partial class OnnxImporter
             throw new UnsupportedNodeException($"it pools {x.Describe()}, which is not an NCHW map");
         }
 
+        GlobalPool(node, x, node.OpType == "GlobalMaxPool", ValueLayout.ChannelsFirst);
+    }
+
+    /// <summary>ReduceMean or ReduceMax over the height and width of a map (tf2onnx's global pooling, axes 1 and 2
+    /// of NHWC; or 2 and 3 of NCHW): a global pooling, the reduced axes kept or not.</summary>
+    private void ImportReduce(OnnxNode node)
+    {
+        ImportedValue x = Value(node, 0);
+        long[]? given = _opset >= 18 ? (HasInput(node, 1) ? Integers(node, 1, "axes").Values : null) : Ints(node, "axes");
+        long[] axes = (given ?? Array.Empty<long>()).Select(a => a < 0 ? a + x.Rank : a).OrderBy(a => a).ToArray();
+        long[] spatial = x.Layout == ValueLayout.ChannelsLast ? new long[] { 1, 2 } : new long[] { 2, 3 };
+        if (x.Rank != 4 || !axes.SequenceEqual(spatial))
+        {
+            throw new UnsupportedNodeException($"it reduces axes [{string.Join(", ", axes)}] of {x.Describe()}; NetDsl imports a mean or maximum over the height and width of a map (global pooling)");
+        }
+
+        bool keep = Int(node, "keepdims", 1) != 0;
+        GlobalPool(node, x, node.OpType == "ReduceMax", keep ? x.Layout : ValueLayout.Features);
+    }
+
+    private void GlobalPool(OnnxNode node, ImportedValue x, bool max, ValueLayout layout)
+    {
         if (!x.Shape.IsMap)
         {
-            Alias(node, x);
+            Alias(node, x with { Layout = layout });
             return;
         }
 
-        bool max = node.OpType == "GlobalMaxPool";
         ImportedLayer layer = AddLayer(node, max ? GlobalMaxPooling2D : GlobalAveragePooling2D, new[] { x }, Shape.Vector(x.Channels));
-        Produce(node, layer, ValueLayout.ChannelsFirst, x.NonNegative);
+        Produce(node, layer, layout, x.NonNegative);
     }
 
     // ---- Resampling and borders ----
@@ -314,7 +335,7 @@ internal sealed partial class OnnxImporter
                 : null;
         }
 
-        if (factors is not { Length: 4 } || factors[0] != 1 || factors[1] != 1 || factors.Skip(2).Any(f => f < 1 || Math.Abs(f - Math.Round(f)) > 1e-6))
+        if (factors is not { Length: 4 } || factors[0] != 1 || factors[1] != 1 || factors.Skip(2).Any(f => !(f is >= 1 and <= 65536) || Math.Abs(f - Math.Round(f)) > 1e-6))
         {
             throw new UnsupportedNodeException($"it resizes by [{(factors is null ? "?" : string.Join(", ", factors))}]; NetDsl's UpSampling2D enlarges height and width by whole factors");
         }
@@ -346,7 +367,7 @@ internal sealed partial class OnnxImporter
             throw new UnsupportedNodeException($"it resizes with mode {mode} ({transform}); NetDsl's UpSampling2D is nearest or bilinear with half-pixel centres");
         }
 
-        ImportedLayer layer = AddLayer(node, UpSampling2D, new[] { x }, Shape.Map(x.Height * fh, x.Width * fw, x.Channels))
+        ImportedLayer layer = AddLayer(node, UpSampling2D, new[] { x }, Shape.Map(Size((long)x.Height * fh, "output height"), Size((long)x.Width * fw, "output width"), x.Channels))
             .With(SizeHeight, fh).With(SizeWidth, fw);
         if (interpolation != Interpolation.Nearest)
         {
@@ -391,7 +412,20 @@ internal sealed partial class OnnxImporter
 
     private void ImportPad(OnnxNode node)
     {
-        ImportedValue x = SpatialInput(node, 0);
+        ImportedValue x = Value(node, 0);
+        bool channelsLast = x.Layout == ValueLayout.ChannelsLast;
+        if (!channelsLast)
+        {
+            x = SpatialInput(node, 0);
+        }
+
+        if (!x.Shape.IsMap)
+        {
+            throw new UnsupportedNodeException($"it pads {x.Describe()}, which is not a map");
+        }
+
+        // The axes of height and width in ONNX's [n, C, H, W] or [n, H, W, C].
+        int h = channelsLast ? 1 : 2, w = channelsLast ? 2 : 3, c = channelsLast ? 3 : 1;
         if (Text(node, "mode", "constant") != "constant")
         {
             throw new UnsupportedNodeException($"it pads in {Text(node, "mode", "constant")} mode; NetDsl's ZeroPadding2D pads with zeros");
@@ -402,15 +436,20 @@ internal sealed partial class OnnxImporter
         double value = _opset >= 11 ? fill?.Values[0] ?? 0 : Float(node, "value", 0f);
         if (HasInput(node, 3))
         {
-            throw new UnsupportedNodeException("it names the axes it pads; NetDsl imports pads of all four axes of an NCHW map");
+            throw new UnsupportedNodeException("it names the axes it pads; NetDsl imports pads of all four axes of a map");
         }
 
-        if (value != 0 || pads.Length != 8 || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0)
+        if (value != 0 || pads.Length != 8 || pads[0] != 0 || pads[c] != 0 || pads[4] != 0 || pads[4 + c] != 0)
         {
-            throw new UnsupportedNodeException($"it pads by [{string.Join(", ", pads)}] with {Format(value)}; NetDsl's ZeroPadding2D adds zeros around the height and width of an NCHW map");
+            throw new UnsupportedNodeException($"it pads by [{string.Join(", ", pads)}] with {Format(value)}; NetDsl's ZeroPadding2D adds zeros around the height and width of a map");
         }
 
-        var border = new Border((int)pads[2], (int)pads[6], (int)pads[3], (int)pads[7]);
+        if (pads.Any(p => p is < -int.MaxValue / 4 or > int.MaxValue / 4))
+        {
+            throw new UnsupportedNodeException($"it pads by [{string.Join(", ", pads)}], more than NetDsl computes");
+        }
+
+        var border = new Border((int)pads[h], (int)pads[4 + h], (int)pads[w], (int)pads[4 + w]);
         if (border.IsZero)
         {
             Alias(node, x);
@@ -425,15 +464,10 @@ internal sealed partial class OnnxImporter
 
         Border size = adds ? border : new Border(-border.Top, -border.Bottom, -border.Left, -border.Right);
         int sign = adds ? 1 : -1;
-        var output = Shape.Map(x.Height + (sign * (size.Top + size.Bottom)), x.Width + (sign * (size.Left + size.Right)), x.Channels);
-        if (output.Height < 1 || output.Width < 1)
-        {
-            throw new UnsupportedNodeException($"it crops {x.Describe()} to nothing");
-        }
-
+        var output = Shape.Map(Size(x.Height + ((long)sign * (size.Top + size.Bottom)), "height"), Size(x.Width + ((long)sign * (size.Left + size.Right)), "width"), x.Channels);
         ImportedLayer layer = AddLayer(node, adds ? ZeroPadding2D : Cropping2D, new[] { x }, output);
         WithBorder(layer, size);
-        Produce(node, layer, ValueLayout.ChannelsFirst, x.NonNegative);
+        Produce(node, layer, x.Layout, x.NonNegative);
     }
 
     // ---- Windows and padding ----
@@ -518,7 +552,7 @@ internal sealed partial class OnnxImporter
             return x;
         }
 
-        var padded = Shape.Map(x.Height + pads.Top + pads.Bottom, x.Width + pads.Left + pads.Right, x.Channels);
+        var padded = Shape.Map(Size((long)x.Height + pads.Top + pads.Bottom, "padded height"), Size((long)x.Width + pads.Left + pads.Right, "padded width"), x.Channels);
         ImportedLayer layer = AddLayer(node, ZeroPadding2D, new[] { x }, padded, "pad_" + LayerNames.FromNode(node));
         WithBorder(layer, pads);
         return new ImportedValue(layer.Index, padded, ValueLayout.ChannelsFirst, NonNegative: x.NonNegative);
@@ -533,6 +567,10 @@ internal sealed partial class OnnxImporter
 
         return Shape.Map(height, width, channels);
     }
+
+    /// <summary>A size the graph's numbers make, or a problem when it leaves what NetDsl computes with.</summary>
+    private static int Size(long value, string what) =>
+        value is >= 1 and <= int.MaxValue / 2 ? (int)value : throw new UnsupportedNodeException($"its {what} would be {value}, outside what NetDsl computes (1 to {int.MaxValue / 2:N0})");
 
     private static void CheckKernelShape(OnnxNode node, int kh, int kw)
     {

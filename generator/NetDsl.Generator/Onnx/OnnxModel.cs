@@ -346,7 +346,7 @@ internal sealed record OnnxTensor(string Name, long[] Dims, OnnxDataType DataTyp
     {
         if (raw.Length % size != 0)
         {
-            throw new OnnxFormatException($"Tensor '{name}' has {raw.Length} bytes of raw data, not a whole number of {size}-byte {TypeName(type)} values.");
+            throw new OnnxFormatException($"Tensor '{name}' has {ProtoReader.Bytes(raw.Length)} of raw data, not a whole number of {size}-byte {TypeName(type)} values.");
         }
 
         var values = new double[raw.Length / size];

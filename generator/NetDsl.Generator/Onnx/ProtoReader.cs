@@ -253,7 +253,7 @@ internal sealed class ProtoReader
         (int start, int length) = ReadRange();
         if (length % elementSize != 0)
         {
-            throw Malformed(at, $"a packed field of {length} bytes, not a whole number of {elementSize}-byte values");
+            throw Malformed(at, $"a packed field of {Bytes(length)}, not a whole number of {elementSize}-byte values");
         }
 
         return new ProtoReader(_data, start, start + length, _depth);
@@ -283,7 +283,7 @@ internal sealed class ProtoReader
         ulong length = ReadRawVarint();
         if (length > (ulong)(_end - _position))
         {
-            throw Malformed(at, $"a length of {length} bytes where only {_end - _position} remain");
+            throw Malformed(at, $"a length of {Bytes((long)length)}, past the end of its message ({Bytes(_end - _position)} left)");
         }
 
         return (int)length;
@@ -293,7 +293,7 @@ internal sealed class ProtoReader
     {
         if (count > _end - _position)
         {
-            throw Malformed(_position, $"a value of {count} bytes where only {_end - _position} remain");
+            throw Malformed(_position, $"a value of {Bytes(count)}, past the end of its message ({Bytes(_end - _position)} left)");
         }
 
         _position += count;
@@ -341,6 +341,9 @@ internal sealed class ProtoReader
     }
 
     private OnnxFormatException Malformed(int offset, string what) => new($"Byte {offset}: {what}.");
+
+    /// <summary><c>1 byte</c>, <c>5 bytes</c>.</summary>
+    public static string Bytes(long count) => count == 1 ? "1 byte" : count.ToString(System.Globalization.CultureInfo.InvariantCulture) + " bytes";
 }
 
 /// <summary>Little-endian numbers from a byte array, whatever the machine's byte order.</summary>

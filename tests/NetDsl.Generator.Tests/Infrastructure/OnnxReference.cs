@@ -111,6 +111,9 @@ internal static class OnnxReference
             case "GlobalMaxPool":
                 RefTensor g = X();
                 return Pool(g, node.OpType == "GlobalMaxPool", new[] { g.Dims[2], g.Dims[3] }, null, null, false, false);
+            case "ReduceMean":
+            case "ReduceMax":
+                return Reduce(X(), (Ints("axes") ?? input(1)!.Data.Select(v => (long)v).ToArray()).Select(a => a < 0 ? a + X().Rank : a).ToArray(), Int("keepdims", 1) != 0, node.OpType == "ReduceMax");
             case "Flatten":
                 RefTensor f = X();
                 long axis = Int("axis", 1);
@@ -402,6 +405,32 @@ internal static class OnnxReference
         }
 
         return new RefTensor(new long[] { n, c, oh, ow }, y);
+    }
+
+    private static RefTensor Reduce(RefTensor x, long[] axes, bool keep, bool max)
+    {
+        long[] kept = x.Dims.Select((d, a) => axes.Contains(a) ? 1 : d).ToArray();
+        long[] keptStrides = new RefTensor(kept, new double[kept.Aggregate(1L, (p, d) => p * d)]).Strides();
+        var sums = Enumerable.Repeat(max ? double.NegativeInfinity : 0, (int)kept.Aggregate(1L, (p, d) => p * d)).ToArray();
+        var index = new long[x.Rank];
+        for (int k = 0; k < x.Data.Length; k++)
+        {
+            long target = 0;
+            for (int a = 0; a < x.Rank; a++)
+            {
+                target += (axes.Contains(a) ? 0 : index[a]) * keptStrides[a];
+            }
+
+            sums[target] = max ? Math.Max(sums[target], x.Data[k]) : sums[target] + x.Data[k];
+            for (int a = x.Rank - 1; a >= 0 && ++index[a] == x.Dims[a]; a--)
+            {
+                index[a] = 0;
+            }
+        }
+
+        long count = x.Data.Length / sums.Length;
+        double[] values = max ? sums : sums.Select(v => v / count).ToArray();
+        return new RefTensor(keep ? kept : x.Dims.Where((d, a) => !axes.Contains(a)).ToArray(), values);
     }
 
     private static RefTensor Reshape(RefTensor x, long[] shape)
