@@ -57,6 +57,16 @@ public sealed partial class ReadmeSnippetTests
     /// </summary>
     private static AdditionalText[] WeightsFiles(OutputKind kind, List<string> sources)
     {
+        Match onnx = OnnxArgument().Match(sources[1]);
+        if (onnx.Success)
+        {
+            // The README imports the seed model the repository ships.
+            string model = Path.Combine(Path.GetTempPath(), "netdsl-readme-" + Guid.NewGuid().ToString("N"), onnx.Groups[1].Value);
+            Directory.CreateDirectory(Path.GetDirectoryName(model)!);
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "Onnx", "seed-mnist-nchw.onnx"), model);
+            return new AdditionalText[] { new FileAdditionalText(model) };
+        }
+
         Match named = WeightsArgument().Match(sources[1]);
         if (!named.Success)
         {
@@ -80,6 +90,9 @@ public sealed partial class ReadmeSnippetTests
 
     [GeneratedRegex("\\[Network\\(Weights = \"([^\"]+)\"\\)")]
     private static partial Regex WeightsArgument();
+
+    [GeneratedRegex("\\[Network\\(Onnx = \"([^\"]+)\"\\)")]
+    private static partial Regex OnnxArgument();
 
     [GeneratedRegex("(\\w+)\\.Pretrained\\(\\)")]
     private static partial Regex Pretrained();
