@@ -216,9 +216,9 @@ public static class Safetensors
                 continue;
             }
 
-            if (entry.DataType != SafetensorsDataType.Float32)
+            if (!SafetensorsDataType.TryGetFloatSize(entry.DataType, out _))
             {
-                problems.Add($"tensor '{tensor.Name}' has dtype {entry.DataType} but the network expects {SafetensorsDataType.Float32}");
+                problems.Add($"tensor '{tensor.Name}' has dtype {entry.DataType}; the network reads floating point ({SafetensorsDataType.Float32}, {SafetensorsDataType.Float16}, {SafetensorsDataType.BFloat16} or {SafetensorsDataType.Float64})");
             }
 
             if (!SameShape(entry.Shape, tensor.Shape))
@@ -252,19 +252,33 @@ public static class Safetensors
         // from the file), and copy them over only once everything has been read.
         float[] staging = new float[parameters.Length];
         DataChecksum checksum = DataChecksum.Start();
+        byte[]? converting = null;
         foreach (SafetensorsEntry entry in header.Entries)
         {
             Span<float> destination = expected[entry.Name].Slice(staging.AsSpan());
+            SafetensorsDataType.TryGetFloatSize(entry.DataType, out int size);
             while (!destination.IsEmpty)
             {
-                int count = Math.Min(destination.Length, 1 << 20);
+                int count = Math.Min(destination.Length, 1 << 18);
                 Span<float> piece = destination[..count];
-                SafetensorsReader.ReadTensorBytes(stream, MemoryMarshal.AsBytes(piece), entry, sourceName);
-                checksum.Append(MemoryMarshal.AsBytes(piece));
-                if (!BitConverter.IsLittleEndian)
+                if (entry.DataType == SafetensorsDataType.Float32)
                 {
-                    Span<int> bits = MemoryMarshal.Cast<float, int>(piece);
-                    BinaryPrimitives.ReverseEndianness(bits, bits);
+                    SafetensorsReader.ReadTensorBytes(stream, MemoryMarshal.AsBytes(piece), entry, sourceName);
+                    checksum.Append(MemoryMarshal.AsBytes(piece));
+                    if (!BitConverter.IsLittleEndian)
+                    {
+                        Span<int> bits = MemoryMarshal.Cast<float, int>(piece);
+                        BinaryPrimitives.ReverseEndianness(bits, bits);
+                    }
+                }
+                else
+                {
+                    // F16, BF16, F64: read the file's bytes, then convert (as Keras and PyTorch load them).
+                    converting ??= new byte[(1 << 18) * sizeof(double)];
+                    Span<byte> bytes = converting.AsSpan(0, count * size);
+                    SafetensorsReader.ReadTensorBytes(stream, bytes, entry, sourceName);
+                    checksum.Append(bytes);
+                    SafetensorsTensor.ConvertToSingle(entry.DataType, bytes, piece);
                 }
 
                 destination = destination[count..];

@@ -33,4 +33,18 @@ internal static class SafetensorsDataType
         };
         return bits != 0;
     }
+
+    /// <summary>Bytes per value of the floating-point dtypes <c>Load</c> converts (F32, F16, BF16, F64); false for
+    /// any other dtype.</summary>
+    public static bool TryGetFloatSize(string dataType, out int size)
+    {
+        size = dataType switch
+        {
+            Float32 => 4,
+            Float16 or BFloat16 => 2,
+            Float64 => 8,
+            _ => 0,
+        };
+        return size > 0;
+    }
 }

@@ -47,62 +47,58 @@ public sealed class SafetensorsTensor
     /// <exception cref="NotSupportedException">The dtype is not a floating-point type listed above.</exception>
     public float[] ToSingleArray()
     {
-        ReadOnlySpan<byte> bytes = Data.Span;
-        switch (DataType)
+        if (!SafetensorsDataType.TryGetFloatSize(DataType, out int size))
         {
+            throw new NotSupportedException($"Tensor '{Name}' has dtype {DataType}; ToSingleArray converts only F32, F16, BF16 and F64.");
+        }
+
+        var values = new float[Data.Length / size];
+        ConvertToSingle(DataType, Data.Span, values);
+        return values;
+    }
+
+    /// <summary>
+    /// Converts little-endian values of a floating-point dtype (F32, F16, BF16, F64) to floats: F32 exactly (NaN
+    /// payloads included), the others by the usual conversions. <paramref name="destination"/> takes one float per
+    /// value of <paramref name="bytes"/>.
+    /// </summary>
+    internal static void ConvertToSingle(string dataType, ReadOnlySpan<byte> bytes, Span<float> destination)
+    {
+        switch (dataType)
+        {
+            case SafetensorsDataType.Float32 when BitConverter.IsLittleEndian:
+                bytes[..(destination.Length * sizeof(float))].CopyTo(MemoryMarshal.AsBytes(destination));
+                break;
             case SafetensorsDataType.Float32:
-            {
-                var values = new float[bytes.Length / sizeof(float)];
-                if (BitConverter.IsLittleEndian)
+                for (int i = 0; i < destination.Length; i++)
                 {
-                    bytes.CopyTo(MemoryMarshal.AsBytes(values.AsSpan()));
-                }
-                else
-                {
-                    for (int i = 0; i < values.Length; i++)
-                    {
-                        values[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
-                    }
+                    destination[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
                 }
 
-                return values;
-            }
-
+                break;
             case SafetensorsDataType.Float16:
-            {
-                var values = new float[bytes.Length / 2];
-                for (int i = 0; i < values.Length; i++)
+                for (int i = 0; i < destination.Length; i++)
                 {
-                    values[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(bytes[(i * 2)..]);
+                    destination[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(bytes[(i * 2)..]);
                 }
 
-                return values;
-            }
-
+                break;
             case SafetensorsDataType.BFloat16:
-            {
-                var values = new float[bytes.Length / 2];
-                for (int i = 0; i < values.Length; i++)
+                for (int i = 0; i < destination.Length; i++)
                 {
-                    values[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(i * 2)..]) << 16);
+                    destination[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(i * 2)..]) << 16);
                 }
 
-                return values;
-            }
-
+                break;
             case SafetensorsDataType.Float64:
-            {
-                var values = new float[bytes.Length / sizeof(double)];
-                for (int i = 0; i < values.Length; i++)
+                for (int i = 0; i < destination.Length; i++)
                 {
-                    values[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes[(i * sizeof(double))..]);
+                    destination[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(bytes[(i * sizeof(double))..]);
                 }
 
-                return values;
-            }
-
+                break;
             default:
-                throw new NotSupportedException($"Tensor '{Name}' has dtype {DataType}; ToSingleArray converts only F32, F16, BF16 and F64.");
+                throw new NotSupportedException($"The dtype {dataType} is not a floating-point type NetDsl reads.");
         }
     }
 

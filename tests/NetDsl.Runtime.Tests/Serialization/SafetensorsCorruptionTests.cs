@@ -207,7 +207,7 @@ public sealed class SafetensorsCorruptionTests : IDisposable
 
     public static TheoryData<string, string> Mismatches => new()
     {
-        { "wrong dtype", "tensor 'conv2d/bias' has dtype F16 but the network expects F32" },
+        { "wrong dtype", "tensor 'conv2d/bias' has dtype I32; the network reads floating point (F32, F16, BF16 or F64)" },
         { "wrong shape", "tensor 'dense/kernel' has shape [3, 4] but the network expects [4, 3]" },
         { "wrong rank", "tensor 'dense/kernel' has shape [12] but the network expects [4, 3]" },
         { "missing tensor", "missing tensor 'conv2d/bias'" },
@@ -217,7 +217,7 @@ public sealed class SafetensorsCorruptionTests : IDisposable
 
     private static byte[] MismatchFile(string kind) => kind switch
     {
-        "wrong dtype" => NetworkFile(ConvKernel, ("conv2d/bias", "F16", [2], 2), DenseKernel, DenseBias),
+        "wrong dtype" => NetworkFile(ConvKernel, ("conv2d/bias", "I32", [2], 4), DenseKernel, DenseBias),
         "wrong shape" => NetworkFile(ConvKernel, ConvBias, ("dense/kernel", "F32", [3, 4], 4), DenseBias),
         "wrong rank" => NetworkFile(ConvKernel, ConvBias, ("dense/kernel", "F32", [12], 4), DenseBias),
         "missing tensor" => NetworkFile(ConvKernel, DenseKernel, DenseBias),

@@ -152,6 +152,34 @@ public sealed class SafetensorsFormatTests : IDisposable
     }
 
     [Fact]
+    public void Load_converts_F16_BF16_and_F64_tensors_to_the_networks_floats()
+    {
+        string json = "{\"h\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]},"
+            + "\"b\":{\"dtype\":\"BF16\",\"shape\":[2],\"data_offsets\":[4,8]},"
+            + "\"d\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[8,16]},"
+            + "\"f\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[16,20]}}";
+        byte[] data =
+        [
+            0x00, 0x3E, 0x00, 0xC0, // F16 1.5, -2
+            0xC0, 0x3F, 0x00, 0xC0, // BF16 1.5, -2
+            0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF8, 0x3F, // F64 1.5
+            .. F32(-0.25f),
+        ];
+        ParameterTensor[] layout =
+        [
+            new("h", new TensorShape(2), 0, 2, ParameterInitializer.Zeros),
+            new("b", new TensorShape(2), 2, 2, ParameterInitializer.Zeros),
+            new("d", new TensorShape(1), 4, 1, ParameterInitializer.Zeros),
+            new("f", new TensorShape(1), 5, 1, ParameterInitializer.Zeros),
+        ];
+        var parameters = new float[6];
+
+        Safetensors.Load(new MemoryStream(Build(json, data)), "half", layout, parameters);
+
+        Assert.Equal([1.5f, -2f, 1.5f, -2f, 1.5f, -0.25f], parameters);
+    }
+
+    [Fact]
     public void The_indexer_names_the_missing_tensor_and_the_file()
     {
         SafetensorsFile file = Safetensors.Read(new MemoryStream(Build("{}", [])), "weights.safetensors");
