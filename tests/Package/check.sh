@@ -40,7 +40,8 @@ flatten
 dense 64 relu
 dense 10 softmax
 DSL
-sed -i 's|</Project>|  <ItemGroup>\n    <AdditionalFiles Include="*.netdsl" />\n  </ItemGroup>\n</Project>|' PackageUser.csproj
+# Seed.netdsl is not listed: the package includes **/*.netdsl by default. The weights file below is listed here.
+sed -i 's|</Project>|  <ItemGroup>\n    <!-- weights -->\n  </ItemGroup>\n</Project>|' PackageUser.csproj
 cat > Program.cs <<'CS'
 using System;
 using System.Linq;
@@ -118,7 +119,7 @@ public partial class SmallNet;
 [Dense(10, Activation = Activation.Softmax)]
 public partial class Shipped;
 CS
-sed -i 's|<AdditionalFiles Include="\*.netdsl" />|<AdditionalFiles Include="*.netdsl" />\n    <AdditionalFiles Include="seed.safetensors" />|' PackageUser.csproj
+sed -i 's|<!-- weights -->|<AdditionalFiles Include="seed.safetensors" />|' PackageUser.csproj
 dotnet build -nologo -v q -consoleLoggerParameters:NoSummary || { echo "FAIL: the app with embedded weights did not build"; exit 1; }
 
 echo "==> dotnet publish -r linux-x64 -p:PublishAot=true (one native executable)"

@@ -78,6 +78,11 @@ internal static class NetDslFileReader
             string key = spec.Target.Identity;
             if (first.TryGetValue(key, out NetworkSpec? original))
             {
+                if (string.Equals(original.Location?.FilePath, spec.Location?.FilePath, StringComparison.Ordinal))
+                {
+                    continue; // the same file listed twice among the AdditionalFiles: one network
+                }
+
                 var duplicate = DiagnosticInfo.Create(DiagnosticDescriptors.DuplicateNetworkFile, spec.Location, spec.Target.Name, original.Location?.FilePath ?? string.Empty);
                 result.Add(spec with { Diagnostics = spec.Diagnostics.Append(duplicate).ToEquatableArray(), Status = SpecStatus.NotEmittable });
                 continue;
