@@ -1,0 +1,22 @@
+namespace NetDsl.Tests.Networks;
+
+// Networks for the PyTorch interop tests beyond the ones the other tests share: tensors large enough for
+// initialisation statistics, and layer names PyTorch's modules or Python already use.
+
+/// <summary>Networks whose generated PyTorch module is checked against Predict and trained in PyTorch.</summary>
+public static partial class PyTorchNetworks
+{
+    /// <summary>Every kind of kernel with hundreds of values or more: a depthwise kernel (whose Glorot fans PyTorch's
+    /// <c>xavier_uniform_</c> counts differently from Keras), a separable one, a transposed convolution,
+    /// BatchNormalization and Dense layers.</summary>
+    [Network, Input(12, 12, 16), DepthwiseConv2D(5, DepthMultiplier = 4, Padding = Padding.Same), SeparableConv2D(32, 3, DepthMultiplier = 2, Activation = Activation.ReLU),
+        Conv2DTranspose(16, 3, Strides = 2), BatchNormalization, Conv2D(24, 3, Strides = 2), GlobalAveragePooling2D, Dense(64, Activation = Activation.Tanh), Dense(10, Activation = Activation.Softmax)]
+    public partial class InitializationProbe;
+
+    /// <summary>Layers named like <c>nn.Module</c>'s members (<c>forward</c>, <c>eval</c>), a Python keyword
+    /// (<c>lambda</c>) and the names <c>forward</c>'s code uses (<c>x</c>, <c>F</c>, <c>self</c>), with the input read
+    /// by two layers.</summary>
+    [Network, Input(6, 6, 2), Conv2D(3, 3, Padding = Padding.Same, Name = "forward"), Conv2D(3, 1, From = "input_layer", Name = "lambda"), Add("forward", "lambda", Name = "x"),
+        BatchNormalization(Name = "eval"), Activation(Activation.ReLU, Name = "self"), Conv2D(4, 3, Padding = Padding.Same, From = "x", Name = "F"), Concatenate("self", "F"), Flatten, Dense(3, Activation = Activation.Sigmoid)]
+    public partial class NameClashes;
+}
