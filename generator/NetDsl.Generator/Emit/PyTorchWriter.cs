@@ -18,12 +18,15 @@ namespace NetDsl.Generator.Emit;
 /// </summary>
 internal static class PyTorchWriter
 {
-    /// <summary>The names the module's code uses at module level and in <c>forward</c>: no class or variable may
-    /// be called so.</summary>
+    /// <summary>The names the module's code uses at module level and in <c>forward</c>, and Python's common
+    /// built-in functions: no class or variable is called so.</summary>
     private static readonly HashSet<string> Reserved = new(StringComparer.Ordinal)
     {
         "self", "x", "logits", "torch", "nn", "F", "math", "array", "json", "struct", "sys", "OrderedDict",
         "save_netdsl", "load_netdsl", "_to_netdsl", "_from_netdsl", PyTorchHelper.GlorotUniform.Name, PyTorchHelper.AveragePoolSame.Name,
+        "abs", "all", "any", "bool", "bytes", "dict", "dir", "divmod", "enumerate", "filter", "float", "format", "getattr", "hash", "id", "input",
+        "int", "isinstance", "iter", "len", "list", "map", "max", "min", "next", "object", "open", "pow", "print", "range", "repr", "reversed",
+        "round", "set", "setattr", "slice", "sorted", "str", "sum", "super", "tuple", "type", "vars", "zip",
     };
 
     public static string Write(NetworkModel model) => Print(Plan(model));
@@ -379,20 +382,66 @@ internal static class PyTorchWriter
 
     private static void PrintClassDocstring(SourceWriter w, PyTorchModulePlan plan)
     {
-        string input = plan.Input.IsMap ? "(N, " + plan.Input.Channels + ", " + plan.Input.Height + ", " + plan.Input.Width + "), NCHW" : "(N, " + plan.Input.Length + ")";
-        string output = plan.Output.IsMap ? "(N, " + plan.Output.Channels + ", " + plan.Output.Height + ", " + plan.Output.Width + "), NCHW" : "(N, " + plan.Output.Length + ")";
         w.Line("\"\"\"The NetDsl network " + plan.NetworkName + ": the same forward pass as NetDsl's Predict, in PyTorch's layout.");
         w.Line();
-        w.Line("forward(x) takes x as " + input + (plan.Input.IsMap ? " (Predict takes each sample as " + plan.Input + ", channels-last)" : string.Empty) + ",");
-        w.Line("and returns " + output + (plan.Output.IsMap ? " (Predict writes " + plan.Output + ", channels-last)" : ", as Predict") + ".");
-        w.Line(plan.LogitsActivation switch
+        string input = plan.Input.IsMap
+            ? BatchShape(plan.Input) + ", NCHW (Predict takes each sample as " + plan.Input + ", channels-last),"
+            : BatchShape(plan.Input);
+        string output = plan.Output.IsMap
+            ? BatchShape(plan.Output) + ", NCHW (Predict writes " + plan.Output + ", channels-last)."
+            : BatchShape(plan.Output) + ", as Predict.";
+        string logits = plan.LogitsActivation switch
         {
             Activation.Softmax => "forward(x, logits=True) leaves out the final softmax, to train with F.cross_entropy.",
             Activation.Sigmoid => "forward(x, logits=True) leaves out the final sigmoid, to train with F.binary_cross_entropy_with_logits.",
             _ => "The output has no final softmax or sigmoid: forward(x, logits=True) returns the same.",
-        });
-        w.Line("The state_dict() keys are NetDsl's layer names (" + (plan.Tensors.Count == 0 ? "none: it has no parameters" : string.Join(", ", plan.Tensors.Take(2).Select(t => t.Key)) + (plan.Tensors.Count > 2 ? ", ..." : string.Empty)) + ").");
+        };
+        string keys = plan.Tensors.Count == 0
+            ? "It has no parameters."
+            : "The state_dict() keys are NetDsl's layer names (" + string.Join(", ", plan.Tensors.Take(2).Select(t => t.Key)) + (plan.Tensors.Count > 2 ? ", ..." : string.Empty) + ").";
+        foreach (string line in Wrap("forward(x) takes x as " + input + " and returns " + output + " " + logits + " " + keys, 112))
+        {
+            w.Line(line);
+        }
+
         w.Line("\"\"\"");
+    }
+
+    /// <summary>Words in lines of at most <paramref name="width"/> characters where they fit; a parenthesis is
+    /// one word (a shape stays on one line).</summary>
+    private static IEnumerable<string> Wrap(string text, int width)
+    {
+        var words = new List<string>();
+        var word = new System.Text.StringBuilder();
+        int depth = 0;
+        foreach (char c in text)
+        {
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            if (c == ' ' && depth == 0)
+            {
+                words.Add(word.ToString());
+                word.Clear();
+            }
+            else
+            {
+                word.Append(c);
+            }
+        }
+
+        words.Add(word.ToString());
+        var line = new System.Text.StringBuilder();
+        foreach (string next in words)
+        {
+            if (line.Length > 0 && line.Length + 1 + next.Length > width)
+            {
+                yield return line.ToString();
+                line.Clear();
+            }
+
+            line.Append(line.Length == 0 ? string.Empty : " ").Append(next);
+        }
+
+        yield return line.ToString();
     }
 
     /// <summary><c>save_netdsl</c> and <c>load_netdsl</c>: NetDsl's safetensors files, written and read by hand
