@@ -76,6 +76,19 @@ public sealed class PyTorchInteropTests : IClassFixture<PyTorchSession>
     }
 
     [PyTorchFact]
+    public void TorchScriptCompilesTheModules()
+    {
+        var scripted = PyTorchSession.Networks.Select(t => (t.Name, Difference: _session.ResultOf(t).GetProperty("scripted"))).ToList();
+        foreach ((string name, JsonElement difference) in scripted.Where(s => s.Difference.ValueKind != JsonValueKind.Null))
+        {
+            Assert.True(difference.GetDouble() == 0, $"{name}: torch.jit.script's module differs from the module by {difference.GetDouble()}");
+        }
+
+        // Only a layer named like one of nn.Module's members (self._modules["forward"]) keeps TorchScript out.
+        Assert.Equal(new[] { nameof(PyTorchNetworks.NameClashes) }, scripted.Where(s => s.Difference.ValueKind == JsonValueKind.Null).Select(s => s.Name));
+    }
+
+    [PyTorchFact]
     public void ANewModuleStartsFromKerasInitialization()
     {
         foreach (Type network in new[] { typeof(PyTorchNetworks.InitializationProbe), typeof(MnistNet), typeof(Normalized.Everything) })

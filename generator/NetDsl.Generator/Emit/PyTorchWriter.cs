@@ -292,6 +292,11 @@ internal static class PyTorchWriter
             w.Line("from collections import OrderedDict");
         }
 
+        if (code.Contains("List["))
+        {
+            w.Line("from typing import List");
+        }
+
         w.Line();
         w.Line("import torch");
         w.Line("from torch import nn");
@@ -368,7 +373,7 @@ internal static class PyTorchWriter
 
         w.Outdent();
         w.Line();
-        w.Line("def forward(self, x, logits=False):");
+        w.Line("def forward(self, x: torch.Tensor, logits: bool = False) -> torch.Tensor:");
         w.Indent();
         foreach (PyTorchLine line in plan.Forward)
         {

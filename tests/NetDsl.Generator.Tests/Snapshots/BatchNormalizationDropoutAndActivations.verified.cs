@@ -238,7 +238,7 @@ namespace Samples
             "        nn.init.xavier_uniform_(self.dense_1.weight)\n" +
             "        nn.init.zeros_(self.dense_1.bias)\n" +
             "\n" +
-            "    def forward(self, x, logits=False):\n" +
+            "    def forward(self, x: torch.Tensor, logits: bool = False) -> torch.Tensor:\n" +
             "        x = self.conv2d(x)  # (N, 8, 12, 12)\n" +
             "        x = self.batch_normalization(x)  # (N, 8, 12, 12)\n" +
             "        x = F.relu(x)  # (N, 8, 12, 12)\n" +

@@ -47,6 +47,7 @@ import math
 import struct
 import sys
 from collections import OrderedDict
+from typing import List
 
 import torch
 from torch import nn
@@ -59,7 +60,7 @@ def glorot_uniform_(weight, fan_in, fan_out):
     return nn.init.uniform_(weight, -limit, limit)
 
 
-def average_pool_same(x, kernel_size, stride, pads):
+def average_pool_same(x: torch.Tensor, kernel_size: List[int], stride: List[int], pads: List[int]) -> torch.Tensor:
     """Keras's average pooling with 'same' padding: pads (left, right, top, bottom) are not counted."""
     ones = torch.ones_like(x[:1, :1])
     return F.avg_pool2d(F.pad(x, pads), kernel_size, stride) / F.avg_pool2d(F.pad(ones, pads), kernel_size, stride)
@@ -169,7 +170,7 @@ class EveryKindNet(nn.Module):
         nn.init.xavier_uniform_(self.dense_1.weight)
         nn.init.zeros_(self.dense_1.bias)
 
-    def forward(self, x, logits=False):
+    def forward(self, x: torch.Tensor, logits: bool = False) -> torch.Tensor:
         # stem: Keras's 'same' pads 1/1/0/1 (top/bottom/left/right)
         stem = F.relu(self.stem(F.pad(x, (0, 1, 1, 1))))  # (N, 8, 9, 8)
         x = self.depthwise_conv2d(stem)  # (N, 16, 9, 8)
@@ -183,7 +184,7 @@ class EveryKindNet(nn.Module):
         # max_pooling2d: Keras's 'same' pads 0/1/0/0 (top/bottom/left/right), never the maximum
         x = self.max_pooling2d(F.pad(x, (0, 0, 0, 1), value=-math.inf))  # (N, 8, 5, 4)
         # average_pooling2d: Keras's 'same' pads 1/1/0/1 (top/bottom/left/right), not counted
-        x = average_pool_same(x, 3, 2, (0, 1, 1, 1))  # (N, 8, 3, 2)
+        x = average_pool_same(x, [3, 3], [2, 2], [0, 1, 1, 1])  # (N, 8, 3, 2)
         x = F.interpolate(x, size=(6, 4), mode="bilinear", align_corners=False)  # (N, 8, 6, 4)
         # conv2d_transpose: Keras's 'same' crops one more row or column at the bottom or right than at the top or left
         x = torch.tanh(self.conv2d_transpose(x)[:, :, :12, :8])  # (N, 4, 12, 8)

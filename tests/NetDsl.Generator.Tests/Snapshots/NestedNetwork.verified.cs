@@ -126,7 +126,7 @@ partial class Models
             "        nn.init.xavier_uniform_(self.dense.weight)\n" +
             "        nn.init.zeros_(self.dense.bias)\n" +
             "\n" +
-            "    def forward(self, x, logits=False):\n" +
+            "    def forward(self, x: torch.Tensor, logits: bool = False) -> torch.Tensor:\n" +
             "        x = x.amax(dim=(2, 3))  # (N, 2)\n" +
             "        x = F.relu(self.dense(x))  # (N, 3)\n" +
             "        return x\n" +

@@ -125,13 +125,14 @@ namespace Samples.Vision
             "import json\n" +
             "import struct\n" +
             "import sys\n" +
+            "from typing import List\n" +
             "\n" +
             "import torch\n" +
             "from torch import nn\n" +
             "from torch.nn import functional as F\n" +
             "\n" +
             "\n" +
-            "def average_pool_same(x, kernel_size, stride, pads):\n" +
+            "def average_pool_same(x: torch.Tensor, kernel_size: List[int], stride: List[int], pads: List[int]) -> torch.Tensor:\n" +
             "    \"\"\"Keras's average pooling with 'same' padding: pads (left, right, top, bottom) are not counted.\"\"\"\n" +
             "    ones = torch.ones_like(x[:1, :1])\n" +
             "    return F.avg_pool2d(F.pad(x, pads), kernel_size, stride) / F.avg_pool2d(F.pad(ones, pads), kernel_size, stride)\n" +
@@ -172,11 +173,11 @@ namespace Samples.Vision
             "        nn.init.xavier_uniform_(self.conv2d_1.weight)\n" +
             "        nn.init.xavier_uniform_(self.dense.weight)\n" +
             "\n" +
-            "    def forward(self, x, logits=False):\n" +
+            "    def forward(self, x: torch.Tensor, logits: bool = False) -> torch.Tensor:\n" +
             "        # conv2d: Keras's 'same' pads 1/2/1/1 (top/bottom/left/right)\n" +
             "        x = torch.tanh(self.conv2d(F.pad(x, (1, 1, 1, 2))))  # (N, 8, 16, 30)\n" +
             "        # average_pooling2d: Keras's 'same' pads 0/1/0/1 (top/bottom/left/right), not counted\n" +
-            "        x = average_pool_same(x, 3, 2, (0, 1, 0, 1))  # (N, 8, 8, 15)\n" +
+            "        x = average_pool_same(x, [3, 3], [2, 2], [0, 1, 0, 1])  # (N, 8, 8, 15)\n" +
             "        x = self.max_pooling2d(x)  # (N, 8, 4, 15)\n" +
             "        x = self.conv2d_1(x)  # (N, 16, 4, 15)\n" +
             "        x = torch.sigmoid(x)  # (N, 16, 4, 15)\n" +

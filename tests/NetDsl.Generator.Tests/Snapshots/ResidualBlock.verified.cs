@@ -225,7 +225,7 @@ namespace Samples
             "        nn.init.xavier_uniform_(self.dense.weight)\n" +
             "        nn.init.zeros_(self.dense.bias)\n" +
             "\n" +
-            "    def forward(self, x, logits=False):\n" +
+            "    def forward(self, x: torch.Tensor, logits: bool = False) -> torch.Tensor:\n" +
             "        x = self.conv2d(x)  # (N, 8, 16, 16)\n" +
             "        x = self.batch_normalization(x)  # (N, 8, 16, 16)\n" +
             "        stem = F.relu(x)  # (N, 8, 16, 16)\n" +

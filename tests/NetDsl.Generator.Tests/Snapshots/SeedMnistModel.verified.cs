@@ -184,7 +184,7 @@ namespace Samples
             "        nn.init.xavier_uniform_(self.dense_1.weight)\n" +
             "        nn.init.zeros_(self.dense_1.bias)\n" +
             "\n" +
-            "    def forward(self, x, logits=False):\n" +
+            "    def forward(self, x: torch.Tensor, logits: bool = False) -> torch.Tensor:\n" +
             "        x = F.relu(self.conv2d(x))  # (N, 32, 26, 26)\n" +
             "        x = self.max_pooling2d(x)  # (N, 32, 13, 13)\n" +
             "        x = F.relu(self.conv2d_1(x))  # (N, 64, 11, 11)\n" +

@@ -229,7 +229,7 @@ namespace Samples
             "        nn.init.xavier_uniform_(self.conv2d_3.weight)\n" +
             "        nn.init.zeros_(self.conv2d_3.bias)\n" +
             "\n" +
-            "    def forward(self, x, logits=False):\n" +
+            "    def forward(self, x: torch.Tensor, logits: bool = False) -> torch.Tensor:\n" +
             "        e1 = F.relu(self.e1(x))  # (N, 8, 16, 16)\n" +
             "        x = self.max_pooling2d(e1)  # (N, 8, 8, 8)\n" +
             "        e2 = F.relu(self.e2(x))  # (N, 16, 8, 8)\n" +

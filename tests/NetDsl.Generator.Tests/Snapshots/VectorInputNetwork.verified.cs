@@ -111,7 +111,7 @@ partial class Logistic : global::NetDsl.INetwork
         "        nn.init.xavier_uniform_(self.dense.weight)\n" +
         "        nn.init.zeros_(self.dense.bias)\n" +
         "\n" +
-        "    def forward(self, x, logits=False):\n" +
+        "    def forward(self, x: torch.Tensor, logits: bool = False) -> torch.Tensor:\n" +
         "        x = self.dense(x)  # (N, 10)\n" +
         "        return x\n" +
         "\n" +

@@ -6,7 +6,8 @@ For each network of the manifest (written by the C# test, with NetDsl's weights 
    (F.cross_entropy after a softmax, binary cross-entropy with logits after a sigmoid, else mean squared error),
    then saves the state dict in PyTorch's names and layouts as safetensors.torch.save_file would, the same
    weights with the module's save_netdsl, and the trained module's eval() outputs;
-3. records the statistics of a freshly initialised module's tensors.
+3. records the statistics of a freshly initialised module's tensors, and how far TorchScript's compilation of the
+   module (torch.jit.script) is from it, where no layer's name needs self._modules[...].
 
 Usage: python3 pytorch_interop.py FOLDER (FOLDER holds manifest.json; results.json is written there).
 """
@@ -128,6 +129,11 @@ def run(entry, folder):
         y, z = net(x), net(x, logits=True)
     write_floats(prefix + ".torch.bin", to_netdsl(y))
     kind = loss_kind(y, z)
+    scripted = None
+    if "_modules[" not in open(os.path.join(folder, entry["module"] + ".py")).read():
+        script = torch.jit.script(net)
+        with torch.no_grad():
+            scripted = max((script(x) - y).abs().max().item(), (script(x, logits=True) - z).abs().max().item())
 
     parameters = [p for p in net.parameters() if p.requires_grad]
     optimizer = torch.optim.Adam(parameters, lr=0.01) if parameters else None
@@ -144,7 +150,7 @@ def run(entry, folder):
     source.save_netdsl(net, prefix + ".saved.safetensors")
     with torch.no_grad():
         write_floats(prefix + ".trained.bin", to_netdsl(net(x)))
-    return {"loss": kind, "initialization": statistics(network())}
+    return {"loss": kind, "scripted": scripted, "initialization": statistics(network())}
 
 
 def main(folder):

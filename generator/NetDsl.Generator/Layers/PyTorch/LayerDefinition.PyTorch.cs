@@ -82,7 +82,7 @@ internal sealed record PyTorchHelper(string Name, string Source)
 
     /// <summary>Average pooling over a window Keras's <c>same</c> padding pads unevenly, not counting the padding.</summary>
     public static readonly PyTorchHelper AveragePoolSame = new("average_pool_same", string.Join("\n",
-        "def average_pool_same(x, kernel_size, stride, pads):",
+        "def average_pool_same(x: torch.Tensor, kernel_size: List[int], stride: List[int], pads: List[int]) -> torch.Tensor:",
         "    \"\"\"Keras's average pooling with 'same' padding: pads (left, right, top, bottom) are not counted.\"\"\"",
         "    ones = torch.ones_like(x[:1, :1])",
         "    return F.avg_pool2d(F.pad(x, pads), kernel_size, stride) / F.avg_pool2d(F.pad(ones, pads), kernel_size, stride)"));

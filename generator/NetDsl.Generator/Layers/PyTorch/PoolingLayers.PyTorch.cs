@@ -39,7 +39,8 @@ internal abstract partial class Pooling2DLayer
 
         return new PyTorchLayer
         {
-            Forward = (x, _) => PyTorchHelper.AveragePoolSame.Name + "(" + x[0] + ", " + Size(w.Height, w.Width) + ", " + Size(w.StrideHeight, w.StrideWidth) + ", " + Pads(w) + ")",
+            Forward = (x, _) => PyTorchHelper.AveragePoolSame.Name + "(" + x[0] + ", " + List(w.Height, w.Width) + ", " + List(w.StrideHeight, w.StrideWidth) + ", "
+                + List(w.PadLeft, w.PadRight, w.PadTop, w.PadBottom) + ")",
             Note = note,
             Helpers = new[] { PyTorchHelper.AveragePoolSame },
         };

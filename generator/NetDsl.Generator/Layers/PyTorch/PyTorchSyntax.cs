@@ -101,6 +101,9 @@ internal static class PyTorchSyntax
         return "(" + string.Join(", ", items) + (items.Length == 1 ? ",)" : ")");
     }
 
+    /// <summary>A list of integers: <c>[0, 1, 0, 1]</c> (what TorchScript takes for <c>List[int]</c>).</summary>
+    public static string List(params int[] values) => "[" + string.Join(", ", values.Select(v => Int(v))) + "]";
+
     /// <summary><c>F.pad</c>'s order for a window's padding: <c>(left, right, top, bottom)</c>.</summary>
     public static string Pads(Window window) => Tuple(new[] { window.PadLeft, window.PadRight, window.PadTop, window.PadBottom });
 
