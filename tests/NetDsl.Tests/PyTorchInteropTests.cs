@@ -1,5 +1,7 @@
 using System;
+using System.IO;
 using System.Linq;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using NetDsl.Tests.Networks;
 using NetDsl.Tests.PyTorch;
@@ -72,6 +74,35 @@ public sealed class PyTorchInteropTests : IClassFixture<PyTorchSession>
         foreach ((Type network, string loss) in expected)
         {
             Assert.True(loss == _session.ResultOf(network).GetProperty("loss").GetString(), network.Name + " should train with " + loss);
+        }
+    }
+
+    [PyTorchFact]
+    public void WeightsTrainedWithDistributedDataParallelComeBack()
+    {
+        // The cluster recipe on two CPU processes: BatchNormalization (buffers broadcast from rank 0), both dropouts.
+        Type type = typeof(Normalized.Everything);
+        string folder = Directory.CreateTempSubdirectory("netdsl-ddp-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(folder, "everything.py"), PyTorchSession.ModuleSource(type));
+            float[] inputs = PyTorchSession.Inputs(type);
+            File.WriteAllBytes(Path.Combine(folder, "input.bin"), MemoryMarshal.AsBytes(inputs.AsSpan()).ToArray());
+            string script = Path.Combine(AppContext.BaseDirectory, "PyTorch", "ddp_training.py");
+            (int exitCode, string output) = PythonWithTorch.Run(PythonWithTorch.Executable!, new[] { script, folder, "everything", "Everything", "8", "8", "1" }, folder, TimeSpan.FromMinutes(5));
+            Assert.True(exitCode == 0, output);
+
+            INetwork net = TestData.Create(type);
+            net.Load(Path.Combine(folder, "ddp.pytorch.safetensors"), WeightLayout.PyTorch);
+            float[] pytorch = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(folder, "ddp.outputs.bin"))).ToArray();
+            AssertClose(PredictBatch(net, inputs), pytorch, "Everything trained with DistributedDataParallel");
+            INetwork saved = TestData.Create(type);
+            saved.Load(Path.Combine(folder, "ddp.netdsl.safetensors"));
+            Assert.Equal(net.Parameters.ToArray(), saved.Parameters.ToArray());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 
