@@ -59,36 +59,8 @@ internal static class PyTorchWriter
     {
         definitionOf ??= layer => layer.Definition;
         IReadOnlyList<LayerModel> layers = model.Layers;
-        int count = layers.Count;
-
-        // Who reads each value (index + 1: the input is -1).
-        var readers = new List<int>[count + 1];
-        for (int r = 0; r <= count; r++)
-        {
-            readers[r] = new List<int>();
-        }
-
-        foreach (LayerModel layer in layers)
-        {
-            foreach (int source in layer.Sources.Count == 0 ? new[] { layer.Index - 1 } : layer.Sources.ToArray())
-            {
-                if (!readers[source + 1].Contains(layer.Index))
-                {
-                    readers[source + 1].Add(layer.Index);
-                }
-            }
-        }
-
-        // The variable of each value: x along a chain, the layer's (or the input's) name where others read it.
-        var taken = new HashSet<string>(layers.Select(l => l.Name).Append(model.InputName), StringComparer.Ordinal);
-        string VariableOf(int value)
-        {
-            List<int> r = readers[value + 1];
-            bool chain = (r.Count == 1 && r[0] == value + 1) || (value == count - 1 && r.Count == 0);
-            return chain ? "x" : SafeName(model.NameOf(value), taken);
-        }
-
-        string[] variables = Enumerable.Range(-1, count + 1).Select(VariableOf).ToArray();
+        List<int>[] readers = ReadersOf(layers);
+        string[] variables = VariablesOf(model, readers);
         string Var(int value) => variables[value + 1];
 
         int logitsLayer = LogitsLayer(layers, readers, definitionOf);
@@ -106,16 +78,10 @@ internal static class PyTorchWriter
         foreach (LayerModel layer in layers)
         {
             PyTorchLayer? form = definitionOf(layer).PyTorch(layer);
-            string? activated = PyTorchActivations.Apply(layer.Activation, layer.Slope, "x");
             List<PyTorchTensorRow>? rows = form is null ? null : TensorRows(layer, form);
-            string? problem = form is null ? "it has no PyTorch form"
-                : activated is null ? "its activation " + layer.Activation + " has none"
-                : rows is null ? "a tensor of it has no place in its PyTorch form"
-                : form.Module is not null && !IsSubmoduleName(layer.Name) ? "nn.Module keeps its training flag under that name: rename the layer"
-                : null;
-            if (problem is not null || form is null)
+            if (form is null || rows is null || Unsupported(layer, form, rows) is not null)
             {
-                unsupported.Add("'" + layer.Name + "' (" + layer.Kind + "): " + problem);
+                unsupported.Add("'" + layer.Name + "' (" + layer.Kind + "): " + (form is null ? "it has no PyTorch form" : Unsupported(layer, form, rows)));
                 continue;
             }
 
@@ -129,34 +95,77 @@ internal static class PyTorchWriter
             initialization.AddRange(form.Initialization?.Invoke(reference) ?? Array.Empty<string>());
             tensors.AddRange(rows);
             helpers.AddRange(form.Helpers.Where(h => !helpers.Contains(h)));
-
-            string output = Var(layer.Index);
-            string value = form.Forward(layer.Sources.Select(Var).ToList(), reference);
             if (form.Note is not null)
             {
                 forward.Add(new PyTorchLine(0, string.Empty, form.Note));
             }
 
-            string shape = BatchShape(layer.Output);
-            if (layer.Index == logitsLayer)
-            {
-                if (value != output)
-                {
-                    forward.Add(new PyTorchLine(0, output + " = " + value, shape));
-                }
+            forward.AddRange(Step(layer, form.Forward(layer.Sources.Select(Var).ToList(), reference), Var(layer.Index), layer.Index == logitsLayer));
+        }
 
-                forward.Add(new PyTorchLine(0, "if not logits:"));
-                forward.Add(new PyTorchLine(1, output + " = " + PyTorchActivations.Apply(layer.Activation, layer.Slope, output)));
-            }
-            else if (PyTorchActivations.Apply(layer.Activation, layer.Slope, value) is { } computed && computed != output)
+        forward.Add(new PyTorchLine(0, "return " + Var(layers.Count - 1)));
+        return new PyTorchModulePlan(ClassNameOf(model.Target.Name), model.Target.Name, ArchitectureWriter.Write(model), model.Input, model.Output,
+            modules, initialization, forward, logitsLayer >= 0 ? layers[logitsLayer].Activation : null, tensors, helpers, unsupported);
+    }
+
+    /// <summary>Who reads each value, at index + 1 (the input, -1, first).</summary>
+    private static List<int>[] ReadersOf(IReadOnlyList<LayerModel> layers)
+    {
+        List<int>[] readers = Enumerable.Range(0, layers.Count + 1).Select(_ => new List<int>()).ToArray();
+        foreach (LayerModel layer in layers)
+        {
+            foreach (int source in layer.Sources.Count == 0 ? new[] { layer.Index - 1 } : layer.Sources.ToArray())
             {
-                forward.Add(new PyTorchLine(0, output + " = " + computed, shape));
+                if (!readers[source + 1].Contains(layer.Index))
+                {
+                    readers[source + 1].Add(layer.Index);
+                }
             }
         }
 
-        forward.Add(new PyTorchLine(0, "return " + (count == 0 ? "x" : Var(count - 1))));
-        return new PyTorchModulePlan(ClassNameOf(model.Target.Name), model.Target.Name, ArchitectureWriter.Write(model), model.Input, model.Output,
-            modules, initialization, forward, logitsLayer >= 0 ? layers[logitsLayer].Activation : null, tensors, helpers, unsupported);
+        return readers;
+    }
+
+    /// <summary>The variable of each value, at index + 1: <c>x</c> when only the next layer reads it (or it is the
+    /// output), else the layer's (or the input's) name, made safe.</summary>
+    private static string[] VariablesOf(NetworkModel model, List<int>[] readers)
+    {
+        int count = model.Layers.Count;
+        var taken = new HashSet<string>(model.Layers.Select(l => l.Name).Append(model.InputName), StringComparer.Ordinal);
+        return Enumerable.Range(-1, count + 1).Select(value =>
+        {
+            List<int> r = readers[value + 1];
+            bool chain = (r.Count == 1 && r[0] == value + 1) || (value == count - 1 && r.Count == 0);
+            return chain ? "x" : SafeName(model.NameOf(value), taken);
+        }).ToArray();
+    }
+
+    /// <summary>Why a layer whose kind has a PyTorch form still cannot be written, or null.</summary>
+    private static string? Unsupported(LayerModel layer, PyTorchLayer form, List<PyTorchTensorRow>? rows) =>
+        PyTorchActivations.Apply(layer.Activation, layer.Slope, "x") is null ? "its activation " + layer.Activation + " has none"
+        : rows is null ? "a tensor of it has no place in its PyTorch form"
+        : form.Module is not null && !IsSubmoduleName(layer.Name) ? "nn.Module keeps its training flag under that name: rename the layer"
+        : null;
+
+    /// <summary>A layer's lines in <c>forward</c>: its value, with its activation, into its variable (nothing for
+    /// an identity); the network's final softmax or sigmoid under <c>if not logits:</c>.</summary>
+    private static IEnumerable<PyTorchLine> Step(LayerModel layer, string value, string output, bool leftOutForLogits)
+    {
+        string shape = BatchShape(layer.Output);
+        if (leftOutForLogits)
+        {
+            if (value != output)
+            {
+                yield return new PyTorchLine(0, output + " = " + value, shape);
+            }
+
+            yield return new PyTorchLine(0, "if not logits:");
+            yield return new PyTorchLine(1, output + " = " + PyTorchActivations.Apply(layer.Activation, layer.Slope, output));
+        }
+        else if (PyTorchActivations.Apply(layer.Activation, layer.Slope, value) is { } computed && computed != output)
+        {
+            yield return new PyTorchLine(0, output + " = " + computed, shape);
+        }
     }
 
     /// <summary>The layer whose softmax or sigmoid gives the network's output (through views after it that
