@@ -20,6 +20,11 @@ public static partial class PyTorchNetworks
         BatchNormalization(Name = "eval"), Activation(Activation.ReLU, Name = "self"), Conv2D(4, 3, Padding = Padding.Same, From = "x", Name = "F"), Concatenate("self", "F"), Flatten, Dense(3, Activation = Activation.Sigmoid)]
     public partial class NameClashes;
 
+    /// <summary>Reshapes from a map to a map of another height and width, and from a vector to itself (views in
+    /// NetDsl's order, NHWC, around PyTorch's NCHW).</summary>
+    [Network, Input(4, 4, 2), Conv2D(3, 1), Reshape(8, 2, 3), Conv2D(2, 2, Activation = Activation.Tanh), Flatten, Reshape(-1), Dense(3)]
+    public partial class Views;
+
     /// <summary>The network of the generator's Python snapshot (PyTorchModuleTests): every layer kind with the
     /// settings that change its Python, in one graph.</summary>
     [Network("""

@@ -74,7 +74,7 @@ public sealed class PyTorchSession : IDisposable
         typeof(N.Dropped.VectorDropout), typeof(N.Dropped.ChannelDropout), typeof(N.Dropped.ConvDropout), typeof(N.Dropped.SpatialThenSwish),
         typeof(N.Dropped.InputDropout), typeof(N.Losses.Linear), typeof(N.Losses.Sigmoid), typeof(N.Losses.ClassAndBox),
         typeof(N.MnistNetInline), typeof(N.MnistNetFromFile), typeof(N.PyTorchNetworks.InitializationProbe), typeof(N.PyTorchNetworks.NameClashes),
-        typeof(N.PyTorchNetworks.EveryKind),
+        typeof(N.PyTorchNetworks.EveryKind), typeof(N.PyTorchNetworks.Views),
     }).ToArray();
 
     public static IEnumerable<object[]> NetworkData() => Networks.Select(t => new object[] { t });
