@@ -82,6 +82,18 @@ public sealed class PyTorchWeightLayoutTests : IDisposable
     }
 
     [Fact]
+    public void AWrappersStateDictSaysWhoseToSave()
+    {
+        var net = new MnistNet(seed: 6);
+        string path = Write("ddp.safetensors", StateDict(MnistNet.ParameterLayout, net.Parameters.ToArray()).Select(e => e with { Name = "module." + e.Name }));
+
+        var error = Assert.Throws<InvalidDataException>(() => net.Load(path, WeightLayout.PyTorch));
+
+        Assert.EndsWith("The file names its tensors 'module.conv2d.weight', ...: it is a DistributedDataParallel or DataParallel wrapper's state dict; "
+            + "save the wrapped model's (ddp.module.state_dict()).", error.Message);
+    }
+
+    [Fact]
     public void ANonFiniteWeightIsNamedByBothItsNames()
     {
         var net = new MnistNet(seed: 4);

@@ -358,9 +358,21 @@ public static class Safetensors
     }
 
     /// <summary>When the file holds the network's tensors under the other layout's names, says which layout to
-    /// load it with.</summary>
+    /// load it with; when it holds them under <c>module.</c> (the state dict of a DistributedDataParallel or
+    /// DataParallel wrapper), says whose state dict to save.</summary>
     private static string OtherLayoutHint(IReadOnlyList<ParameterTensor> layout, WeightLayout weightLayout, Dictionary<string, SafetensorsEntry> byName)
     {
+        if (weightLayout == WeightLayout.PyTorch)
+        {
+            foreach (StoredTensor tensor in StoredTensor.For(layout, weightLayout))
+            {
+                if (byName.ContainsKey("module." + tensor.Name))
+                {
+                    return $" The file names its tensors 'module.{tensor.Name}', ...: it is a DistributedDataParallel or DataParallel wrapper's state dict; save the wrapped model's (ddp.module.state_dict()).";
+                }
+            }
+        }
+
         WeightLayout other = weightLayout == WeightLayout.Keras ? WeightLayout.PyTorch : WeightLayout.Keras;
         StoredTensor[] stored;
         try

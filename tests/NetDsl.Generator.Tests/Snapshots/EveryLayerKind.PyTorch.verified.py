@@ -219,6 +219,7 @@ def save_netdsl(module, path):
 
     NetDsl reads it with net.Load(path), and [Network(Weights = "...")] embeds it in an assembly at build time.
     """
+    module = _unwrapped(module)
     state = module.state_dict()
     header = {"__metadata__": {"format": "netdsl", "network": type(module).__name__}}
     blobs, offset = [], 0
@@ -241,6 +242,7 @@ def save_netdsl(module, path):
 
 def load_netdsl(module, path):
     """Reads weights NetDsl saved (net.Save(path)) into module: all of them, or none when the file does not match."""
+    module = _unwrapped(module)
     with open(path, "rb") as file:
         (length,) = struct.unpack("<Q", file.read(8))
         header = json.loads(file.read(length))
@@ -267,6 +269,11 @@ def load_netdsl(module, path):
     with torch.no_grad():
         for key, value in values.items():
             state[key].copy_(value)
+
+
+def _unwrapped(module):
+    """The network inside a DistributedDataParallel or DataParallel wrapper."""
+    return module.module if isinstance(module, (nn.DataParallel, nn.parallel.DistributedDataParallel)) else module
 
 
 def _to_netdsl(tensor, layout, shape):

@@ -253,6 +253,7 @@ namespace Samples
             "\n" +
             "    NetDsl reads it with net.Load(path), and [Network(Weights = \"...\")] embeds it in an assembly at build time.\n" +
             "    \"\"\"\n" +
+            "    module = _unwrapped(module)\n" +
             "    state = module.state_dict()\n" +
             "    header = {\"__metadata__\": {\"format\": \"netdsl\", \"network\": type(module).__name__}}\n" +
             "    blobs, offset = [], 0\n" +
@@ -275,6 +276,7 @@ namespace Samples
             "\n" +
             "def load_netdsl(module, path):\n" +
             "    \"\"\"Reads weights NetDsl saved (net.Save(path)) into module: all of them, or none when the file does not match.\"\"\"\n" +
+            "    module = _unwrapped(module)\n" +
             "    with open(path, \"rb\") as file:\n" +
             "        (length,) = struct.unpack(\"<Q\", file.read(8))\n" +
             "        header = json.loads(file.read(length))\n" +
@@ -301,6 +303,11 @@ namespace Samples
             "    with torch.no_grad():\n" +
             "        for key, value in values.items():\n" +
             "            state[key].copy_(value)\n" +
+            "\n" +
+            "\n" +
+            "def _unwrapped(module):\n" +
+            "    \"\"\"The network inside a DistributedDataParallel or DataParallel wrapper.\"\"\"\n" +
+            "    return module.module if isinstance(module, (nn.DataParallel, nn.parallel.DistributedDataParallel)) else module\n" +
             "\n" +
             "\n" +
             "def _to_netdsl(tensor, layout, shape):\n" +

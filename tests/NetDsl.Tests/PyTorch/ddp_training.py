@@ -49,7 +49,7 @@ def train(rank, folder, module, name, shape):
     if rank == 0:
         assert all(torch.equal(gathered[0], other) for other in gathered[1:]), "the processes' parameters differ"
         save_state_dict(model.state_dict(), os.path.join(folder, "ddp.pytorch.safetensors"))
-        source.save_netdsl(model, os.path.join(folder, "ddp.netdsl.safetensors"))
+        source.save_netdsl(ddp, os.path.join(folder, "ddp.netdsl.safetensors"))  # the wrapper: its module is saved
         model.eval()
         with torch.no_grad():
             x = to_pytorch(read_floats(os.path.join(folder, "input.bin")), shape)
