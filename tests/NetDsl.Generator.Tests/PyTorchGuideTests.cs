@@ -43,7 +43,20 @@ public sealed partial class PyTorchGuideTests
 
         OutputKind kind = Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText(snippet).GetRoot().DescendantNodes()
             .OfType<Microsoft.CodeAnalysis.CSharp.Syntax.GlobalStatementSyntax>().Any() ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary;
-        GeneratorResult result = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(kind, sources.ToArray()), WeightsFile(kind, sources));
+        AdditionalText[] weights = WeightsFile(kind, sources);
+        GeneratorResult result;
+        try
+        {
+            result = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(kind, sources.ToArray()), weights);
+        }
+        finally
+        {
+            foreach (AdditionalText file in weights)
+            {
+                Directory.Delete(Path.GetDirectoryName(file.Path)!, recursive: true);
+            }
+        }
+
         Diagnostic[] problems = result.AllDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToArray();
         Assert.True(problems.Length == 0, $"docs/pytorch.md snippet {index} ({firstLine}):\n{string.Join("\n", problems.Select(p => p.ToString()))}");
     }
