@@ -103,4 +103,9 @@ public interface INetwork
     /// <summary>Loads parameters saved by <see cref="Save"/> (or any safetensors file with the same tensor
     /// names and shapes). Checks the whole file first: on any error the parameters are unchanged.</summary>
     void Load(string path);
+
+    /// <summary>Loads parameters from a safetensors file in <paramref name="layout"/>: <see cref="WeightLayout.PyTorch"/>
+    /// reads the state dict of the network's generated <c>PyTorchModule</c>, saved with
+    /// <c>safetensors.torch.save_file</c>. Checks the whole file first: on any error the parameters are unchanged.</summary>
+    void Load(string path, WeightLayout layout);
 }

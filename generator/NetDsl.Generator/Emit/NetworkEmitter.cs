@@ -47,6 +47,7 @@ internal static class NetworkEmitter
             new[] { "ReadOnlySpan<float>", "ReadOnlySpan<float>", "NetDsl.Training.Loss", "Span<float>", "Span<float>" },
         }),
         ("Backpropagate", new[] { new[] { "ReadOnlySpan<float>", "ReadOnlySpan<float>", "Span<float>", "Span<float>" } }),
+        ("PyTorchModule", null), ("Load", new[] { new[] { "string", "NetDsl.WeightLayout" } }), // PyTorch interop (Load's other overloads below)
         ("Evaluate", new[] { new[] { "ReadOnlySpan<float>", "ReadOnlySpan<int>" }, new[] { "ReadOnlySpan<float>", "ReadOnlySpan<float>", "NetDsl.Training.Loss" } }),
         ("Save", new[] { new[] { "string" } }),
         ("Load", new[] { new[] { "string" }, new[] { "string", "bool" } }),
@@ -131,6 +132,7 @@ internal static class NetworkEmitter
         w.Line("public static " + ParameterTensorList + " ParameterLayout =>");
         w.Line("    " + k + ".ParameterLayout;");
         w.Line();
+        PyTorchWriter.EmitMember(w, model);
         w.Line("private readonly global::NetDsl.Engine.NetworkRuntime " + RuntimeField + ";");
         w.Line();
         Doc(w, "Creates the network with Keras's default initialisation (Glorot-uniform kernels, zero biases, BatchNormalization's ones and zeros) from a random seed.");
@@ -187,6 +189,7 @@ internal static class NetworkEmitter
             "public static string Summary => throw NotBuilt();",
             "public static string Architecture => throw NotBuilt();",
             "public static " + ParameterTensorList + " ParameterLayout => throw NotBuilt();",
+            "public static string PyTorchModule => throw NotBuilt();",
             "public " + name + "() => throw NotBuilt();",
             "public " + name + "(int seed) => throw NotBuilt();",
         }.Concat(weights is null ? Array.Empty<string>() : new[] { "public static " + name + " Pretrained() => throw NotBuilt();" }))
@@ -314,6 +317,9 @@ internal static class NetworkEmitter
 
         Doc(w, "Loads parameters from a safetensors file with this network's tensor names and shapes; on any error (a malformed file, a failed checksum, a NaN or infinite weight) the parameters are unchanged.");
         Method(w, "void", "Load", new[] { ("string", "path") }, Forward("Load(path, allowNonFinite: false)"));
+
+        Doc(w, "Like <see cref=\"Load(string)\"/>, from a file in <paramref name=\"layout\"/>: <c>WeightLayout.PyTorch</c> reads the state dict of <see cref=\"PyTorchModule\"/> (<c>conv2d.weight</c> [out, in, kh, kw], <c>dense.weight</c> [out, in], BatchNormalization's <c>running_mean</c> and <c>running_var</c>; <c>num_batches_tracked</c> is ignored) saved with <c>safetensors.torch.save_file</c>.");
+        Method(w, "void", "Load", new[] { ("string", "path"), ("global::NetDsl.WeightLayout", "layout") }, Forward("Load(path, layout, allowNonFinite: false)"));
 
         Doc(w, "Like <see cref=\"Load(string)\"/>; with <paramref name=\"allowNonFinite\"/>, NaN and infinite weights are accepted too.");
         Method(w, "void", "Load", new[] { ("string", "path"), ("bool", "allowNonFinite") }, Forward("Load(path, allowNonFinite)"));

@@ -345,10 +345,13 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
     }
 
     /// <inheritdoc/>
-    public override void Load(string path, bool allowNonFinite)
+    public override void Load(string path, bool allowNonFinite) => Load(path, WeightLayout.Keras, allowNonFinite);
+
+    /// <inheritdoc/>
+    public override void Load(string path, WeightLayout layout, bool allowNonFinite)
     {
         using NetworkGate.Scope scope = _gate.EnterExclusive("Load");
-        Safetensors.Load(path, _kernel.Layout, _parameters.Span, allowNonFinite);
+        Safetensors.Load(path, _kernel.Layout, _parameters.Span, layout, allowNonFinite);
         Interlocked.Increment(ref _version);
     }
 

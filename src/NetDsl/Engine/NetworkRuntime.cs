@@ -59,6 +59,9 @@ public abstract class NetworkRuntime
     /// <summary>Loads the parameters from a safetensors file.</summary>
     public abstract void Load(string path, bool allowNonFinite);
 
+    /// <summary>Loads the parameters from a safetensors file in <paramref name="layout"/>.</summary>
+    public abstract void Load(string path, WeightLayout layout, bool allowNonFinite);
+
     /// <summary>
     /// Creates the runtime of <paramref name="kernel"/> holding the parameters the generator embedded in the
     /// assembly: <paramref name="embedded"/> is every parameter as little-endian float32, base64-encoded (line

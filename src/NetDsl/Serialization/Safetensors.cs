@@ -56,7 +56,7 @@ public static class Safetensors
     /// <summary>
     /// Reads the file at <paramref name="path"/> and copies each tensor into <paramref name="parameters"/>.
     /// All or nothing: the whole file is validated against <paramref name="layout"/> first (every layout tensor
-    /// present with the same shape and dtype F32, no other tensors) and read completely, and only then copied,
+    /// present with the same shape and a floating-point dtype, no other tensors) and read completely, and only then copied,
     /// so a bad file leaves <paramref name="parameters"/> untouched.
     /// </summary>
     /// <param name="path">A safetensors file, e.g. one written by <see cref="Save"/>.</param>
@@ -74,7 +74,32 @@ public static class Safetensors
         ArgumentException.ThrowIfNullOrEmpty(path);
         SafetensorsWriter.ValidateLayout(layout, parameters.Length, nameof(parameters));
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
-        LoadCore(stream, path, layout, parameters, allowNonFinite);
+        LoadCore(stream, path, layout, parameters, WeightLayout.Keras, allowNonFinite);
+    }
+
+    /// <summary>
+    /// Like <see cref="Load(string, IReadOnlyList{ParameterTensor}, Span{float}, bool)"/>, from a file whose tensor
+    /// names and layouts are <paramref name="weightLayout"/>'s: <see cref="WeightLayout.PyTorch"/> reads the state
+    /// dict of the network's generated <c>PyTorchModule</c> (<c>conv2d.weight</c> <c>[out, in, kh, kw]</c>, ...) and
+    /// converts each tensor to Keras's layout; its <c>num_batches_tracked</c> entries are ignored.
+    /// </summary>
+    /// <exception cref="ArgumentException">The layout does not describe <paramref name="parameters"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="weightLayout"/> is not a defined value.</exception>
+    /// <exception cref="NotSupportedException">A tensor of the layout has no place in <paramref name="weightLayout"/>.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed or does not match the network in that layout;
+    /// the message names each tensor that is wrong, by the file's names.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static void Load(string path, IReadOnlyList<ParameterTensor> layout, Span<float> parameters, WeightLayout weightLayout, bool allowNonFinite = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        SafetensorsWriter.ValidateLayout(layout, parameters.Length, nameof(parameters));
+        if (!Enum.IsDefined(weightLayout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(weightLayout), weightLayout, "Not a WeightLayout.");
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+        LoadCore(stream, path, layout, parameters, weightLayout, allowNonFinite);
     }
 
     /// <summary>
@@ -89,7 +114,7 @@ public static class Safetensors
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(sourceName);
         SafetensorsWriter.ValidateLayout(layout, parameters.Length, nameof(parameters));
-        LoadCore(stream, sourceName, layout, parameters, allowNonFinite);
+        LoadCore(stream, sourceName, layout, parameters, WeightLayout.Keras, allowNonFinite);
     }
 
     /// <summary>Reads every tensor and the metadata of the file at <paramref name="path"/>, whatever its dtypes.</summary>
@@ -193,10 +218,12 @@ public static class Safetensors
         }
     }
 
-    /// <summary>Validates the header against the layout, reads all the data, then copies it in.</summary>
-    private static void LoadCore(Stream stream, string sourceName, IReadOnlyList<ParameterTensor> layout, Span<float> parameters, bool allowNonFinite)
+    /// <summary>Validates the header against the layout as <paramref name="weightLayout"/> stores it, reads all the
+    /// data (converting it to Keras's layouts), then copies it in.</summary>
+    private static void LoadCore(Stream stream, string sourceName, IReadOnlyList<ParameterTensor> layout, Span<float> parameters, WeightLayout weightLayout, bool allowNonFinite)
     {
         SafetensorsHeader header = SafetensorsReader.ReadHeader(stream, sourceName);
+        StoredTensor[] stored = StoredTensor.For(layout, weightLayout);
 
         // Match the file against the layout before reading any data; report every mismatch at once.
         var byName = new Dictionary<string, SafetensorsEntry>(header.Entries.Count, StringComparer.Ordinal);
@@ -206,8 +233,8 @@ public static class Safetensors
         }
 
         var problems = new List<string>();
-        var expected = new Dictionary<string, ParameterTensor>(layout.Count, StringComparer.Ordinal);
-        foreach (ParameterTensor tensor in layout)
+        var expected = new Dictionary<string, StoredTensor>(stored.Length, StringComparer.Ordinal);
+        foreach (StoredTensor tensor in stored)
         {
             expected.Add(tensor.Name, tensor);
             if (!byName.TryGetValue(tensor.Name, out SafetensorsEntry? entry))
@@ -221,15 +248,15 @@ public static class Safetensors
                 problems.Add($"tensor '{tensor.Name}' has dtype {entry.DataType}; the network reads floating point ({SafetensorsDataType.Float32}, {SafetensorsDataType.Float16}, {SafetensorsDataType.BFloat16} or {SafetensorsDataType.Float64})");
             }
 
-            if (!SameShape(entry.Shape, tensor.Shape))
+            if (!entry.Shape.AsSpan().SequenceEqual(tensor.Shape))
             {
-                problems.Add($"tensor '{tensor.Name}' has shape {SafetensorsReader.FormatShape(entry.Shape)} but the network expects {FormatShape(tensor.Shape)}");
+                problems.Add($"tensor '{tensor.Name}' has shape {SafetensorsReader.FormatShape(entry.Shape)} but the network expects {SafetensorsReader.FormatShape(tensor.Shape)}");
             }
         }
 
         foreach (SafetensorsEntry entry in header.Entries)
         {
-            if (!expected.ContainsKey(entry.Name))
+            if (!expected.ContainsKey(entry.Name) && !(weightLayout == WeightLayout.PyTorch && PyTorchStateDict.IsIgnored(entry.Name)))
             {
                 problems.Add($"unexpected tensor '{entry.Name}'");
             }
@@ -244,57 +271,51 @@ public static class Safetensors
                 list += $"; and {problems.Count - MaxReported} more";
             }
 
-            throw new InvalidDataException($"The safetensors file '{sourceName}' does not match the network: {list}.");
+            throw new InvalidDataException($"The safetensors file '{sourceName}' does not match the network{(weightLayout == WeightLayout.Keras ? string.Empty : $" in {weightLayout}'s layout")}: {list}.{OtherLayoutHint(layout, weightLayout, byName)}");
         }
 
-        // Every entry now matches a layout tensor one to one, so the data section is exactly the layout's
-        // values: read them (in file order) into a staging buffer the size of the parameters (not a size taken
-        // from the file), and copy them over only once everything has been read.
+        // Every layout tensor now matches an entry one to one, so the data section is the layout's values plus
+        // any ignored entries: read them (in file order) into a staging buffer the size of the parameters (not a
+        // size taken from the file), and copy them over only once everything has been read.
         float[] staging = new float[parameters.Length];
         DataChecksum checksum = DataChecksum.Start();
-        byte[]? converting = null;
+        float[]? reordered = null;
         foreach (SafetensorsEntry entry in header.Entries)
         {
-            Span<float> destination = expected[entry.Name].Slice(staging.AsSpan());
-            SafetensorsDataType.TryGetFloatSize(entry.DataType, out int size);
-            while (!destination.IsEmpty)
+            if (!expected.TryGetValue(entry.Name, out StoredTensor? tensor))
             {
-                int count = Math.Min(destination.Length, 1 << 18);
-                Span<float> piece = destination[..count];
-                if (entry.DataType == SafetensorsDataType.Float32)
-                {
-                    SafetensorsReader.ReadTensorBytes(stream, MemoryMarshal.AsBytes(piece), entry, sourceName);
-                    checksum.Append(MemoryMarshal.AsBytes(piece));
-                    if (!BitConverter.IsLittleEndian)
-                    {
-                        Span<int> bits = MemoryMarshal.Cast<float, int>(piece);
-                        BinaryPrimitives.ReverseEndianness(bits, bits);
-                    }
-                }
-                else
-                {
-                    // F16, BF16, F64: read the file's bytes, then convert (as Keras and PyTorch load them).
-                    converting ??= new byte[(1 << 18) * sizeof(double)];
-                    Span<byte> bytes = converting.AsSpan(0, count * size);
-                    SafetensorsReader.ReadTensorBytes(stream, bytes, entry, sourceName);
-                    checksum.Append(bytes);
-                    SafetensorsTensor.ConvertToSingle(entry.DataType, bytes, piece);
-                }
-
-                destination = destination[count..];
+                Skip(stream, entry, sourceName, ref checksum);
+                continue;
             }
+
+            Span<float> destination = tensor.Tensor.Slice(staging.AsSpan());
+            if (tensor.Reversed is null)
+            {
+                ReadFloats(stream, destination, entry, sourceName, ref checksum);
+                continue;
+            }
+
+            if (reordered is null || reordered.Length < destination.Length)
+            {
+                reordered = new float[destination.Length];
+            }
+
+            ReadFloats(stream, reordered.AsSpan(0, destination.Length), entry, sourceName, ref checksum);
+            tensor.ToKeras(reordered.AsSpan(0, destination.Length), destination);
         }
 
         SafetensorsReader.EnsureAtEnd(stream, header, sourceName);
         SafetensorsReader.VerifyChecksum(header, checksum, sourceName);
         if (!allowNonFinite)
         {
-            foreach (ParameterTensor tensor in layout)
+            foreach (StoredTensor tensor in stored)
             {
-                int bad = Kernels.VectorOps.IndexOfNonFinite(tensor.Slice((ReadOnlySpan<float>)staging));
+                ReadOnlySpan<float> values = tensor.Tensor.Slice((ReadOnlySpan<float>)staging);
+                int bad = Kernels.VectorOps.IndexOfNonFinite(values);
                 if (bad >= 0)
                 {
-                    throw new InvalidDataException($"The safetensors file '{sourceName}' holds {tensor.Slice((ReadOnlySpan<float>)staging)[bad]} at {tensor.Name}[{bad}]; weights must be finite numbers (load with allowNonFinite: true to accept them).");
+                    string where = tensor.Name == tensor.Tensor.Name ? $"{tensor.Name}[{bad}]" : $"{tensor.Tensor.Name}[{bad}] (from '{tensor.Name}')";
+                    throw new InvalidDataException($"The safetensors file '{sourceName}' holds {values[bad]} at {where}; weights must be finite numbers (load with allowNonFinite: true to accept them).");
                 }
             }
         }
@@ -305,33 +326,87 @@ public static class Safetensors
         }
     }
 
-    private static bool SameShape(long[] fileShape, TensorShape shape)
+    /// <summary>Reads a tensor's little-endian values (F32, or F16, BF16, F64 converted) into <paramref name="destination"/>, in bounded pieces.</summary>
+    private static void ReadFloats(Stream stream, Span<float> destination, SafetensorsEntry entry, string sourceName, ref DataChecksum checksum)
     {
-        if (fileShape.Length != shape.Rank)
+        SafetensorsDataType.TryGetFloatSize(entry.DataType, out int size);
+        byte[]? converting = null;
+        while (!destination.IsEmpty)
         {
-            return false;
-        }
-
-        for (int i = 0; i < fileShape.Length; i++)
-        {
-            if (fileShape[i] != shape[i])
+            int count = Math.Min(destination.Length, 1 << 18);
+            Span<float> piece = destination[..count];
+            if (entry.DataType == SafetensorsDataType.Float32)
             {
-                return false;
+                SafetensorsReader.ReadTensorBytes(stream, MemoryMarshal.AsBytes(piece), entry, sourceName);
+                checksum.Append(MemoryMarshal.AsBytes(piece));
+                if (!BitConverter.IsLittleEndian)
+                {
+                    Span<int> bits = MemoryMarshal.Cast<float, int>(piece);
+                    BinaryPrimitives.ReverseEndianness(bits, bits);
+                }
+            }
+            else
+            {
+                // F16, BF16, F64: the file's bytes, then converted (as Keras and PyTorch load them).
+                converting ??= new byte[Math.Min(destination.Length, 1 << 18) * size];
+                Span<byte> bytes = converting.AsSpan(0, count * size);
+                SafetensorsReader.ReadTensorBytes(stream, bytes, entry, sourceName);
+                checksum.Append(bytes);
+                SafetensorsTensor.ConvertToSingle(entry.DataType, bytes, piece);
+            }
+
+            destination = destination[count..];
+        }
+    }
+
+    /// <summary>Reads past an entry the network does not use (counting it in the checksum).</summary>
+    private static void Skip(Stream stream, SafetensorsEntry entry, string sourceName, ref DataChecksum checksum)
+    {
+        Span<byte> buffer = stackalloc byte[4096];
+        for (long left = entry.ByteLength; left > 0; left -= buffer.Length)
+        {
+            Span<byte> piece = buffer[..(int)Math.Min(left, buffer.Length)];
+            SafetensorsReader.ReadTensorBytes(stream, piece, entry, sourceName);
+            checksum.Append(piece);
+        }
+    }
+
+    /// <summary>When the file holds the network's tensors under the other layout's names, says which layout to
+    /// load it with; when it holds them under <c>module.</c> (the state dict of a DistributedDataParallel or
+    /// DataParallel wrapper), says whose state dict to save.</summary>
+    private static string OtherLayoutHint(IReadOnlyList<ParameterTensor> layout, WeightLayout weightLayout, Dictionary<string, SafetensorsEntry> byName)
+    {
+        if (weightLayout == WeightLayout.PyTorch)
+        {
+            foreach (StoredTensor tensor in StoredTensor.For(layout, weightLayout))
+            {
+                if (byName.ContainsKey("module." + tensor.Name))
+                {
+                    return $" The file names its tensors 'module.{tensor.Name}', ...: it is a DistributedDataParallel or DataParallel wrapper's state dict; save the wrapped model's (ddp.module.state_dict()).";
+                }
             }
         }
 
-        return true;
-    }
-
-    private static string FormatShape(TensorShape shape)
-    {
-        long[] dimensions = new long[shape.Rank];
-        for (int i = 0; i < dimensions.Length; i++)
+        WeightLayout other = weightLayout == WeightLayout.Keras ? WeightLayout.PyTorch : WeightLayout.Keras;
+        StoredTensor[] stored;
+        try
         {
-            dimensions[i] = shape[i];
+            stored = StoredTensor.For(layout, other);
+        }
+        catch (NotSupportedException)
+        {
+            return string.Empty;
         }
 
-        return SafetensorsReader.FormatShape(dimensions);
+        foreach (StoredTensor tensor in stored)
+        {
+            if (byName.ContainsKey(tensor.Name))
+            {
+                return $" The file names its tensors as {other}'s layout does ('{tensor.Name}'): load it with WeightLayout.{other}.";
+            }
+        }
+
+        return string.Empty;
     }
 
     private static void TryDelete(string path)

@@ -32,6 +32,9 @@ partial class BrokenNet : global::NetDsl.INetwork
     public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> ParameterLayout => throw NotBuilt();
 
     /// <summary>Not available: the network has errors.</summary>
+    public static string PyTorchModule => throw NotBuilt();
+
+    /// <summary>Not available: the network has errors.</summary>
     public BrokenNet() => throw NotBuilt();
 
     /// <summary>Not available: the network has errors.</summary>
@@ -166,6 +169,14 @@ partial class BrokenNet : global::NetDsl.INetwork
     /// file, a failed checksum, a NaN or infinite weight) the parameters are unchanged.
     /// </summary>
     public void Load(string path) => throw NotBuilt();
+
+    /// <summary>
+    /// Like <see cref="Load(string)"/>, from a file in <paramref name="layout"/>: <c>WeightLayout.PyTorch</c> reads the
+    /// state dict of <see cref="PyTorchModule"/> (<c>conv2d.weight</c> [out, in, kh, kw], <c>dense.weight</c> [out,
+    /// in], BatchNormalization's <c>running_mean</c> and <c>running_var</c>; <c>num_batches_tracked</c> is ignored)
+    /// saved with <c>safetensors.torch.save_file</c>.
+    /// </summary>
+    public void Load(string path, global::NetDsl.WeightLayout layout) => throw NotBuilt();
 
     /// <summary>
     /// Like <see cref="Load(string)"/>; with <paramref name="allowNonFinite"/>, NaN and infinite weights are accepted
