@@ -54,7 +54,7 @@ var clock = Stopwatch.StartNew();
 for (int epoch = 1; epoch <= epochs; epoch++)
 {
     (Dataset train, _) = Draw(digits, canvases, new Random((seed * 7919) + epoch));
-    TrainingHistory history = net.Fit(train, new FitOptions { Epochs = 1, BatchSize = 16, Loss = loss, Optimizer = optimizer, Seed = seed + epoch });
+    TrainingHistory history = net.Fit(train, new FitOptions { Epochs = 1, BatchSize = 16, Loss = loss, Optimizer = optimizer, Seed = seed + epoch, Verbose = 0 });
     Console.WriteLine($"epoch {epoch,2}/{epochs}: loss {history.Loss[0]:F4}, mAP@0.5 {MeanAveragePrecision(net, test, truths):F3} ({clock.Elapsed.TotalSeconds:F0} s)");
     optimizer.LearningRate *= 0.85f;
 }

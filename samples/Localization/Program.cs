@@ -56,7 +56,7 @@ var clock = Stopwatch.StartNew();
 for (int epoch = 1; epoch <= epochs; epoch++)
 {
     Dataset train = Draw(digits, canvases, new Random((seed * 7919) + epoch));
-    TrainingHistory history = net.Fit(train, new FitOptions { Epochs = 1, BatchSize = 32, Loss = loss, Optimizer = optimizer, Seed = seed + epoch });
+    TrainingHistory history = net.Fit(train, new FitOptions { Epochs = 1, BatchSize = 32, Loss = loss, Optimizer = optimizer, Seed = seed + epoch, Verbose = 0 });
     (double accuracy, double iou) = Measure(net, test);
     Console.WriteLine($"epoch {epoch,2}/{epochs}: loss {history.Loss[0]:F4}, class accuracy {accuracy:P2}, mean IoU {iou:F3} ({clock.Elapsed.TotalSeconds:F0} s)");
     optimizer.LearningRate *= 0.85f;

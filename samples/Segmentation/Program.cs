@@ -52,7 +52,7 @@ var clock = Stopwatch.StartNew();
 for (int epoch = 1; epoch <= epochs; epoch++)
 {
     Dataset train = Draw(digits, canvases, new Random((seed * 7919) + epoch));
-    TrainingHistory history = net.Fit(train, new FitOptions { Epochs = 1, BatchSize = 16, Loss = loss, Optimizer = optimizer, Seed = seed + epoch });
+    TrainingHistory history = net.Fit(train, new FitOptions { Epochs = 1, BatchSize = 16, Loss = loss, Optimizer = optimizer, Seed = seed + epoch, Verbose = 0 });
     (double digitAccuracy, double meanIoU, _) = Measure(net, test);
     Console.WriteLine($"epoch {epoch,2}/{epochs}: loss {history.Loss[0]:F4}, pixel accuracy {history.Metric[0]:P2}, on digit pixels {digitAccuracy:P2}, mean IoU {meanIoU:F3} ({clock.Elapsed.TotalSeconds:F0} s)");
     optimizer.LearningRate *= 0.85f;

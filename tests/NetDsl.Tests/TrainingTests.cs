@@ -232,6 +232,11 @@ public sealed class TrainingTests
         // 100 samples in batches of 40: 3 batches (the last of 20), then the epoch's report; twice.
         Assert.Equal(new[] { (1, 1), (1, 2), (1, 3), (1, 3), (2, 1), (2, 2), (2, 3), (2, 3) }, reports.Select(r => (r.Epoch, r.Batch)));
         Assert.All(reports, r => Assert.Equal(3, r.Batches));
+        Assert.All(reports, r => Assert.True(r.BatchesPerSecond > 0 && double.IsFinite(r.BatchesPerSecond)));
+        Assert.All(reports.Where(r => r.Batch == 3), r => Assert.Equal(TimeSpan.Zero, r.Eta));
+        Assert.All(reports.Where(r => r.Batch < 3), r => Assert.True(r.Eta > TimeSpan.Zero));
+        Assert.True(reports[0].TrainingEta > reports[0].Eta, "the first batch's estimate for the training covers the second epoch too");
+        Assert.Equal(TimeSpan.Zero, reports[^1].TrainingEta);
         EpochResult[] completed = reports.Where(r => r.CompletedEpoch is not null).Select(r => r.CompletedEpoch!).ToArray();
         Assert.Equal(history.Epochs, completed);
         Assert.All(completed, e => Assert.NotNull(e.ValidationAccuracy));
@@ -252,9 +257,11 @@ public sealed class TrainingTests
             }
         });
 
-        Assert.Throws<OperationCanceledException>(() =>
+        TrainingCanceledException canceled = Assert.Throws<TrainingCanceledException>(() =>
             net.Fit(Digits.Value.Train.Slice(0, 320), new FitOptions { Epochs = 5, BatchSize = 32, Progress = progress }, cancellation.Token));
         Assert.Equal(2, batches);
+        Assert.IsAssignableFrom<OperationCanceledException>(canceled);
+        Assert.Empty(canceled.History.Epochs);
     }
 
 #pragma warning disable NDSL0100 // these calls pass wrong lengths on purpose, to test the run-time errors

@@ -29,8 +29,20 @@ public sealed record FitOptions
     public IReadOnlyList<Augmentation>? Augmentations { get; init; }
 
     /// <summary>Multiplies the optimizer's learning rate after every epoch (default 1: constant); e.g. 0.9
-    /// for an exponential decay.</summary>
+    /// for an exponential decay. The same as giving the optimizer
+    /// <c>new ExponentialDecay(rate, decaySteps: batches per epoch, decayRate: 0.9f, staircase: true)</c>; not
+    /// allowed with an optimizer that has a <see cref="Optimizer.LearningRateSchedule"/>.</summary>
     public float LearningRateDecay { get; init; } = 1f;
+
+    /// <summary>Called at the start and end of the training, of every epoch and of every batch, in order (Keras's
+    /// <c>callbacks</c>): <see cref="EarlyStopping"/>, <see cref="ModelCheckpoint"/>, <see cref="ReduceLROnPlateau"/>,
+    /// <see cref="CsvLogger"/>, <see cref="LearningRateScheduler"/>, or a <see cref="Callback"/> of your own.</summary>
+    public IReadOnlyList<Callback>? Callbacks { get; init; }
+
+    /// <summary>What Fit prints to the console (Keras's <c>verbose</c>): 0 nothing, 1 a live line per batch on an
+    /// interactive console and a line per epoch, 2 a line per epoch. Default null ("auto"): 1 when no
+    /// <see cref="Progress"/> is given, else 0 (whoever reports the progress shows it).</summary>
+    public int? Verbose { get; init; }
 
     /// <summary>Whether to shuffle the training samples before every epoch (default true).</summary>
     public bool Shuffle { get; init; } = true;
@@ -58,6 +70,18 @@ public readonly record struct TrainingProgress(int Epoch, int Epochs, int Batch,
 
     /// <summary>Keras's name of <see cref="Metric"/>.</summary>
     public string MetricName { get; init; } = "accuracy";
+
+    /// <summary>Training speed over the epoch so far (batches of this epoch per second of its training, validation
+    /// not included); 0 before the first batch ends.</summary>
+    public double BatchesPerSecond { get; init; }
+
+    /// <summary>Estimated time to the end of the epoch's batches at <see cref="BatchesPerSecond"/> (Keras's ETA);
+    /// zero on the report that ends an epoch.</summary>
+    public TimeSpan Eta { get; init; }
+
+    /// <summary>Estimated time to the end of the training's batches (this epoch and those after it, at
+    /// <see cref="BatchesPerSecond"/>; validation not included).</summary>
+    public TimeSpan TrainingEta { get; init; }
 }
 
 /// <summary>The metrics of one epoch, as Keras's <c>History.history</c> records them.</summary>
@@ -77,4 +101,8 @@ public sealed record EpochResult(int Epoch, float Loss, double Accuracy, float? 
 
     /// <summary>Keras's name of <see cref="Metric"/>: <c>accuracy</c>, <c>binary_accuracy</c>, <c>mean_absolute_error</c>.</summary>
     public string MetricName { get; init; } = "accuracy";
+
+    /// <summary>The optimizer's learning rate as the epoch ended (Keras's <c>learning_rate</c> log), before
+    /// <see cref="FitOptions.LearningRateDecay"/> or a callback changes it.</summary>
+    public float LearningRate { get; init; }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
 using NetDsl.Data;
@@ -12,15 +13,19 @@ public static class NetworkTraining
     /// Trains <paramref name="network"/> on <paramref name="data"/> with <see cref="FitOptions.Loss"/> (default:
     /// sparse categorical cross-entropy of the labels): for
     /// each epoch, shuffles (seeded), and for each batch computes the mean gradients (on all cores) and applies
-    /// one optimizer step. Allocates its batch buffers once; a step allocates nothing.
+    /// one optimizer step. Allocates its batch buffers once; a step allocates nothing. Calls
+    /// <see cref="FitOptions.Callbacks"/> as Keras does, and prints progress as <see cref="FitOptions.Verbose"/> says
+    /// (by default a line per epoch when no <see cref="FitOptions.Progress"/> is given).
     /// </summary>
     /// <remarks>Fit holds the network exclusively (see <see cref="NetworkGate"/>): calls on it from other threads
     /// throw an <see cref="InvalidOperationException"/> until it returns.</remarks>
     /// <exception cref="ArgumentException">The data does not fit the network (sample size, labels), a dataset is
-    /// empty or holds a NaN or infinite value, or an augmentation is null.</exception>
+    /// empty or holds a NaN or infinite value, an augmentation or callback is null, or
+    /// <see cref="FitOptions.LearningRateDecay"/> is set for an optimizer with a schedule.</exception>
     /// <exception cref="TrainingDivergedException">A batch loss, or a parameter after an optimizer step, became NaN
     /// or infinite; the parameters are those of the last good step.</exception>
-    /// <exception cref="OperationCanceledException">Cancelled; the parameters are those after the last completed step.</exception>
+    /// <exception cref="TrainingCanceledException">Cancelled (an <see cref="OperationCanceledException"/>); the
+    /// parameters are those after the last completed step, and the exception's History holds the completed epochs.</exception>
     /// <exception cref="InvalidOperationException">Another thread is training the network.</exception>
     public static TrainingHistory Fit(this INetwork network, Dataset data, FitOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -32,6 +37,12 @@ public static class NetworkTraining
         if (!(options.LearningRateDecay > 0f && options.LearningRateDecay <= 1f))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.LearningRateDecay, "LearningRateDecay must be in (0, 1].");
+        }
+
+        int verbose = options.Verbose ?? (options.Progress is null ? 1 : 0);
+        if (verbose is < 0 or > 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), verbose, "Verbose must be 0 (quiet), 1 (progress) or 2 (one line per epoch).");
         }
 
         Loss? loss = options.Loss;
@@ -54,8 +65,27 @@ public static class NetworkTraining
             }
         }
 
-        using NetworkGate.Scope exclusive = network.Gate.EnterExclusive("Fit", longRunning: true);
+        var callbacks = new List<Callback>();
+        if (options.Callbacks is { } given)
+        {
+            for (int i = 0; i < given.Count; i++)
+            {
+                callbacks.Add(given[i] ?? throw new ArgumentException($"FitOptions.Callbacks[{i}] is null; remove it, or give a callback.", nameof(options)));
+            }
+        }
+
+        if (verbose > 0)
+        {
+            callbacks.Add(new ConsoleProgress(verbose)); // last, as Keras's progress bar: it shows what the others logged
+        }
+
         Optimizer optimizer = options.Optimizer ?? new Adam();
+        if (options.LearningRateDecay != 1f && optimizer.LearningRateSchedule is not null)
+        {
+            throw new ArgumentException($"FitOptions.LearningRateDecay and the optimizer's {optimizer.LearningRateSchedule.GetType().Name} would both set the learning rate: use the schedule alone (ExponentialDecay with staircase: true decays per epoch).", nameof(options));
+        }
+
+        using NetworkGate.Scope exclusive = network.Gate.EnterExclusive("Fit", longRunning: true);
         int length = network.InputLength;
         int batchSize = Math.Min(options.BatchSize, Math.Max(1, data.Count));
         int batches = (data.Count + batchSize - 1) / batchSize;
@@ -73,6 +103,21 @@ public static class NetworkTraining
         var gradients = new float[network.ParameterCount];
         var lastGood = new float[network.ParameterCount];
         var history = new TrainingHistory();
+        var context = new TrainingContext(network, optimizer, options.Epochs, batches, history);
+        string metricName = loss is null ? "accuracy" : loss.MetricName;
+        string validationMetricName = "val_" + metricName;
+        var batchLogs = new TrainingLogs();
+        var trainLogs = new TrainingLogs();
+        foreach (Callback callback in callbacks)
+        {
+            callback.SetContext(context);
+        }
+
+        foreach (Callback callback in callbacks)
+        {
+            callback.OnTrainBegin(trainLogs);
+        }
+
         for (int epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
@@ -81,11 +126,29 @@ public static class NetworkTraining
                 random.Shuffle(order.AsSpan());
             }
 
+            foreach (Callback callback in callbacks)
+            {
+                callback.OnEpochBegin(epoch - 1, new TrainingLogs());
+            }
+
             double lossSum = 0, metricSum = 0;
             int correct = 0, seen = 0;
             for (int batch = 0; batch < batches; batch++)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    throw new TrainingCanceledException(epoch, batch + 1, history, cancellationToken);
+                }
+
+                if (callbacks.Count > 0)
+                {
+                    batchLogs.Clear();
+                    foreach (Callback callback in callbacks)
+                    {
+                        callback.OnTrainBatchBegin(batch, batchLogs);
+                    }
+                }
+
                 int start = batch * batchSize;
                 int count = Math.Min(batchSize, data.Count - start);
                 for (int i = 0; i < count; i++)
@@ -135,13 +198,39 @@ public static class NetworkTraining
                 correct += stats.Correct;
                 seen += count;
                 double? metric = loss is null ? null : metricSum / seen;
-                options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, (float)(lossSum / seen), Running(correct, seen, metric, loss).Accuracy, null)
+                double running = Running(correct, seen, metric, loss).Accuracy;
+                if (options.Progress is { } progress)
                 {
-                    Metric = metric,
-                    MetricName = stats.MetricName,
-                });
+                    double perSecond = (batch + 1) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+                    double left = (batches - batch - 1) / perSecond;
+                    progress.Report(new TrainingProgress(epoch, options.Epochs, batch + 1, batches, (float)(lossSum / seen), running, null)
+                    {
+                        Metric = metric,
+                        MetricName = stats.MetricName,
+                        BatchesPerSecond = perSecond,
+                        Eta = TimeSpan.FromSeconds(left),
+                        TrainingEta = TimeSpan.FromSeconds(left + ((double)(options.Epochs - epoch) * batches / perSecond)),
+                    });
+                }
+
+                if (callbacks.Count > 0)
+                {
+                    batchLogs.Clear();
+                    batchLogs[TrainingLogs.LossKey] = lossSum / seen;
+                    batchLogs[metricName] = metric ?? running;
+                    foreach (Callback callback in callbacks)
+                    {
+                        callback.OnTrainBatchEnd(batch, batchLogs);
+                    }
+
+                    if (context.StopTraining)
+                    {
+                        break; // as Keras: the epoch still validates and ends
+                    }
+                }
             }
 
+            TimeSpan trainTime = clock.Elapsed;
             BatchStatistics? validationStats = options.ValidationData is { } v ? (loss is null ? network.Evaluate(v) : network.Evaluate(v, loss)) : null;
             double? epochMetric = loss is null || seen == 0 ? null : metricSum / seen;
             var result = new EpochResult(
@@ -154,87 +243,66 @@ public static class NetworkTraining
             {
                 Metric = epochMetric,
                 ValidationMetric = loss is null ? null : validationStats?.Metric,
-                MetricName = loss is null ? "accuracy" : loss.MetricName,
+                MetricName = metricName,
+                LearningRate = optimizer.LearningRate,
             };
             history.Add(result);
+            if (callbacks.Count > 0)
+            {
+                var epochLogs = new TrainingLogs();
+                epochLogs[TrainingLogs.LossKey] = result.Loss;
+                epochLogs[metricName] = result.Metric ?? result.Accuracy;
+                if (validationStats is not null)
+                {
+                    epochLogs[TrainingLogs.ValidationLossKey] = result.ValidationLoss!.Value;
+                    epochLogs[validationMetricName] = result.ValidationMetric ?? result.ValidationAccuracy!.Value;
+                }
+
+                epochLogs[TrainingLogs.LearningRateKey] = result.LearningRate;
+                foreach (Callback callback in callbacks)
+                {
+                    callback.OnEpochEnd(epoch - 1, epochLogs);
+                }
+
+                trainLogs = epochLogs;
+            }
+
             if (options.LearningRateDecay != 1f)
             {
                 optimizer.LearningRate *= options.LearningRateDecay;
             }
 
+            int done = (int)Math.Min(batches, (seen + batchSize - 1) / batchSize);
             options.Progress?.Report(new TrainingProgress(epoch, options.Epochs, batches, batches, result.Loss, result.Accuracy, result)
             {
                 Metric = result.Metric,
                 MetricName = result.MetricName,
+                BatchesPerSecond = done / Math.Max(trainTime.TotalSeconds, 1e-9),
+                TrainingEta = TimeSpan.FromSeconds((double)(options.Epochs - epoch) * batches * Math.Max(trainTime.TotalSeconds, 1e-9) / Math.Max(done, 1)),
             });
+            if (context.StopTraining)
+            {
+                break;
+            }
+        }
+
+        foreach (Callback callback in callbacks)
+        {
+            callback.OnTrainEnd(trainLogs);
         }
 
         return history;
     }
 
-    /// <summary>Mean loss and accuracy over a whole dataset, in inference mode, in batches of
-    /// <paramref name="batchSize"/> on all cores (Keras's <c>model.evaluate</c>).</summary>
-    public static BatchStatistics Evaluate(this INetwork network, Dataset data, int batchSize = 256)
-    {
-        ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        CheckFits(network, data, nameof(data));
-        double loss = 0;
-        int correct = 0;
-        for (int start = 0; start < data.Count; start += batchSize)
-        {
-            int count = Math.Min(batchSize, data.Count - start);
-            BatchStatistics stats = network.Evaluate(
-                data.Inputs.Slice(start * data.SampleLength, count * data.SampleLength),
-                data.Labels.Slice(start, count));
-            loss += (double)stats.Loss * count;
-            correct += stats.Correct;
-        }
-
-        return new BatchStatistics(data.Count == 0 ? 0f : (float)(loss / data.Count), correct, data.Count);
-    }
-
-    /// <summary>Mean loss and the loss's metric over a whole dataset under <paramref name="loss"/>, in inference
-    /// mode, in batches of <paramref name="batchSize"/> on all cores. The dataset gives float targets, or labels
-    /// when the loss takes one class index per sample.</summary>
-    public static BatchStatistics Evaluate(this INetwork network, Dataset data, Loss loss, int batchSize = 256)
-    {
-        ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(data);
-        ArgumentNullException.ThrowIfNull(loss);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
-        CheckFits(network, data, loss, nameof(data));
-        int targetLength = loss.TargetLength(network.OutputLength, Channels(network));
-        var targets = new float[Math.Min(batchSize, Math.Max(1, data.Count)) * targetLength];
-        double total = 0, metric = 0;
-        string metricName = loss.MetricName;
-        for (int start = 0; start < data.Count; start += batchSize)
-        {
-            int count = Math.Min(batchSize, data.Count - start);
-            for (int i = 0; i < count; i++)
-            {
-                TargetOf(data, start + i, targets.AsSpan(i * targetLength, targetLength));
-            }
-
-            BatchStatistics stats = network.Evaluate(data.Inputs.Slice(start * data.SampleLength, count * data.SampleLength), targets.AsSpan(0, count * targetLength), loss);
-            total += (double)stats.Loss * count;
-            metric += (stats.Metric ?? 0) * count;
-        }
-
-        int n = Math.Max(1, data.Count);
-        return new BatchStatistics((float)(total / n), 0, data.Count) { Metric = metric / n, MetricName = metricName };
-    }
-
     /// <summary>The length of the network's output's last axis.</summary>
-    private static int Channels(INetwork network) => network.OutputShape.Dimensions[^1];
+    internal static int Channels(INetwork network) => network.OutputShape.Dimensions[^1];
 
     /// <summary>The statistics of the epoch so far, whose <see cref="BatchStatistics.Accuracy"/> follows the loss's metric.</summary>
     private static BatchStatistics Running(int correct, int seen, double? metric, Loss? loss) =>
         loss is null ? new BatchStatistics(0f, correct, seen) : new BatchStatistics(0f, correct, seen) { Metric = metric, MetricName = loss.MetricName };
 
     /// <summary>A sample's targets: its float targets, or its label as a class index.</summary>
-    private static void TargetOf(Dataset data, int index, Span<float> target)
+    internal static void TargetOf(Dataset data, int index, Span<float> target)
     {
         if (data.HasTargets)
         {
@@ -272,9 +340,9 @@ public static class NetworkTraining
         return $"parameter {index}";
     }
 
-    private static void CheckFits(INetwork network, Dataset data, string parameterName) => CheckFits(network, data, null, parameterName);
+    internal static void CheckFits(INetwork network, Dataset data, string parameterName) => CheckFits(network, data, null, parameterName);
 
-    private static void CheckFits(INetwork network, Dataset data, Loss? loss, string parameterName)
+    internal static void CheckFits(INetwork network, Dataset data, Loss? loss, string parameterName)
     {
         if (data.SampleLength != network.InputLength)
         {

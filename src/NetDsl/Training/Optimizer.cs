@@ -23,6 +23,7 @@ public abstract class Optimizer
     private const int ParallelThreshold = 32 * 1024;
 
     private float _learningRate;
+    private LearningRateSchedule? _schedule;
     private float _weightDecay;
     private float? _clipNorm;
     private float? _globalClipNorm;
@@ -42,15 +43,42 @@ public abstract class Optimizer
         _learningRate = learningRate;
     }
 
-    /// <summary>Step size; can be changed between steps (e.g. by a schedule). Must be finite and positive.</summary>
+    /// <summary>Step size; can be changed between steps (e.g. by a callback). Must be finite and positive. With a
+    /// <see cref="LearningRateSchedule"/>, the rate the schedule gives the next step, and not settable (as in Keras).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not a finite positive number.</exception>
+    /// <exception cref="InvalidOperationException">Set while <see cref="LearningRateSchedule"/> is set.</exception>
     public float LearningRate
     {
         get => _learningRate;
         set
         {
+            if (_schedule is not null)
+            {
+                throw new InvalidOperationException($"This optimizer's learning rate follows its {_schedule.GetType().Name} (LearningRateSchedule), so it cannot be set: set LearningRateSchedule to null first, or change the schedule.");
+            }
+
             CheckLearningRate(value, nameof(value));
             _learningRate = value;
+        }
+    }
+
+    /// <summary>
+    /// The schedule that sets the learning rate of every step (Keras: an optimizer built with a
+    /// <c>LearningRateSchedule</c> as its <c>learning_rate</c>); default null: <see cref="LearningRate"/> is used as
+    /// set. Step <c>k</c> (0-based, <see cref="Iterations"/> before the step) uses <c>GetLearningRate(k)</c>.
+    /// Setting it back to null keeps the last scheduled rate.
+    /// </summary>
+    public LearningRateSchedule? LearningRateSchedule
+    {
+        get => _schedule;
+        set
+        {
+            if (value is not null)
+            {
+                _learningRate = Scheduled(value, Iterations);
+            }
+
+            _schedule = value;
         }
     }
 
@@ -133,6 +161,31 @@ public abstract class Optimizer
     public void Step(Span<float> parameters, ReadOnlySpan<float> gradients) => StepCore(parameters, gradients, layout: null);
 
     private void StepCore(Span<float> parameters, ReadOnlySpan<float> gradients, IReadOnlyList<ParameterTensor>? layout)
+    {
+        if (_schedule is null)
+        {
+            UpdateCore(parameters, gradients, layout);
+            return;
+        }
+
+        // The step uses the schedule's rate at its 0-based index; afterwards LearningRate shows the next step's.
+        _learningRate = Scheduled(_schedule, Iterations);
+        UpdateCore(parameters, gradients, layout);
+        _learningRate = Scheduled(_schedule, Iterations);
+    }
+
+    private static float Scheduled(LearningRateSchedule schedule, long step)
+    {
+        float rate = schedule.GetLearningRate(step);
+        if (!(rate >= 0f) || !float.IsFinite(rate))
+        {
+            throw new InvalidOperationException($"{schedule.GetType().Name} gave the learning rate {rate} for step {step}; a learning rate must be a finite number of at least 0.");
+        }
+
+        return rate;
+    }
+
+    private void UpdateCore(Span<float> parameters, ReadOnlySpan<float> gradients, IReadOnlyList<ParameterTensor>? layout)
     {
         if (parameters.Length != gradients.Length)
         {
@@ -343,12 +396,16 @@ public abstract class Optimizer
 
     /// <summary>
     /// Forgets all state: the step count returns to 0, momentum and moments to zero, and the next
-    /// <see cref="Step(Span{float}, ReadOnlySpan{float})"/> may use a different length. <see cref="LearningRate"/> is kept.
+    /// <see cref="Step(Span{float}, ReadOnlySpan{float})"/> may use a different length. <see cref="LearningRate"/> is kept (with a schedule: the schedule's rate of step 0).
     /// </summary>
     public virtual void Reset()
     {
         Iterations = 0;
         _parameterCount = -1;
+        if (_schedule is not null)
+        {
+            _learningRate = Scheduled(_schedule, 0);
+        }
     }
 
     /// <summary>

@@ -29,5 +29,8 @@ public sealed class TrainingHistory
     /// <summary>The loss's metric on the validation data per epoch.</summary>
     public IReadOnlyList<double> ValidationMetric => _epochs.Where(e => e.ValidationMetric.HasValue).Select(e => e.ValidationMetric!.Value).ToList();
 
+    /// <summary>The learning rate as each epoch ended (Keras's <c>learning_rate</c>).</summary>
+    public IReadOnlyList<float> LearningRate => _epochs.Select(e => e.LearningRate).ToList();
+
     internal void Add(EpochResult epoch) => _epochs.Add(epoch);
 }
