@@ -12,7 +12,7 @@ namespace NetDsl.Images;
 /// A folder of images loaded into memory as a <see cref="Dataset"/> (Keras's
 /// <c>image_dataset_from_directory</c>): one subfolder per class, every image decoded, resized to
 /// height x width, scaled to [0, 1] and optionally normalised. Give <see cref="Data"/> (or the dataset itself,
-/// which converts) to <c>Fit</c>. For folders larger than memory, use <c>StreamingImageSource</c>.
+/// which converts) to <c>Fit</c>. For folders larger than memory, use <see cref="StreamingImageSource"/>.
 /// </summary>
 public sealed class ImageDataset
 {
