@@ -6,7 +6,7 @@ namespace NetDsl;
 
 /// <summary>
 /// Keras-style <c>evaluate</c> of a whole <see cref="Dataset"/> for any generated network. In the <c>NetDsl</c>
-/// namespace (unlike <see cref="NetworkTraining.Fit"/>), so <c>net.Evaluate(test)</c> needs only <c>using NetDsl;</c>.
+/// namespace (unlike <see cref="Training.NetworkTraining.Fit(INetwork, Data.Dataset, Training.FitOptions?, System.Threading.CancellationToken)"/>), so <c>net.Evaluate(test)</c> needs only <c>using NetDsl;</c>.
 /// </summary>
 public static class NetworkEvaluation
 {

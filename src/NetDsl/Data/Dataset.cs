@@ -7,7 +7,7 @@ namespace NetDsl.Data;
 /// Labelled samples for classification: every sample's input, one after another in channels-last order
 /// (height, width, channels), and an integer class label per sample. Immutable once created.
 /// </summary>
-public sealed class Dataset
+public sealed class Dataset : ISampleSource
 {
     /// <summary>The MNIST training images file name, without the optional <c>.gz</c>.</summary>
     private const string TrainImagesFileName = "train-images-idx3-ubyte";
@@ -266,6 +266,11 @@ public sealed class Dataset
         Dataset train = LoadIdx(FindFile(directory, TrainImagesFileName), FindFile(directory, TrainLabelsFileName), maxValues);
         Dataset test = LoadIdx(FindFile(directory, TestImagesFileName), FindFile(directory, TestLabelsFileName), maxValues);
         return (train, test);
+    }
+
+    /// <summary>Nothing to prepare: the samples are in memory.</summary>
+    void ISampleSource.BeginEpoch(ReadOnlySpan<int> order)
+    {
     }
 
     private void CheckIndex(int index)

@@ -4,7 +4,7 @@ using NetDsl.Data;
 
 namespace NetDsl.Training;
 
-/// <summary>Settings of <see cref="NetworkTraining.Fit"/>, named after Keras's <c>model.fit</c> arguments.</summary>
+/// <summary>Settings of <see cref="NetworkTraining.Fit(INetwork, Data.Dataset, FitOptions?, System.Threading.CancellationToken)"/>, named after Keras's <c>model.fit</c> arguments.</summary>
 public sealed record FitOptions
 {
     /// <summary>Passes over the training data (default 1).</summary>

@@ -31,6 +31,23 @@ public static class NetworkTraining
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
+        CheckTrainable(data, "training data", nameof(data));
+        return Fit(network, (ISampleSource)data, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains <paramref name="network"/> on samples drawn from <paramref name="data"/>, as
+    /// <see cref="Fit(INetwork, Dataset, FitOptions?, CancellationToken)"/> does; before each epoch the source is told
+    /// the epoch's order (<see cref="ISampleSource.BeginEpoch"/>), so a streaming source can load ahead.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data does not fit the network, or is empty.</exception>
+    /// <exception cref="TrainingDivergedException">A batch loss or a parameter became NaN or infinite.</exception>
+    /// <exception cref="TrainingCanceledException">Cancelled; the exception's History holds the completed epochs.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is training the network.</exception>
+    public static TrainingHistory Fit(this INetwork network, ISampleSource data, FitOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
         options ??= new FitOptions();
         ArgumentOutOfRangeException.ThrowIfNegative(options.Epochs, nameof(options.Epochs));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize, nameof(options.BatchSize));
@@ -47,7 +64,11 @@ public static class NetworkTraining
 
         Loss? loss = options.Loss;
         CheckFits(network, data, loss, nameof(data));
-        CheckTrainable(data, "training data", nameof(data));
+        if (data.Count == 0)
+        {
+            throw new ArgumentException("The training data is empty: there is nothing to learn from.", nameof(data));
+        }
+
         if (options.ValidationData is { } validation)
         {
             CheckFits(network, validation, loss, nameof(options.ValidationData));
@@ -126,6 +147,7 @@ public static class NetworkTraining
                 random.Shuffle(order.AsSpan());
             }
 
+            data.BeginEpoch(order);
             foreach (Callback callback in callbacks)
             {
                 callback.OnEpochBegin(epoch - 1, new TrainingLogs());
@@ -302,7 +324,7 @@ public static class NetworkTraining
         loss is null ? new BatchStatistics(0f, correct, seen) : new BatchStatistics(0f, correct, seen) { Metric = metric, MetricName = loss.MetricName };
 
     /// <summary>A sample's targets: its float targets, or its label as a class index.</summary>
-    internal static void TargetOf(Dataset data, int index, Span<float> target)
+    internal static void TargetOf(ISampleSource data, int index, Span<float> target)
     {
         if (data.HasTargets)
         {
@@ -340,9 +362,9 @@ public static class NetworkTraining
         return $"parameter {index}";
     }
 
-    internal static void CheckFits(INetwork network, Dataset data, string parameterName) => CheckFits(network, data, null, parameterName);
+    internal static void CheckFits(INetwork network, ISampleSource data, string parameterName) => CheckFits(network, data, null, parameterName);
 
-    internal static void CheckFits(INetwork network, Dataset data, Loss? loss, string parameterName)
+    internal static void CheckFits(INetwork network, ISampleSource data, Loss? loss, string parameterName)
     {
         if (data.SampleLength != network.InputLength)
         {

@@ -4,7 +4,7 @@ using System.Threading;
 namespace NetDsl.Training;
 
 /// <summary>
-/// Thrown by <see cref="NetworkTraining.Fit"/> when its cancellation token is cancelled: an
+/// Thrown by <see cref="NetworkTraining.Fit(INetwork, Data.Dataset, FitOptions?, System.Threading.CancellationToken)"/> when its cancellation token is cancelled: an
 /// <see cref="OperationCanceledException"/> that keeps what was learned so far. Fit stops before the next batch;
 /// the parameters are those after the last completed step, and the completed epochs are in <see cref="History"/>.
 /// Callbacks' <c>OnTrainEnd</c> is not called (as in Keras), so <see cref="EarlyStopping.RestoreBestWeights"/> does

@@ -3,7 +3,7 @@ using System;
 namespace NetDsl.Training;
 
 /// <summary>
-/// Thrown by <see cref="NetworkTraining.Fit"/> when a batch's loss is NaN or infinite, or when an optimizer step
+/// Thrown by <see cref="NetworkTraining.Fit(INetwork, Data.Dataset, FitOptions?, System.Threading.CancellationToken)"/> when a batch's loss is NaN or infinite, or when an optimizer step
 /// leaves a parameter NaN or infinite. Either way the network keeps the parameters of the last good step (a bad
 /// step is undone); the epochs completed so far are in <see cref="History"/>.
 /// </summary>

@@ -3,7 +3,7 @@ using System.Linq;
 
 namespace NetDsl.Training;
 
-/// <summary>What <see cref="NetworkTraining.Fit"/> returns: one <see cref="EpochResult"/> per epoch.</summary>
+/// <summary>What <see cref="NetworkTraining.Fit(INetwork, Data.Dataset, FitOptions?, System.Threading.CancellationToken)"/> returns: one <see cref="EpochResult"/> per epoch.</summary>
 public sealed class TrainingHistory
 {
     private readonly List<EpochResult> _epochs = new();

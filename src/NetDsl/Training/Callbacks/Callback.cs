@@ -1,7 +1,7 @@
 namespace NetDsl.Training;
 
 /// <summary>
-/// Keras's <c>keras.callbacks.Callback</c>: hooks <see cref="NetworkTraining.Fit"/> calls at the start and end of
+/// Keras's <c>keras.callbacks.Callback</c>: hooks <see cref="NetworkTraining.Fit(INetwork, Data.Dataset, FitOptions?, System.Threading.CancellationToken)"/> calls at the start and end of
 /// the training, of every epoch and of every training batch (give callbacks in <see cref="FitOptions.Callbacks"/>).
 /// Override the hooks you need; the others do nothing. A hook can stop the training by setting
 /// <see cref="TrainingContext.StopTraining"/> on <see cref="Context"/> (Keras's <c>model.stop_training</c>): Fit
