@@ -22,6 +22,7 @@ internal static class GeneratorHarness
             .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
             .Append(MetadataReference.CreateFromFile(typeof(NetworkAttribute).Assembly.Location))
+            .Append(MetadataReference.CreateFromFile(typeof(NetDsl.Images.ImageDataset).Assembly.Location))
             .ToImmutableArray();
     });
 
