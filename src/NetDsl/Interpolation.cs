@@ -1,6 +1,7 @@
 namespace NetDsl;
 
-/// <summary>How <see cref="UpSampling2DAttribute"/> fills the new pixels (Keras <c>interpolation</c>).</summary>
+/// <summary>How <see cref="UpSampling2DAttribute"/> fills the new pixels, and how <see cref="Data.AffineTransform"/>
+/// samples between pixels (Keras <c>interpolation</c>).</summary>
 public enum Interpolation
 {
     /// <summary>Each pixel repeated (Keras <c>"nearest"</c>, the default).</summary>

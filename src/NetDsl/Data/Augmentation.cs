@@ -4,7 +4,8 @@ namespace NetDsl.Data;
 
 /// <summary>
 /// A random change applied to each training sample every time it is drawn (Keras's preprocessing layers
-/// <c>RandomTranslation</c>, <c>RandomFlip</c>). Give them to <c>FitOptions.Augmentations</c>; they never
+/// <c>RandomTranslation</c>, <c>RandomFlip</c>, <c>RandomRotation</c>, <c>RandomZoom</c>, <c>RandomCrop</c>,
+/// <c>RandomContrast</c>, <c>RandomBrightness</c>). Give them to <c>FitOptions.Augmentations</c>; they never
 /// touch the dataset itself, and draw from the training's seeded generator, so training stays repeatable.
 /// </summary>
 public abstract class Augmentation
