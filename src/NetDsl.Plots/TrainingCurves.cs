@@ -36,13 +36,15 @@ public static class TrainingCurves
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
         Plot loss = multiplot.GetPlot(0);
         Plot metric = multiplot.GetPlot(1);
-        Panel(loss, $"{title}: loss", "Loss", series.Epochs, series.Loss, series.ValidationLoss);
-        Panel(metric, $"{title}: {series.MetricName}", series.MetricName, series.Epochs, series.Metric, series.ValidationMetric);
+        // Losses fall, so their legend goes top right; accuracies rise, so theirs goes bottom right.
+        Panel(loss, $"{title}: loss", "Loss", series.Epochs, series.Loss, series.ValidationLoss, Alignment.UpperRight);
+        Alignment metricLegend = series.MetricName.EndsWith("accuracy", StringComparison.Ordinal) ? Alignment.LowerRight : Alignment.UpperRight;
+        Panel(metric, $"{title}: {series.MetricName}", series.MetricName, series.Epochs, series.Metric, series.ValidationMetric, metricLegend);
         PngFile.EnsureFolder(path);
         multiplot.SavePng(path, width, height);
     }
 
-    private static void Panel(Plot plot, string title, string valueLabel, double[] epochs, double[] training, double[]? validation)
+    private static void Panel(Plot plot, string title, string valueLabel, double[] epochs, double[] training, double[]? validation, Alignment legend)
     {
         var trainingLine = plot.Add.Scatter(epochs, training);
         trainingLine.LegendText = "training";
@@ -60,7 +62,7 @@ public static class TrainingCurves
         plot.Title(title);
         plot.XLabel("Epoch");
         plot.YLabel(valueLabel);
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(legend);
         // Whole epochs only on the x axis.
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Axes.Margins(0.05, 0.1);
