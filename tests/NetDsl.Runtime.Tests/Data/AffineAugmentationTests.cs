@@ -219,13 +219,22 @@ public sealed class AffineAugmentationTests
             var random = new DeterministicRandom(5);
             float[] sample = image.ToArray();
             augmentation.Apply(sample, shape, random);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 50; i++)
+
+            // One of five rounds of 50 calls must allocate nothing: the runtime itself can allocate once while a
+            // busy test run tiers the method up (as AllocationTests found); an allocation per call fails every round.
+            long fewest = long.MaxValue;
+            for (int round = 0; round < 5 && fewest > 0; round++)
             {
-                augmentation.Apply(sample, shape, random);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 50; i++)
+                {
+                    augmentation.Apply(sample, shape, random);
+                }
+
+                fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
             }
 
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(0, fewest);
         }
     }
 
