@@ -15,7 +15,8 @@ namespace NetDsl;
 /// optimizer steps through <see cref="Training.Optimizer.Step(INetwork, ReadOnlySpan{float})"/> change the network
 /// and run alone: a call that overlaps one of them waits for it to end, or, while <c>Fit</c> runs on another
 /// thread, throws an <see cref="InvalidOperationException"/> at once. Writing to <see cref="Parameters"/> directly
-/// is not guarded: hold <see cref="Gate"/> exclusively while doing it if other threads use the network.</para>
+/// is not guarded: hold <see cref="Gate"/> exclusively while doing it if other threads use the network.
+/// <see cref="LayerOutput"/> runs like <c>Predict</c>: concurrently with other reads.</para>
 /// </remarks>
 public interface INetwork
 {
@@ -40,6 +41,10 @@ public interface INetwork
     /// <summary>Keras-style <c>model.summary()</c> text.</summary>
     string Summary { get; }
 
+    /// <summary>The layers in order, as <see cref="Summary"/> lists them (Keras's <c>model.layers</c>, without the
+    /// input layer): name, Keras class name, output shape and parameter count of each.</summary>
+    IReadOnlyList<LayerInfo> Layers { get; }
+
     /// <summary>All parameters in one flat buffer, layers in order, kernel then bias, Keras layouts.</summary>
     Span<float> Parameters { get; }
 
@@ -51,6 +56,20 @@ public interface INetwork
 
     /// <summary>The index of the largest output for one sample.</summary>
     int Classify(ReadOnlySpan<float> input);
+
+    /// <summary>
+    /// Runs one sample (HWC floats) in inference mode (BatchNormalization with its moving statistics, Dropout off)
+    /// up to the layer named <paramref name="layerName"/> and writes that layer's output, its activation applied
+    /// (what the next layer receives), channels-last, to <paramref name="output"/>: feature maps, for looking
+    /// inside. The last layer's output is exactly what <see cref="Predict(ReadOnlySpan{float}, Span{float})"/>
+    /// gives. Allocates nothing once warm; safe to call from several threads at once.
+    /// </summary>
+    /// <param name="layerName">A name from <see cref="Layers"/> (<c>conv2d_1</c>).</param>
+    /// <param name="input">One input sample, <see cref="InputLength"/> floats.</param>
+    /// <param name="output">The layer's <see cref="LayerInfo.OutputLength"/> floats.</param>
+    /// <exception cref="ArgumentException">No layer has that name (the message lists the names), or a span does
+    /// not have the expected length (the message names the layer and both lengths).</exception>
+    void LayerOutput(string layerName, ReadOnlySpan<float> input, Span<float> output);
 
     /// <summary>The architecture in NetDsl's text form, one layer per line.</summary>
     string Architecture { get; }

@@ -44,6 +44,7 @@ internal static class KernelEmitter
         }
         w.OpenBrace();
         EmitLayout(w, plan);
+        EmitLayers(w, plan);
         foreach (LayerPlan layer in plan.Layers)
         {
             var declarations = new SourceWriter(w.Indentation / 4);
@@ -67,7 +68,7 @@ internal static class KernelEmitter
         w.Indent();
         w.Statement(": base(\"" + model.Target.Name + "\", inputLength: " + Int(model.Input.Length) + ", outputLength: " + Int(model.Output.Length)
             + ", ParameterLayout, ArchitectureText, segments: " + Int(plan.Segments) + ", foldedLength: " + Int(plan.FoldedLength)
-            + (model.Output.Channels != model.Output.Length ? ", outputChannels: " + Int(model.Output.Channels) : string.Empty) + ")");
+            + (model.Output.Channels != model.Output.Length ? ", outputChannels: " + Int(model.Output.Channels) : string.Empty) + ", layers: LayerInfos)");
         w.Outdent();
         w.OpenBrace().CloseBrace();
         w.Line();
@@ -88,6 +89,7 @@ internal static class KernelEmitter
         EmitBeginTraining(w, plan);
         EmitInferenceOverrides(w, plan);
         EmitInference(w, plan);
+        EmitLayerOutput(w, plan);
         EmitTraining(w, plan);
         EmitActivations(w, plan);
         EmitScratch(w, plan);
@@ -195,6 +197,33 @@ internal static class KernelEmitter
         }
 
         w.CloseBrace(");");
+        w.Line();
+    }
+
+    /// <summary><c>LayerInfos</c>, the layers as Summary lists them, and <c>LayerIndex</c>, from a layer's name to its index there.</summary>
+    private static void EmitLayers(SourceWriter w, NetworkPlan plan)
+    {
+        EquatableArray<LayerModel> layers = plan.Model.Layers;
+        NetworkEmitter.Doc(w, "The layers in order, as Summary lists them: name, Keras class name, output shape, parameters.");
+        w.Line("public static readonly IReadOnlyList<LayerInfo> LayerInfos = Array.AsReadOnly(new LayerInfo[]");
+        w.OpenBrace();
+        foreach (LayerModel layer in layers)
+        {
+            w.Statement("new(" + Literal(layer.Name) + ", " + Literal(layer.Kind) + ", new(" + layer.Output.ToArgumentList() + "), " + Int(layer.ParameterCount) + "),");
+        }
+
+        w.CloseBrace(");");
+        w.Line();
+        NetworkEmitter.Doc(w, "The index in <see cref=\"LayerInfos\"/> of the layer named <paramref name=\"name\"/>.");
+        w.Line("public static int LayerIndex(string name) => name switch");
+        w.OpenBrace();
+        foreach (LayerModel layer in layers)
+        {
+            w.Line(Literal(layer.Name) + " => " + Int(layer.Index) + ",");
+        }
+
+        w.Line("_ => throw NetworkGuard.UnknownLayer(name, " + Literal(plan.Model.Target.Name) + ", LayerInfos),");
+        w.CloseBrace(";");
         w.Line();
     }
 
@@ -306,6 +335,73 @@ internal static class KernelEmitter
             pass.Line(pass.Ref(copy) + ".CopyTo(output);");
         }
 
+        string body = w.ToString();
+        if (body.Contains("(n)"))
+        {
+            outer.Line("const int n = 0; // one sample: the first slot of the activations");
+        }
+
+        outer.Raw(body);
+        outer.CloseBrace();
+    }
+
+    /// <summary>
+    /// <c>LayerOutput</c>: the last layer by <c>Infer</c> (so its output is Predict's, bit for bit); any other layer
+    /// by the layers before it and itself, in order, each as in inference but into its training buffer and without
+    /// fusions (every layer's output exists there), then a copy of the requested layer's output.
+    /// </summary>
+    private static void EmitLayerOutput(SourceWriter outer, NetworkPlan plan)
+    {
+        EquatableArray<LayerPlan> layers = plan.Layers;
+        if (layers.Count == 0)
+        {
+            return;
+        }
+
+        outer.Line();
+        NetworkEmitter.Doc(outer, "Inference of one sample up to layer <paramref name=\"layer\"/> (its index in <see cref=\"LayerInfos\"/>), whose output is written to <paramref name=\"output\"/>: the layers before it and itself in order, unfused, each into its training buffer (BatchNormalization with its moving statistics, Dropout the identity); the last layer as Predict.");
+        outer.Statement("public override void LayerOutput(int layer, " + ReadOnlySpan + " p, " + ReadOnlySpan + " f, " + ReadOnlySpan + " input, Activations a, Scratch s, " + Span + " output)");
+        outer.OpenBrace();
+        LayerModel last = layers[layers.Count - 1].Layer;
+        outer.Block("if (layer == " + Int(last.Index) + ")", () =>
+        {
+            outer.Comment(last.Name + ", the last layer: exactly what Predict gives");
+            outer.Line("Infer(p, f, input, a, s, output, logits: false);");
+            outer.Line("return;");
+        });
+        outer.Line();
+
+        var w = new SourceWriter(outer.Indentation / 4);
+        var pass = new PassWriter(w, Pass.LayerOutputs, plan);
+        if (plan.Buffers.Any(b => b.Kind == BufferKind.Sample && b.Name == "Input"))
+        {
+            pass.Comment("the input, where the layers that read it find it in training");
+            w.Line("input.CopyTo(a.Input(n));");
+        }
+
+        for (int i = 0; i < layers.Count - 1; i++)
+        {
+            LayerPlan layer = layers[i];
+            LayerModel l = layer.Layer;
+            if (layer.Definition.IsView)
+            {
+                pass.Comment(l.Name + ": " + layer.Definition.Title(l) + From(plan, l) + ", a view; " + l.Input + " -> " + l.Output);
+            }
+            else
+            {
+                pass.Comment(l.Name + ": " + layer.Definition.Title(l) + From(plan, l) + "; " + l.Input + " -> " + l.Output);
+                layer.Definition.EmitLayerOutputStep(pass, layer);
+            }
+
+            w.Block("if (layer == " + Int(l.Index) + ")", () =>
+            {
+                w.Line(pass.Ref(layer.TrainOutput) + ".CopyTo(output);");
+                w.Line("return;");
+            });
+            w.Line();
+        }
+
+        w.Line("throw new ArgumentOutOfRangeException(nameof(layer), layer, \"The network has " + Int(layers.Count) + " layers.\");");
         string body = w.ToString();
         if (body.Contains("(n)"))
         {

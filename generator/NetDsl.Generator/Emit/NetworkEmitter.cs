@@ -29,6 +29,7 @@ internal static class NetworkEmitter
     private const string Loss = "global::NetDsl.Training.Loss";
     private const string TensorShape = "global::NetDsl.TensorShape";
     private const string ParameterTensorList = "global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor>";
+    private const string LayerInfoList = "global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo>";
 
     /// <summary>
     /// The members NetDsl generates, and the parameter types of each method overload: the user's class may not
@@ -37,7 +38,8 @@ internal static class NetworkEmitter
     public static readonly (string Name, string[][]? Overloads)[] GeneratedMembers =
     {
         ("InputLength", null), ("OutputLength", null), ("ParameterCount", null), ("InputShape", null), ("OutputShape", null),
-        ("Summary", null), ("Architecture", null), ("ParameterLayout", null), ("Parameters", null), ("MaxDegreeOfParallelism", null),
+        ("Summary", null), ("Architecture", null), ("ParameterLayout", null), ("Parameters", null), ("MaxDegreeOfParallelism", null), ("Layers", null),
+        ("LayerOutput", new[] { new[] { "string", "ReadOnlySpan<float>", "Span<float>" } }),
         ("Predict", new[] { new[] { "ReadOnlySpan<float>", "Span<float>" }, new[] { "ReadOnlySpan<float>", "Span<float>", "int" } }),
         ("Classify", new[] { new[] { "ReadOnlySpan<float>" }, new[] { "ReadOnlySpan<float>", "Span<int>" } }),
         ("ComputeGradients", new[]
@@ -132,6 +134,10 @@ internal static class NetworkEmitter
         w.Line("public static " + ParameterTensorList + " ParameterLayout =>");
         w.Line("    " + k + ".ParameterLayout;");
         w.Line();
+        Doc(w, LayersDoc);
+        w.Line("public static " + LayerInfoList + " Layers =>");
+        w.Line("    " + k + ".LayerInfos;");
+        w.Line();
         PyTorchWriter.EmitMember(w, model);
         w.Line("private readonly global::NetDsl.Engine.NetworkRuntime " + RuntimeField + ";");
         w.Line();
@@ -189,6 +195,7 @@ internal static class NetworkEmitter
             "public static string Summary => throw NotBuilt();",
             "public static string Architecture => throw NotBuilt();",
             "public static " + ParameterTensorList + " ParameterLayout => throw NotBuilt();",
+            "public static " + LayerInfoList + " Layers => throw NotBuilt();",
             "public static string PyTorchModule => throw NotBuilt();",
             "public " + name + "() => throw NotBuilt();",
             "public " + name + "(int seed) => throw NotBuilt();",
@@ -283,6 +290,11 @@ internal static class NetworkEmitter
         Doc(w, "The predicted class of each of <c>classes.Length</c> samples stored one after another, on all cores.");
         Method(w, "void", "Classify", new[] { (ReadOnlySpan, "inputs"), ("global::System.Span<int>", "classes") }, Forward("Classify(inputs, classes)"));
 
+        Doc(w, "Runs one sample in inference mode (BatchNormalization with its moving statistics, Dropout off) up to the layer named <paramref name=\"layerName\"/> (one of <see cref=\"Layers\"/>) and writes that layer's output, its activation applied, channels-last: what the next layer receives. The last layer's output is exactly Predict's. Allocates nothing once warm; safe to call from several threads at once.");
+        w.Line("/// <exception cref=\"global::System.ArgumentException\">No layer has that name, or a span does not have the expected length.</exception>");
+        Method(w, "void", "LayerOutput", new[] { ("string", "layerName"), (ReadOnlySpan, "input"), (Span, "output") },
+            valid ? RuntimeField + ".LayerOutput(global::NetDsl.Generated." + KernelName(model.Target.Name, plan) + ".LayerIndex(layerName), input, output)" : "throw NotBuilt()");
+
         string loss = plan?.Loss.Description ?? "see the diagnostics";
         Doc(w, "Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical cross-entropy ("
             + loss + "): returns the mean loss and writes the mean gradient of every parameter into <paramref name=\"gradients\"/>, in the layout of <see cref=\"Parameters\"/>. Data-parallel on all cores"
@@ -345,9 +357,12 @@ internal static class NetworkEmitter
         w.Line(ParameterTensorList + " global::NetDsl.INetwork.ParameterLayout =>");
         w.Line("    ParameterLayout;");
         w.Line("string global::NetDsl.INetwork.Summary => Summary;");
+        w.Line(LayerInfoList + " global::NetDsl.INetwork.Layers => Layers;");
         w.Line("string global::NetDsl.INetwork.Architecture => Architecture;");
         w.Line("global::NetDsl.NetworkGate global::NetDsl.INetwork.Gate => " + (valid ? RuntimeField + ".Gate;" : "throw NotBuilt();"));
     }
+
+    private const string LayersDoc = "The layers in order, as <see cref=\"Summary\"/> lists them (Keras's <c>model.layers</c>, without the input layer): name, Keras class name, output shape and parameter count; <see cref=\"LayerOutput\"/> takes their names.";
 
     /// <summary>An expression-bodied method, its parameters on lines of their own when one line would be too long.</summary>
     private static void Method(SourceWriter w, string returns, string name, (string Type, string Name)[] parameters, string body)

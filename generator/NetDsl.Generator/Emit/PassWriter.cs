@@ -11,6 +11,10 @@ internal enum Pass
     Inference,
     TrainingForward,
     TrainingBackward,
+
+    /// <summary>Inference layer by layer in the training buffers, without fusions, so that every layer's output
+    /// exists (<c>LayerOutput</c>).</summary>
+    LayerOutputs,
 }
 
 /// <summary>
@@ -32,12 +36,13 @@ internal sealed class PassWriter
 
     public NetworkPlan Plan { get; }
 
+    /// <summary>Whether the pass works in the training buffers (the network's output is the thread's <c>Output</c>).</summary>
     public bool Training => Pass != Pass.Inference;
 
     /// <summary>Whether the layer's final softmax is left out when the loss takes logits (the variable
     /// <c>logits</c> says so at run time): a softmax over the whole output, or in training one over each position
     /// (per pixel) for a loss that takes them.</summary>
-    public bool MaySkipSoftmax(LayerPlan layer) => layer.FusedSoftmax || (Training && layer.LogitsForLoss);
+    public bool MaySkipSoftmax(LayerPlan layer) => Pass != Pass.LayerOutputs && (layer.FusedSoftmax || (Training && layer.LogitsForLoss));
 
     /// <summary>The step's comment: <c>// conv2d: Conv2D 32 3x3, relu; 28x28x1 -> 26x26x32</c>.</summary>
     public void Comment(string text) => _writer.Comment(text);

@@ -132,12 +132,7 @@ internal sealed partial class BatchNormalizationLayer : LayerDefinition
         }
     }
 
-    public override void EmitInference(PassWriter w, LayerPlan layer)
-    {
-        int c = layer.Layer.Output.Channels;
-        w.Statement("BatchNormKernels.Affine(" + w.Ref(layer.InferInput) + ", " + PassWriter.Folded(layer.FoldedScale, c) + ", "
-            + PassWriter.Folded(layer.FoldedScale + c, c) + ", " + w.Ref(layer.InferOutput) + ");");
-    }
+    public override void EmitInference(PassWriter w, LayerPlan layer) => EmitMovingAffine(w, layer, layer.InferInput, layer.InferOutput);
 
     public override void EmitSynchronizeForward(SourceWriter w, LayerPlan layer)
     {
@@ -155,6 +150,18 @@ internal sealed partial class BatchNormalizationLayer : LayerDefinition
 
     public override void EmitTrainingForward(PassWriter w, LayerPlan layer) =>
         w.Statement("BatchNormKernels.Affine(" + w.Ref(layer.TrainInput) + ", a." + layer.Pascal + "Scale, a." + layer.Pascal + "Shift, " + w.Ref(layer.TrainOutput) + ");");
+
+    /// <summary>The moving statistics' scale and shift (from <c>Fold</c>), not the batch's.</summary>
+    public override void EmitLayerOutputStep(PassWriter w, LayerPlan layer) => EmitMovingAffine(w, layer, layer.TrainInput, layer.TrainOutput);
+
+    /// <summary>Normalises <paramref name="input"/> into <paramref name="output"/> with the scale and shift
+    /// <c>Fold</c> derived from the moving statistics.</summary>
+    private static void EmitMovingAffine(PassWriter w, LayerPlan layer, BufferRef input, BufferRef output)
+    {
+        int c = layer.Layer.Output.Channels;
+        w.Statement("BatchNormKernels.Affine(" + w.Ref(input) + ", " + PassWriter.Folded(layer.FoldedScale, c) + ", "
+            + PassWriter.Folded(layer.FoldedScale + c, c) + ", " + w.Ref(output) + ");");
+    }
 
     public override void EmitSynchronizeBackward(SourceWriter w, LayerPlan layer)
     {

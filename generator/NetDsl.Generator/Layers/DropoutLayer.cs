@@ -66,6 +66,10 @@ internal partial class DropoutLayer : LayerDefinition
             : "DropoutKernels.Forward(" + w.Ref(layer.TrainInput) + ", " + w.Ref(layer.TrainOutput) + ", " + rate + ", " + stream + ");");
     }
 
+    /// <summary>The identity, as in inference.</summary>
+    public override void EmitLayerOutputStep(PassWriter w, LayerPlan layer) =>
+        w.Statement(w.Ref(layer.TrainInput) + ".CopyTo(" + w.Ref(layer.TrainOutput) + ");");
+
     public override void EmitBackward(PassWriter w, LayerPlan layer)
     {
         LayerModel l = layer.Layer;

@@ -140,6 +140,12 @@ internal abstract partial class LayerDefinition
     /// <summary>The layer's training forward step.</summary>
     public abstract void EmitTrainingForward(PassWriter w, LayerPlan layer);
 
+    /// <summary>The layer's step in the unfused inference pass of <c>LayerOutput</c>: from
+    /// <see cref="LayerPlan.TrainInput"/> to <see cref="LayerPlan.TrainOutput"/> with inference semantics. By
+    /// default the training forward step, which is the same computation for every layer that does not behave
+    /// differently in training (BatchNormalization and Dropout do).</summary>
+    public virtual void EmitLayerOutputStep(PassWriter w, LayerPlan layer) => EmitTrainingForward(w, layer);
+
     /// <summary>The layer's backward step: from <see cref="LayerPlan.GradientIn"/> to
     /// <see cref="LayerPlan.GradientOut"/>, adding parameter gradients to <c>g</c>.</summary>
     public abstract void EmitBackward(PassWriter w, LayerPlan layer);

@@ -127,6 +127,27 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
     }
 
     /// <inheritdoc/>
+    public override void LayerOutput(int layer, ReadOnlySpan<float> input, Span<float> output)
+    {
+        IReadOnlyList<LayerInfo> layers = _kernel.Layers;
+        ArgumentOutOfRangeException.ThrowIfNegative(layer);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(layer, layers.Count);
+        NetworkGuard.CheckLength(input.Length, _kernel.InputLength, nameof(input));
+        NetworkGuard.CheckLayerLength(output.Length, layers[layer], nameof(output));
+        using NetworkGate.Scope scope = _gate.EnterShared("LayerOutput");
+        ReadOnlySpan<float> folded = Folded();
+        Workspace workspace = _workspaces.Rent();
+        try
+        {
+            _kernel.LayerOutput(layer, _parameters.Span, folded, input, workspace.Activations, workspace.Scratch, output);
+        }
+        finally
+        {
+            _workspaces.Return(workspace);
+        }
+    }
+
+    /// <inheritdoc/>
     public override int Classify(ReadOnlySpan<float> input)
     {
         NetworkGuard.CheckLength(input.Length, _kernel.InputLength, nameof(input));

@@ -25,7 +25,7 @@ public abstract class NetworkKernel<TActivations, TScratch>
     where TScratch : class
 {
     /// <summary>Describes the network.</summary>
-    protected NetworkKernel(string networkName, int inputLength, int outputLength, IReadOnlyList<ParameterTensor> layout, string architecture, int segments = 1, int foldedLength = 0, int outputChannels = 0)
+    protected NetworkKernel(string networkName, int inputLength, int outputLength, IReadOnlyList<ParameterTensor> layout, string architecture, int segments = 1, int foldedLength = 0, int outputChannels = 0, IReadOnlyList<LayerInfo>? layers = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(segments);
@@ -38,6 +38,7 @@ public abstract class NetworkKernel<TActivations, TScratch>
         Segments = segments;
         FoldedLength = foldedLength;
         OutputChannels = outputChannels > 0 ? outputChannels : outputLength;
+        Layers = layers ?? Array.Empty<LayerInfo>();
         int count = 0;
         foreach (ParameterTensor tensor in layout)
         {
@@ -64,6 +65,9 @@ public abstract class NetworkKernel<TActivations, TScratch>
 
     /// <summary>The parameter tensors.</summary>
     public IReadOnlyList<ParameterTensor> Layout { get; }
+
+    /// <summary>The layers in order (Keras's <c>model.layers</c>): what <see cref="LayerOutput"/> numbers.</summary>
+    public IReadOnlyList<LayerInfo> Layers { get; }
 
     /// <summary>The network in NetDsl's text form (stored in weight files).</summary>
     public string Architecture { get; }
@@ -94,6 +98,15 @@ public abstract class NetworkKernel<TActivations, TScratch>
 
     /// <summary>Inference of one sample (in slot 0 of <paramref name="activations"/>).</summary>
     public abstract void Predict(ReadOnlySpan<float> parameters, ReadOnlySpan<float> folded, ReadOnlySpan<float> input, TActivations activations, TScratch scratch, Span<float> output);
+
+    /// <summary>
+    /// Inference of one sample (in slot 0 of <paramref name="activations"/>) up to layer <paramref name="layer"/>
+    /// (its index in <see cref="Layers"/>), writing that layer's output to <paramref name="output"/>: layer by
+    /// layer, without fusions, so that every layer's output exists; the last layer's output is
+    /// <see cref="Predict"/>'s.
+    /// </summary>
+    public virtual void LayerOutput(int layer, ReadOnlySpan<float> parameters, ReadOnlySpan<float> folded, ReadOnlySpan<float> input, TActivations activations, TScratch scratch, Span<float> output) =>
+        throw new NotSupportedException($"{NetworkName} does not compute layer outputs.");
 
     /// <summary>Inference of one sample; returns the index of its largest output.</summary>
     public abstract int Classify(ReadOnlySpan<float> parameters, ReadOnlySpan<float> folded, ReadOnlySpan<float> input, TActivations activations, TScratch scratch);

@@ -32,6 +32,10 @@ public abstract class NetworkRuntime
     /// <summary>Inference over a batch, one sample after another.</summary>
     public abstract void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize);
 
+    /// <summary>Inference of one sample up to layer <paramref name="layer"/> (its index in the network's layers),
+    /// writing that layer's output.</summary>
+    public abstract void LayerOutput(int layer, ReadOnlySpan<float> input, Span<float> output);
+
     /// <summary>The predicted class of one sample.</summary>
     public abstract int Classify(ReadOnlySpan<float> input);
 

@@ -126,6 +126,14 @@ namespace Samples
             global::NetDsl.Generated.FashionNetKernel.ParameterLayout;
 
         /// <summary>
+        /// The layers in order, as <see cref="Summary"/> lists them (Keras's <c>model.layers</c>, without the input
+        /// layer): name, Keras class name, output shape and parameter count; <see cref="LayerOutput"/> takes their
+        /// names.
+        /// </summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> Layers =>
+            global::NetDsl.Generated.FashionNetKernel.LayerInfos;
+
+        /// <summary>
         /// The network as a PyTorch module: Python source of <c>class FashionNet(nn.Module)</c>, the same forward pass
         /// as <c>Predict</c> on NCHW tensors, with this network's layer names as <c>state_dict()</c> keys, and
         /// <c>save_netdsl</c> and <c>load_netdsl</c> for NetDsl's weight files. Write it to a <c>.py</c> file, train
@@ -407,6 +415,19 @@ namespace Samples
             _netDsl.Classify(inputs, classes);
 
         /// <summary>
+        /// Runs one sample in inference mode (BatchNormalization with its moving statistics, Dropout off) up to the
+        /// layer named <paramref name="layerName"/> (one of <see cref="Layers"/>) and writes that layer's output, its
+        /// activation applied, channels-last: what the next layer receives. The last layer's output is exactly
+        /// Predict's. Allocates nothing once warm; safe to call from several threads at once.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">No layer has that name, or a span does not have the expected length.</exception>
+        public void LayerOutput(
+            string layerName,
+            global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output) =>
+            _netDsl.LayerOutput(global::NetDsl.Generated.FashionNetKernel.LayerIndex(layerName), input, output);
+
+        /// <summary>
         /// Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical
         /// cross-entropy (the final softmax fused with the loss, from logits): returns the mean loss and writes the
         /// mean gradient of every parameter into <paramref name="gradients"/>, in the layout of
@@ -536,6 +557,7 @@ namespace Samples
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout =>
             ParameterLayout;
         string global::NetDsl.INetwork.Summary => Summary;
+        global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> global::NetDsl.INetwork.Layers => Layers;
         string global::NetDsl.INetwork.Architecture => Architecture;
         global::NetDsl.NetworkGate global::NetDsl.INetwork.Gate => _netDsl.Gate;
     }
@@ -596,6 +618,47 @@ namespace NetDsl.Generated
         });
 
         /// <summary>
+        /// The layers in order, as Summary lists them: name, Keras class name, output shape, parameters.
+        /// </summary>
+        public static readonly IReadOnlyList<LayerInfo> LayerInfos = Array.AsReadOnly(new LayerInfo[]
+        {
+            new("conv2d", "Conv2D", new(12, 12, 8), 72),
+            new("batch_normalization", "BatchNormalization", new(12, 12, 8), 32),
+            new("activation", "Activation", new(12, 12, 8), 0),
+            new("spatial_dropout2d", "SpatialDropout2D", new(12, 12, 8), 0),
+            new("max_pooling2d", "MaxPooling2D", new(6, 6, 8), 0),
+            new("batch_normalization_1", "BatchNormalization", new(6, 6, 8), 24),
+            new("conv2d_1", "Conv2D", new(4, 4, 16), 1168),
+            new("leaky_re_lu", "LeakyReLU", new(4, 4, 16), 0),
+            new("global_average_pooling2d", "GlobalAveragePooling2D", new(16), 0),
+            new("dropout", "Dropout", new(16), 0),
+            new("dense", "Dense", new(32), 512),
+            new("batch_normalization_2", "BatchNormalization", new(32), 128),
+            new("activation_1", "Activation", new(32), 0),
+            new("dense_1", "Dense", new(10), 330),
+        });
+
+        /// <summary>The index in <see cref="LayerInfos"/> of the layer named <paramref name="name"/>.</summary>
+        public static int LayerIndex(string name) => name switch
+        {
+            "conv2d" => 0,
+            "batch_normalization" => 1,
+            "activation" => 2,
+            "spatial_dropout2d" => 3,
+            "max_pooling2d" => 4,
+            "batch_normalization_1" => 5,
+            "conv2d_1" => 6,
+            "leaky_re_lu" => 7,
+            "global_average_pooling2d" => 8,
+            "dropout" => 9,
+            "dense" => 10,
+            "batch_normalization_2" => 11,
+            "activation_1" => 12,
+            "dense_1" => 13,
+            _ => throw NetworkGuard.UnknownLayer(name, "FashionNet", LayerInfos),
+        };
+
+        /// <summary>
         /// conv2d: 12x12x1 -> 12x12x8, kernel 3x3, strides 1x1, padding 1/1/1/1 (top, bottom, left, right).
         /// </summary>
         private static readonly Conv2DGeometry Conv2dGeometry = new(
@@ -644,7 +707,7 @@ namespace NetDsl.Generated
         private FashionNetKernel()
             : base(
                 "FashionNet", inputLength: 144, outputLength: 10, ParameterLayout, ArchitectureText, segments: 4,
-                foldedLength: 720)
+                foldedLength: 720, layers: LayerInfos)
         {
         }
 
@@ -748,6 +811,137 @@ namespace NetDsl.Generated
             // dense_1: Dense 10, softmax; 32 -> 10
             DenseKernels.Forward(a.BatchNormalization2(n), p.Slice(Dense1Kernel, 320), p.Slice(Dense1Bias, 10), output);
             if (!logits) ActivationKernels.Softmax(output, 10);
+        }
+
+        /// <summary>
+        /// Inference of one sample up to layer <paramref name="layer"/> (its index in <see cref="LayerInfos"/>), whose
+        /// output is written to <paramref name="output"/>: the layers before it and itself in order, unfused, each into
+        /// its training buffer (BatchNormalization with its moving statistics, Dropout the identity); the last layer as
+        /// Predict.
+        /// </summary>
+        public override void LayerOutput(
+            int layer, ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a,
+            Scratch s, Span<float> output)
+        {
+            if (layer == 13)
+            {
+                // dense_1, the last layer: exactly what Predict gives
+                Infer(p, f, input, a, s, output, logits: false);
+                return;
+            }
+
+            const int n = 0; // one sample: the first slot of the activations
+            // conv2d: Conv2D 8 3x3, strides 1x1, same, no bias; 12x12x1 -> 12x12x8
+            Conv2DKernels.Forward(
+                in Conv2dGeometry, input, p.Slice(Conv2dKernel, 72), default, a.Conv2d(n), a.Conv2dPadded(n),
+                relu: false);
+            if (layer == 0)
+            {
+                a.Conv2d(n).CopyTo(output);
+                return;
+            }
+
+            // batch_normalization: BatchNormalization, momentum 0.99, epsilon 0.001; 12x12x8 -> 12x12x8
+            BatchNormKernels.Affine(a.Conv2d(n), f.Slice(0, 8), f.Slice(8, 8), a.BatchNormalization(n));
+            if (layer == 1)
+            {
+                a.BatchNormalization(n).CopyTo(output);
+                return;
+            }
+
+            // activation: Activation relu; 12x12x8 -> 12x12x8
+            ActivationKernels.Forward(Activation.ReLU, a.BatchNormalization(n), a.BatchNormalization(n));
+            if (layer == 2)
+            {
+                a.BatchNormalization(n).CopyTo(output);
+                return;
+            }
+
+            // spatial_dropout2d: SpatialDropout2D 0.1; 12x12x8 -> 12x12x8
+            a.BatchNormalization(n).CopyTo(a.SpatialDropout2d(n));
+            if (layer == 3)
+            {
+                a.SpatialDropout2d(n).CopyTo(output);
+                return;
+            }
+
+            // max_pooling2d: MaxPooling2D 2x2, strides 2x2, valid; 12x12x8 -> 6x6x8
+            PoolingKernels.MaxForward(in MaxPooling2dGeometry, a.SpatialDropout2d(n), a.MaxPooling2d(n));
+            if (layer == 4)
+            {
+                a.MaxPooling2d(n).CopyTo(output);
+                return;
+            }
+
+            // batch_normalization_1: BatchNormalization, momentum 0.9, epsilon 0.01; 6x6x8 -> 6x6x8
+            BatchNormKernels.Affine(a.MaxPooling2d(n), f.Slice(96, 8), f.Slice(104, 8), a.BatchNormalization1(n));
+            if (layer == 5)
+            {
+                a.BatchNormalization1(n).CopyTo(output);
+                return;
+            }
+
+            // conv2d_1: Conv2D 16 3x3, strides 1x1, valid, gelu; 6x6x8 -> 4x4x16
+            Conv2DKernels.Forward(
+                in Conv2d1Geometry, a.BatchNormalization1(n), p.Slice(Conv2d1Kernel, 1152), p.Slice(Conv2d1Bias, 16),
+                a.Conv2d1Linear(n), default, relu: false);
+            ActivationKernels.Forward(Activation.GELU, a.Conv2d1Linear(n), a.Conv2d1(n));
+            if (layer == 6)
+            {
+                a.Conv2d1(n).CopyTo(output);
+                return;
+            }
+
+            // leaky_re_lu: LeakyReLU, negative slope 0.1; 4x4x16 -> 4x4x16
+            ActivationKernels.Forward(Activation.LeakyReLU, a.Conv2d1(n), a.LeakyReLu(n), slope: 0.1f);
+            if (layer == 7)
+            {
+                a.LeakyReLu(n).CopyTo(output);
+                return;
+            }
+
+            // global_average_pooling2d: GlobalAveragePooling2D; 4x4x16 -> 16
+            PoolingKernels.AverageForward(
+                in GlobalAveragePooling2dGeometry, a.LeakyReLu(n), a.GlobalAveragePooling2d(n));
+            if (layer == 8)
+            {
+                a.GlobalAveragePooling2d(n).CopyTo(output);
+                return;
+            }
+
+            // dropout: Dropout 0.25; 16 -> 16
+            a.GlobalAveragePooling2d(n).CopyTo(a.Dropout(n));
+            if (layer == 9)
+            {
+                a.Dropout(n).CopyTo(output);
+                return;
+            }
+
+            // dense: Dense 32, no bias; 16 -> 32
+            DenseKernels.Forward(a.Dropout(n), p.Slice(DenseKernel, 512), default, a.Dense(n));
+            if (layer == 10)
+            {
+                a.Dense(n).CopyTo(output);
+                return;
+            }
+
+            // batch_normalization_2: BatchNormalization, momentum 0.99, epsilon 0.001; 32 -> 32
+            BatchNormKernels.Affine(a.Dense(n), f.Slice(112, 32), f.Slice(144, 32), a.BatchNormalization2(n));
+            if (layer == 11)
+            {
+                a.BatchNormalization2(n).CopyTo(output);
+                return;
+            }
+
+            // activation_1: Activation elu; 32 -> 32
+            ActivationKernels.Forward(Activation.ELU, a.BatchNormalization2(n), a.BatchNormalization2(n));
+            if (layer == 12)
+            {
+                a.BatchNormalization2(n).CopyTo(output);
+                return;
+            }
+
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, "The network has 14 layers.");
         }
 
         public override float TrainForward(

@@ -32,6 +32,9 @@ partial class BrokenNet : global::NetDsl.INetwork
     public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> ParameterLayout => throw NotBuilt();
 
     /// <summary>Not available: the network has errors.</summary>
+    public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> Layers => throw NotBuilt();
+
+    /// <summary>Not available: the network has errors.</summary>
     public static string PyTorchModule => throw NotBuilt();
 
     /// <summary>Not available: the network has errors.</summary>
@@ -79,6 +82,19 @@ partial class BrokenNet : global::NetDsl.INetwork
     /// The predicted class of each of <c>classes.Length</c> samples stored one after another, on all cores.
     /// </summary>
     public void Classify(global::System.ReadOnlySpan<float> inputs, global::System.Span<int> classes) =>
+        throw NotBuilt();
+
+    /// <summary>
+    /// Runs one sample in inference mode (BatchNormalization with its moving statistics, Dropout off) up to the layer
+    /// named <paramref name="layerName"/> (one of <see cref="Layers"/>) and writes that layer's output, its activation
+    /// applied, channels-last: what the next layer receives. The last layer's output is exactly Predict's. Allocates
+    /// nothing once warm; safe to call from several threads at once.
+    /// </summary>
+    /// <exception cref="global::System.ArgumentException">No layer has that name, or a span does not have the expected length.</exception>
+    public void LayerOutput(
+        string layerName,
+        global::System.ReadOnlySpan<float> input,
+        global::System.Span<float> output) =>
         throw NotBuilt();
 
     /// <summary>
@@ -205,6 +221,7 @@ partial class BrokenNet : global::NetDsl.INetwork
     global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout =>
         ParameterLayout;
     string global::NetDsl.INetwork.Summary => Summary;
+    global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> global::NetDsl.INetwork.Layers => Layers;
     string global::NetDsl.INetwork.Architecture => Architecture;
     global::NetDsl.NetworkGate global::NetDsl.INetwork.Gate => throw NotBuilt();
 

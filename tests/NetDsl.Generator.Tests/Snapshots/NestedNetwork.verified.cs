@@ -71,6 +71,14 @@ partial class Models
             global::NetDsl.Generated.ProbeKernel.ParameterLayout;
 
         /// <summary>
+        /// The layers in order, as <see cref="Summary"/> lists them (Keras's <c>model.layers</c>, without the input
+        /// layer): name, Keras class name, output shape and parameter count; <see cref="LayerOutput"/> takes their
+        /// names.
+        /// </summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> Layers =>
+            global::NetDsl.Generated.ProbeKernel.LayerInfos;
+
+        /// <summary>
         /// The network as a PyTorch module: Python source of <c>class Probe(nn.Module)</c>, the same forward pass as
         /// <c>Predict</c> on NCHW tensors, with this network's layer names as <c>state_dict()</c> keys, and
         /// <c>save_netdsl</c> and <c>load_netdsl</c> for NetDsl's weight files. Write it to a <c>.py</c> file, train
@@ -281,6 +289,19 @@ partial class Models
             _netDsl.Classify(inputs, classes);
 
         /// <summary>
+        /// Runs one sample in inference mode (BatchNormalization with its moving statistics, Dropout off) up to the
+        /// layer named <paramref name="layerName"/> (one of <see cref="Layers"/>) and writes that layer's output, its
+        /// activation applied, channels-last: what the next layer receives. The last layer's output is exactly
+        /// Predict's. Allocates nothing once warm; safe to call from several threads at once.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">No layer has that name, or a span does not have the expected length.</exception>
+        public void LayerOutput(
+            string layerName,
+            global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output) =>
+            _netDsl.LayerOutput(global::NetDsl.Generated.ProbeKernel.LayerIndex(layerName), input, output);
+
+        /// <summary>
         /// Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical
         /// cross-entropy (the outputs taken as probabilities): returns the mean loss and writes the mean gradient of
         /// every parameter into <paramref name="gradients"/>, in the layout of <see cref="Parameters"/>. Data-parallel
@@ -409,6 +430,7 @@ partial class Models
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout =>
             ParameterLayout;
         string global::NetDsl.INetwork.Summary => Summary;
+        global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> global::NetDsl.INetwork.Layers => Layers;
         string global::NetDsl.INetwork.Architecture => Architecture;
         global::NetDsl.NetworkGate global::NetDsl.INetwork.Gate => _netDsl.Gate;
     }
@@ -438,6 +460,25 @@ namespace NetDsl.Generated
             new("dense/bias", new(3), DenseBias, 3, ParameterInitializer.Zeros),
         });
 
+        /// <summary>
+        /// The layers in order, as Summary lists them: name, Keras class name, output shape, parameters.
+        /// </summary>
+        public static readonly IReadOnlyList<LayerInfo> LayerInfos = Array.AsReadOnly(new LayerInfo[]
+        {
+            new("global_max_pooling2d", "GlobalMaxPooling2D", new(2), 0),
+            new("flatten", "Flatten", new(2), 0),
+            new("dense", "Dense", new(3), 9),
+        });
+
+        /// <summary>The index in <see cref="LayerInfos"/> of the layer named <paramref name="name"/>.</summary>
+        public static int LayerIndex(string name) => name switch
+        {
+            "global_max_pooling2d" => 0,
+            "flatten" => 1,
+            "dense" => 2,
+            _ => throw NetworkGuard.UnknownLayer(name, "Probe", LayerInfos),
+        };
+
         /// <summary>global_max_pooling2d: GlobalMaxPooling2D; 6x6x2 -> 2.</summary>
         private static readonly Pool2DGeometry GlobalMaxPooling2dGeometry = Pool2DGeometry.Global(6, 6, 2);
 
@@ -454,7 +495,7 @@ namespace NetDsl.Generated
         private ProbeKernel()
             : base(
                 "Probe", inputLength: 72, outputLength: 3, ParameterLayout, ArchitectureText, segments: 1,
-                foldedLength: 0)
+                foldedLength: 0, layers: LayerInfos)
         {
         }
 
@@ -508,6 +549,42 @@ namespace NetDsl.Generated
             // dense: Dense 3, relu; 2 -> 3
             DenseKernels.Forward(a.GlobalMaxPooling2d(n), p.Slice(DenseKernel, 6), p.Slice(DenseBias, 3), output);
             ActivationKernels.Forward(Activation.ReLU, output, output);
+        }
+
+        /// <summary>
+        /// Inference of one sample up to layer <paramref name="layer"/> (its index in <see cref="LayerInfos"/>), whose
+        /// output is written to <paramref name="output"/>: the layers before it and itself in order, unfused, each into
+        /// its training buffer (BatchNormalization with its moving statistics, Dropout the identity); the last layer as
+        /// Predict.
+        /// </summary>
+        public override void LayerOutput(
+            int layer, ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a,
+            Scratch s, Span<float> output)
+        {
+            if (layer == 2)
+            {
+                // dense, the last layer: exactly what Predict gives
+                Infer(p, f, input, a, s, output, logits: false);
+                return;
+            }
+
+            const int n = 0; // one sample: the first slot of the activations
+            // global_max_pooling2d: GlobalMaxPooling2D; 6x6x2 -> 2
+            PoolingKernels.MaxForward(in GlobalMaxPooling2dGeometry, input, a.GlobalMaxPooling2d(n));
+            if (layer == 0)
+            {
+                a.GlobalMaxPooling2d(n).CopyTo(output);
+                return;
+            }
+
+            // flatten: Flatten, a view; 2 -> 2
+            if (layer == 1)
+            {
+                a.GlobalMaxPooling2d(n).CopyTo(output);
+                return;
+            }
+
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, "The network has 3 layers.");
         }
 
         public override float TrainForward(

@@ -96,6 +96,14 @@ namespace Samples.Vision
             global::NetDsl.Generated.TinyRgbNetKernel.ParameterLayout;
 
         /// <summary>
+        /// The layers in order, as <see cref="Summary"/> lists them (Keras's <c>model.layers</c>, without the input
+        /// layer): name, Keras class name, output shape and parameter count; <see cref="LayerOutput"/> takes their
+        /// names.
+        /// </summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> Layers =>
+            global::NetDsl.Generated.TinyRgbNetKernel.LayerInfos;
+
+        /// <summary>
         /// The network as a PyTorch module: Python source of <c>class TinyRgbNet(nn.Module)</c>, the same forward pass
         /// as <c>Predict</c> on NCHW tensors, with this network's layer names as <c>state_dict()</c> keys, and
         /// <c>save_netdsl</c> and <c>load_netdsl</c> for NetDsl's weight files. Write it to a <c>.py</c> file, train
@@ -337,6 +345,19 @@ namespace Samples.Vision
             _netDsl.Classify(inputs, classes);
 
         /// <summary>
+        /// Runs one sample in inference mode (BatchNormalization with its moving statistics, Dropout off) up to the
+        /// layer named <paramref name="layerName"/> (one of <see cref="Layers"/>) and writes that layer's output, its
+        /// activation applied, channels-last: what the next layer receives. The last layer's output is exactly
+        /// Predict's. Allocates nothing once warm; safe to call from several threads at once.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">No layer has that name, or a span does not have the expected length.</exception>
+        public void LayerOutput(
+            string layerName,
+            global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output) =>
+            _netDsl.LayerOutput(global::NetDsl.Generated.TinyRgbNetKernel.LayerIndex(layerName), input, output);
+
+        /// <summary>
         /// Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical
         /// cross-entropy (the final softmax fused with the loss, from logits): returns the mean loss and writes the
         /// mean gradient of every parameter into <paramref name="gradients"/>, in the layout of
@@ -465,6 +486,7 @@ namespace Samples.Vision
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout =>
             ParameterLayout;
         string global::NetDsl.INetwork.Summary => Summary;
+        global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> global::NetDsl.INetwork.Layers => Layers;
         string global::NetDsl.INetwork.Architecture => Architecture;
         global::NetDsl.NetworkGate global::NetDsl.INetwork.Gate => _netDsl.Gate;
     }
@@ -497,6 +519,35 @@ namespace NetDsl.Generated
             new("conv2d_1/kernel", new(1, 1, 8, 16), Conv2d1Kernel, 128, ParameterInitializer.GlorotUniform),
             new("dense/kernel", new(16, 5), DenseKernel, 80, ParameterInitializer.GlorotUniform),
         });
+
+        /// <summary>
+        /// The layers in order, as Summary lists them: name, Keras class name, output shape, parameters.
+        /// </summary>
+        public static readonly IReadOnlyList<LayerInfo> LayerInfos = Array.AsReadOnly(new LayerInfo[]
+        {
+            new("conv2d", "Conv2D", new(16, 30, 8), 368),
+            new("average_pooling2d", "AveragePooling2D", new(8, 15, 8), 0),
+            new("max_pooling2d", "MaxPooling2D", new(4, 15, 8), 0),
+            new("conv2d_1", "Conv2D", new(4, 15, 16), 128),
+            new("activation", "Activation", new(4, 15, 16), 0),
+            new("global_average_pooling2d", "GlobalAveragePooling2D", new(16), 0),
+            new("dense", "Dense", new(5), 80),
+            new("activation_1", "Activation", new(5), 0),
+        });
+
+        /// <summary>The index in <see cref="LayerInfos"/> of the layer named <paramref name="name"/>.</summary>
+        public static int LayerIndex(string name) => name switch
+        {
+            "conv2d" => 0,
+            "average_pooling2d" => 1,
+            "max_pooling2d" => 2,
+            "conv2d_1" => 3,
+            "activation" => 4,
+            "global_average_pooling2d" => 5,
+            "dense" => 6,
+            "activation_1" => 7,
+            _ => throw NetworkGuard.UnknownLayer(name, "TinyRgbNet", LayerInfos),
+        };
 
         /// <summary>
         /// conv2d: 32x30x3 -> 16x30x8, kernel 5x3, strides 2x1, padding 1/2/1/1 (top, bottom, left, right).
@@ -547,7 +598,7 @@ namespace NetDsl.Generated
         private TinyRgbNetKernel()
             : base(
                 "TinyRgbNet", inputLength: 2880, outputLength: 5, ParameterLayout, ArchitectureText, segments: 1,
-                foldedLength: 0)
+                foldedLength: 0, layers: LayerInfos)
         {
         }
 
@@ -619,6 +670,88 @@ namespace NetDsl.Generated
             DenseKernels.Forward(a.GlobalAveragePooling2d(n), p.Slice(DenseKernel, 80), default, a.Dense(n));
             // activation_1: Activation softmax; 5 -> 5
             if (logits) a.Dense(n).CopyTo(output); else ActivationKernels.Softmax(a.Dense(n), output, 5);
+        }
+
+        /// <summary>
+        /// Inference of one sample up to layer <paramref name="layer"/> (its index in <see cref="LayerInfos"/>), whose
+        /// output is written to <paramref name="output"/>: the layers before it and itself in order, unfused, each into
+        /// its training buffer (BatchNormalization with its moving statistics, Dropout the identity); the last layer as
+        /// Predict.
+        /// </summary>
+        public override void LayerOutput(
+            int layer, ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a,
+            Scratch s, Span<float> output)
+        {
+            if (layer == 7)
+            {
+                // activation_1, the last layer: exactly what Predict gives
+                Infer(p, f, input, a, s, output, logits: false);
+                return;
+            }
+
+            const int n = 0; // one sample: the first slot of the activations
+            // conv2d: Conv2D 8 5x3, strides 2x1, same, tanh; 32x30x3 -> 16x30x8
+            Conv2DKernels.Forward(
+                in Conv2dGeometry, input, p.Slice(Conv2dKernel, 360), p.Slice(Conv2dBias, 8), a.Conv2d(n),
+                a.Conv2dPadded(n), relu: false);
+            ActivationKernels.Forward(Activation.Tanh, a.Conv2d(n), a.Conv2d(n));
+            if (layer == 0)
+            {
+                a.Conv2d(n).CopyTo(output);
+                return;
+            }
+
+            // average_pooling2d: AveragePooling2D 3x3, strides 2x2, same; 16x30x8 -> 8x15x8
+            PoolingKernels.AverageForward(in AveragePooling2dGeometry, a.Conv2d(n), a.AveragePooling2d(n));
+            if (layer == 1)
+            {
+                a.AveragePooling2d(n).CopyTo(output);
+                return;
+            }
+
+            // max_pooling2d: MaxPooling2D 2x1, strides 2x1, valid; 8x15x8 -> 4x15x8
+            PoolingKernels.MaxForward(in MaxPooling2dGeometry, a.AveragePooling2d(n), a.MaxPooling2d(n));
+            if (layer == 2)
+            {
+                a.MaxPooling2d(n).CopyTo(output);
+                return;
+            }
+
+            // conv2d_1: Conv2D 16 1x1, strides 1x1, valid, no bias; 4x15x8 -> 4x15x16
+            Conv2DKernels.Forward(
+                in Conv2d1Geometry, a.MaxPooling2d(n), p.Slice(Conv2d1Kernel, 128), default, a.Conv2d1(n), default,
+                relu: false);
+            if (layer == 3)
+            {
+                a.Conv2d1(n).CopyTo(output);
+                return;
+            }
+
+            // activation: Activation sigmoid; 4x15x16 -> 4x15x16
+            ActivationKernels.Forward(Activation.Sigmoid, a.Conv2d1(n), a.Conv2d1(n));
+            if (layer == 4)
+            {
+                a.Conv2d1(n).CopyTo(output);
+                return;
+            }
+
+            // global_average_pooling2d: GlobalAveragePooling2D; 4x15x16 -> 16
+            PoolingKernels.AverageForward(in GlobalAveragePooling2dGeometry, a.Conv2d1(n), a.GlobalAveragePooling2d(n));
+            if (layer == 5)
+            {
+                a.GlobalAveragePooling2d(n).CopyTo(output);
+                return;
+            }
+
+            // dense: Dense 5, no bias; 16 -> 5
+            DenseKernels.Forward(a.GlobalAveragePooling2d(n), p.Slice(DenseKernel, 80), default, a.Dense(n));
+            if (layer == 6)
+            {
+                a.Dense(n).CopyTo(output);
+                return;
+            }
+
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, "The network has 8 layers.");
         }
 
         public override float TrainForward(

@@ -122,6 +122,14 @@ namespace Samples
             global::NetDsl.Generated.ResidualNetKernel.ParameterLayout;
 
         /// <summary>
+        /// The layers in order, as <see cref="Summary"/> lists them (Keras's <c>model.layers</c>, without the input
+        /// layer): name, Keras class name, output shape and parameter count; <see cref="LayerOutput"/> takes their
+        /// names.
+        /// </summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> Layers =>
+            global::NetDsl.Generated.ResidualNetKernel.LayerInfos;
+
+        /// <summary>
         /// The network as a PyTorch module: Python source of <c>class ResidualNet(nn.Module)</c>, the same forward pass
         /// as <c>Predict</c> on NCHW tensors, with this network's layer names as <c>state_dict()</c> keys, and
         /// <c>save_netdsl</c> and <c>load_netdsl</c> for NetDsl's weight files. Write it to a <c>.py</c> file, train
@@ -392,6 +400,19 @@ namespace Samples
             _netDsl.Classify(inputs, classes);
 
         /// <summary>
+        /// Runs one sample in inference mode (BatchNormalization with its moving statistics, Dropout off) up to the
+        /// layer named <paramref name="layerName"/> (one of <see cref="Layers"/>) and writes that layer's output, its
+        /// activation applied, channels-last: what the next layer receives. The last layer's output is exactly
+        /// Predict's. Allocates nothing once warm; safe to call from several threads at once.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">No layer has that name, or a span does not have the expected length.</exception>
+        public void LayerOutput(
+            string layerName,
+            global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output) =>
+            _netDsl.LayerOutput(global::NetDsl.Generated.ResidualNetKernel.LayerIndex(layerName), input, output);
+
+        /// <summary>
         /// Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical
         /// cross-entropy (the final softmax fused with the loss, from logits): returns the mean loss and writes the
         /// mean gradient of every parameter into <paramref name="gradients"/>, in the layout of
@@ -521,6 +542,7 @@ namespace Samples
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout =>
             ParameterLayout;
         string global::NetDsl.INetwork.Summary => Summary;
+        global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> global::NetDsl.INetwork.Layers => Layers;
         string global::NetDsl.INetwork.Architecture => Architecture;
         global::NetDsl.NetworkGate global::NetDsl.INetwork.Gate => _netDsl.Gate;
     }
@@ -581,6 +603,43 @@ namespace NetDsl.Generated
         });
 
         /// <summary>
+        /// The layers in order, as Summary lists them: name, Keras class name, output shape, parameters.
+        /// </summary>
+        public static readonly IReadOnlyList<LayerInfo> LayerInfos = Array.AsReadOnly(new LayerInfo[]
+        {
+            new("conv2d", "Conv2D", new(16, 16, 8), 216),
+            new("batch_normalization", "BatchNormalization", new(16, 16, 8), 32),
+            new("stem", "Activation", new(16, 16, 8), 0),
+            new("conv2d_1", "Conv2D", new(16, 16, 8), 576),
+            new("batch_normalization_1", "BatchNormalization", new(16, 16, 8), 32),
+            new("activation", "Activation", new(16, 16, 8), 0),
+            new("conv2d_2", "Conv2D", new(16, 16, 8), 576),
+            new("residual", "BatchNormalization", new(16, 16, 8), 32),
+            new("add", "Add", new(16, 16, 8), 0),
+            new("activation_1", "Activation", new(16, 16, 8), 0),
+            new("global_average_pooling2d", "GlobalAveragePooling2D", new(8), 0),
+            new("dense", "Dense", new(10), 90),
+        });
+
+        /// <summary>The index in <see cref="LayerInfos"/> of the layer named <paramref name="name"/>.</summary>
+        public static int LayerIndex(string name) => name switch
+        {
+            "conv2d" => 0,
+            "batch_normalization" => 1,
+            "stem" => 2,
+            "conv2d_1" => 3,
+            "batch_normalization_1" => 4,
+            "activation" => 5,
+            "conv2d_2" => 6,
+            "residual" => 7,
+            "add" => 8,
+            "activation_1" => 9,
+            "global_average_pooling2d" => 10,
+            "dense" => 11,
+            _ => throw NetworkGuard.UnknownLayer(name, "ResidualNet", LayerInfos),
+        };
+
+        /// <summary>
         /// conv2d: 16x16x3 -> 16x16x8, kernel 3x3, strides 1x1, padding 1/1/1/1 (top, bottom, left, right).
         /// </summary>
         private static readonly Conv2DGeometry Conv2dGeometry = new(
@@ -629,7 +688,7 @@ namespace NetDsl.Generated
         private ResidualNetKernel()
             : base(
                 "ResidualNet", inputLength: 768, outputLength: 10, ParameterLayout, ArchitectureText, segments: 4,
-                foldedLength: 1440)
+                foldedLength: 1440, layers: LayerInfos)
         {
         }
 
@@ -735,6 +794,121 @@ namespace NetDsl.Generated
             // dense: Dense 10, softmax; 8 -> 10
             DenseKernels.Forward(a.GlobalAveragePooling2d(n), p.Slice(DenseKernel, 80), p.Slice(DenseBias, 10), output);
             if (!logits) ActivationKernels.Softmax(output, 10);
+        }
+
+        /// <summary>
+        /// Inference of one sample up to layer <paramref name="layer"/> (its index in <see cref="LayerInfos"/>), whose
+        /// output is written to <paramref name="output"/>: the layers before it and itself in order, unfused, each into
+        /// its training buffer (BatchNormalization with its moving statistics, Dropout the identity); the last layer as
+        /// Predict.
+        /// </summary>
+        public override void LayerOutput(
+            int layer, ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a,
+            Scratch s, Span<float> output)
+        {
+            if (layer == 11)
+            {
+                // dense, the last layer: exactly what Predict gives
+                Infer(p, f, input, a, s, output, logits: false);
+                return;
+            }
+
+            const int n = 0; // one sample: the first slot of the activations
+            // conv2d: Conv2D 8 3x3, strides 1x1, same, no bias; 16x16x3 -> 16x16x8
+            Conv2DKernels.Forward(
+                in Conv2dGeometry, input, p.Slice(Conv2dKernel, 216), default, a.Conv2d(n), a.Conv2dPadded(n),
+                relu: false);
+            if (layer == 0)
+            {
+                a.Conv2d(n).CopyTo(output);
+                return;
+            }
+
+            // batch_normalization: BatchNormalization, momentum 0.99, epsilon 0.001; 16x16x8 -> 16x16x8
+            BatchNormKernels.Affine(a.Conv2d(n), f.Slice(0, 8), f.Slice(8, 8), a.BatchNormalization(n));
+            if (layer == 1)
+            {
+                a.BatchNormalization(n).CopyTo(output);
+                return;
+            }
+
+            // stem: Activation relu; 16x16x8 -> 16x16x8
+            ActivationKernels.Forward(Activation.ReLU, a.BatchNormalization(n), a.BatchNormalization(n));
+            if (layer == 2)
+            {
+                a.BatchNormalization(n).CopyTo(output);
+                return;
+            }
+
+            // conv2d_1: Conv2D 8 3x3, strides 1x1, same, no bias; 16x16x8 -> 16x16x8
+            Conv2DKernels.Forward(
+                in Conv2d1Geometry, a.BatchNormalization(n), p.Slice(Conv2d1Kernel, 576), default, a.Conv2d1(n),
+                a.Conv2d1Padded(n), relu: false);
+            if (layer == 3)
+            {
+                a.Conv2d1(n).CopyTo(output);
+                return;
+            }
+
+            // batch_normalization_1: BatchNormalization, momentum 0.99, epsilon 0.001; 16x16x8 -> 16x16x8
+            BatchNormKernels.Affine(a.Conv2d1(n), f.Slice(240, 8), f.Slice(248, 8), a.BatchNormalization1(n));
+            if (layer == 4)
+            {
+                a.BatchNormalization1(n).CopyTo(output);
+                return;
+            }
+
+            // activation: Activation relu; 16x16x8 -> 16x16x8
+            ActivationKernels.Forward(Activation.ReLU, a.BatchNormalization1(n), a.BatchNormalization1(n));
+            if (layer == 5)
+            {
+                a.BatchNormalization1(n).CopyTo(output);
+                return;
+            }
+
+            // conv2d_2: Conv2D 8 3x3, strides 1x1, same, no bias; 16x16x8 -> 16x16x8
+            Conv2DKernels.Forward(
+                in Conv2d2Geometry, a.BatchNormalization1(n), p.Slice(Conv2d2Kernel, 576), default, a.Conv2d2(n),
+                a.Conv2d2Padded(n), relu: false);
+            if (layer == 6)
+            {
+                a.Conv2d2(n).CopyTo(output);
+                return;
+            }
+
+            // residual: BatchNormalization, momentum 0.99, epsilon 0.001; 16x16x8 -> 16x16x8
+            BatchNormKernels.Affine(a.Conv2d2(n), f.Slice(840, 8), f.Slice(848, 8), a.Residual(n));
+            if (layer == 7)
+            {
+                a.Residual(n).CopyTo(output);
+                return;
+            }
+
+            // add: Add of 2 from stem, residual; 16x16x8 -> 16x16x8
+            MergeKernels.Add(a.BatchNormalization(n), a.Residual(n), a.Add(n));
+            if (layer == 8)
+            {
+                a.Add(n).CopyTo(output);
+                return;
+            }
+
+            // activation_1: Activation relu; 16x16x8 -> 16x16x8
+            ActivationKernels.Forward(Activation.ReLU, a.Add(n), a.Add(n));
+            if (layer == 9)
+            {
+                a.Add(n).CopyTo(output);
+                return;
+            }
+
+            // global_average_pooling2d: GlobalAveragePooling2D; 16x16x8 -> 8
+            PoolingKernels.AverageForward(in GlobalAveragePooling2dGeometry, a.Add(n), a.GlobalAveragePooling2d(n));
+            if (layer == 10)
+            {
+                a.GlobalAveragePooling2d(n).CopyTo(output);
+                return;
+            }
+
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, "The network has 12 layers.");
         }
 
         public override float TrainForward(

@@ -96,6 +96,14 @@ namespace Samples
             global::NetDsl.Generated.MnistNetKernel.ParameterLayout;
 
         /// <summary>
+        /// The layers in order, as <see cref="Summary"/> lists them (Keras's <c>model.layers</c>, without the input
+        /// layer): name, Keras class name, output shape and parameter count; <see cref="LayerOutput"/> takes their
+        /// names.
+        /// </summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> Layers =>
+            global::NetDsl.Generated.MnistNetKernel.LayerInfos;
+
+        /// <summary>
         /// The network as a PyTorch module: Python source of <c>class MnistNet(nn.Module)</c>, the same forward pass as
         /// <c>Predict</c> on NCHW tensors, with this network's layer names as <c>state_dict()</c> keys, and
         /// <c>save_netdsl</c> and <c>load_netdsl</c> for NetDsl's weight files. Write it to a <c>.py</c> file, train
@@ -348,6 +356,19 @@ namespace Samples
             _netDsl.Classify(inputs, classes);
 
         /// <summary>
+        /// Runs one sample in inference mode (BatchNormalization with its moving statistics, Dropout off) up to the
+        /// layer named <paramref name="layerName"/> (one of <see cref="Layers"/>) and writes that layer's output, its
+        /// activation applied, channels-last: what the next layer receives. The last layer's output is exactly
+        /// Predict's. Allocates nothing once warm; safe to call from several threads at once.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">No layer has that name, or a span does not have the expected length.</exception>
+        public void LayerOutput(
+            string layerName,
+            global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output) =>
+            _netDsl.LayerOutput(global::NetDsl.Generated.MnistNetKernel.LayerIndex(layerName), input, output);
+
+        /// <summary>
         /// Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical
         /// cross-entropy (the final softmax fused with the loss, from logits): returns the mean loss and writes the
         /// mean gradient of every parameter into <paramref name="gradients"/>, in the layout of
@@ -476,6 +497,7 @@ namespace Samples
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout =>
             ParameterLayout;
         string global::NetDsl.INetwork.Summary => Summary;
+        global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> global::NetDsl.INetwork.Layers => Layers;
         string global::NetDsl.INetwork.Architecture => Architecture;
         global::NetDsl.NetworkGate global::NetDsl.INetwork.Gate => _netDsl.Gate;
     }
@@ -520,6 +542,35 @@ namespace NetDsl.Generated
             new("dense_1/kernel", new(64, 10), Dense1Kernel, 640, ParameterInitializer.GlorotUniform),
             new("dense_1/bias", new(10), Dense1Bias, 10, ParameterInitializer.Zeros),
         });
+
+        /// <summary>
+        /// The layers in order, as Summary lists them: name, Keras class name, output shape, parameters.
+        /// </summary>
+        public static readonly IReadOnlyList<LayerInfo> LayerInfos = Array.AsReadOnly(new LayerInfo[]
+        {
+            new("conv2d", "Conv2D", new(26, 26, 32), 320),
+            new("max_pooling2d", "MaxPooling2D", new(13, 13, 32), 0),
+            new("conv2d_1", "Conv2D", new(11, 11, 64), 18496),
+            new("max_pooling2d_1", "MaxPooling2D", new(5, 5, 64), 0),
+            new("conv2d_2", "Conv2D", new(3, 3, 64), 36928),
+            new("flatten", "Flatten", new(576), 0),
+            new("dense", "Dense", new(64), 36928),
+            new("dense_1", "Dense", new(10), 650),
+        });
+
+        /// <summary>The index in <see cref="LayerInfos"/> of the layer named <paramref name="name"/>.</summary>
+        public static int LayerIndex(string name) => name switch
+        {
+            "conv2d" => 0,
+            "max_pooling2d" => 1,
+            "conv2d_1" => 2,
+            "max_pooling2d_1" => 3,
+            "conv2d_2" => 4,
+            "flatten" => 5,
+            "dense" => 6,
+            "dense_1" => 7,
+            _ => throw NetworkGuard.UnknownLayer(name, "MnistNet", LayerInfos),
+        };
 
         /// <summary>
         /// conv2d: 28x28x1 -> 26x26x32, kernel 3x3, strides 1x1, padding 0/0/0/0 (top, bottom, left, right).
@@ -575,7 +626,7 @@ namespace NetDsl.Generated
         private MnistNetKernel()
             : base(
                 "MnistNet", inputLength: 784, outputLength: 10, ParameterLayout, ArchitectureText, segments: 1,
-                foldedLength: 0)
+                foldedLength: 0, layers: LayerInfos)
         {
         }
 
@@ -648,6 +699,89 @@ namespace NetDsl.Generated
             // dense_1: Dense 10, softmax; 64 -> 10
             DenseKernels.Forward(a.Dense(n), p.Slice(Dense1Kernel, 640), p.Slice(Dense1Bias, 10), output);
             if (!logits) ActivationKernels.Softmax(output, 10);
+        }
+
+        /// <summary>
+        /// Inference of one sample up to layer <paramref name="layer"/> (its index in <see cref="LayerInfos"/>), whose
+        /// output is written to <paramref name="output"/>: the layers before it and itself in order, unfused, each into
+        /// its training buffer (BatchNormalization with its moving statistics, Dropout the identity); the last layer as
+        /// Predict.
+        /// </summary>
+        public override void LayerOutput(
+            int layer, ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a,
+            Scratch s, Span<float> output)
+        {
+            if (layer == 7)
+            {
+                // dense_1, the last layer: exactly what Predict gives
+                Infer(p, f, input, a, s, output, logits: false);
+                return;
+            }
+
+            const int n = 0; // one sample: the first slot of the activations
+            // conv2d: Conv2D 32 3x3, strides 1x1, valid, relu; 28x28x1 -> 26x26x32
+            Conv2DKernels.Forward(
+                in Conv2dGeometry, input, p.Slice(Conv2dKernel, 288), p.Slice(Conv2dBias, 32), a.Conv2d(n), default,
+                relu: true);
+            if (layer == 0)
+            {
+                a.Conv2d(n).CopyTo(output);
+                return;
+            }
+
+            // max_pooling2d: MaxPooling2D 2x2, strides 2x2, valid; 26x26x32 -> 13x13x32
+            PoolingKernels.MaxForward(in MaxPooling2dGeometry, a.Conv2d(n), a.MaxPooling2d(n));
+            if (layer == 1)
+            {
+                a.MaxPooling2d(n).CopyTo(output);
+                return;
+            }
+
+            // conv2d_1: Conv2D 64 3x3, strides 1x1, valid, relu; 13x13x32 -> 11x11x64
+            Conv2DKernels.Forward(
+                in Conv2d1Geometry, a.MaxPooling2d(n), p.Slice(Conv2d1Kernel, 18432), p.Slice(Conv2d1Bias, 64),
+                a.Conv2d1(n), default, relu: true);
+            if (layer == 2)
+            {
+                a.Conv2d1(n).CopyTo(output);
+                return;
+            }
+
+            // max_pooling2d_1: MaxPooling2D 2x2, strides 2x2, valid; 11x11x64 -> 5x5x64
+            PoolingKernels.MaxForward(in MaxPooling2d1Geometry, a.Conv2d1(n), a.MaxPooling2d1(n));
+            if (layer == 3)
+            {
+                a.MaxPooling2d1(n).CopyTo(output);
+                return;
+            }
+
+            // conv2d_2: Conv2D 64 3x3, strides 1x1, valid, relu; 5x5x64 -> 3x3x64
+            Conv2DKernels.Forward(
+                in Conv2d2Geometry, a.MaxPooling2d1(n), p.Slice(Conv2d2Kernel, 36864), p.Slice(Conv2d2Bias, 64),
+                a.Conv2d2(n), default, relu: true);
+            if (layer == 4)
+            {
+                a.Conv2d2(n).CopyTo(output);
+                return;
+            }
+
+            // flatten: Flatten, a view; 3x3x64 -> 576
+            if (layer == 5)
+            {
+                a.Conv2d2(n).CopyTo(output);
+                return;
+            }
+
+            // dense: Dense 64, relu; 576 -> 64
+            DenseKernels.Forward(a.Conv2d2(n), p.Slice(DenseKernel, 36864), p.Slice(DenseBias, 64), a.Dense(n));
+            ActivationKernels.Forward(Activation.ReLU, a.Dense(n), a.Dense(n));
+            if (layer == 6)
+            {
+                a.Dense(n).CopyTo(output);
+                return;
+            }
+
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, "The network has 8 layers.");
         }
 
         public override float TrainForward(

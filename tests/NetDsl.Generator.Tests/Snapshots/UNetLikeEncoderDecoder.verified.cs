@@ -124,6 +124,14 @@ namespace Samples
             global::NetDsl.Generated.SegmentationNetKernel.ParameterLayout;
 
         /// <summary>
+        /// The layers in order, as <see cref="Summary"/> lists them (Keras's <c>model.layers</c>, without the input
+        /// layer): name, Keras class name, output shape and parameter count; <see cref="LayerOutput"/> takes their
+        /// names.
+        /// </summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> Layers =>
+            global::NetDsl.Generated.SegmentationNetKernel.LayerInfos;
+
+        /// <summary>
         /// The network as a PyTorch module: Python source of <c>class SegmentationNet(nn.Module)</c>, the same forward
         /// pass as <c>Predict</c> on NCHW tensors, with this network's layer names as <c>state_dict()</c> keys, and
         /// <c>save_netdsl</c> and <c>load_netdsl</c> for NetDsl's weight files. Write it to a <c>.py</c> file, train
@@ -397,6 +405,19 @@ namespace Samples
             _netDsl.Classify(inputs, classes);
 
         /// <summary>
+        /// Runs one sample in inference mode (BatchNormalization with its moving statistics, Dropout off) up to the
+        /// layer named <paramref name="layerName"/> (one of <see cref="Layers"/>) and writes that layer's output, its
+        /// activation applied, channels-last: what the next layer receives. The last layer's output is exactly
+        /// Predict's. Allocates nothing once warm; safe to call from several threads at once.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">No layer has that name, or a span does not have the expected length.</exception>
+        public void LayerOutput(
+            string layerName,
+            global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output) =>
+            _netDsl.LayerOutput(global::NetDsl.Generated.SegmentationNetKernel.LayerIndex(layerName), input, output);
+
+        /// <summary>
         /// Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical
         /// cross-entropy (the outputs taken as probabilities): returns the mean loss and writes the mean gradient of
         /// every parameter into <paramref name="gradients"/>, in the layout of <see cref="Parameters"/>. Data-parallel
@@ -525,6 +546,7 @@ namespace Samples
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout =>
             ParameterLayout;
         string global::NetDsl.INetwork.Summary => Summary;
+        global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> global::NetDsl.INetwork.Layers => Layers;
         string global::NetDsl.INetwork.Architecture => Architecture;
         global::NetDsl.NetworkGate global::NetDsl.INetwork.Gate => _netDsl.Gate;
     }
@@ -578,6 +600,43 @@ namespace NetDsl.Generated
             new("conv2d_3/kernel", new(1, 1, 8, 3), Conv2d3Kernel, 24, ParameterInitializer.GlorotUniform),
             new("conv2d_3/bias", new(3), Conv2d3Bias, 3, ParameterInitializer.Zeros),
         });
+
+        /// <summary>
+        /// The layers in order, as Summary lists them: name, Keras class name, output shape, parameters.
+        /// </summary>
+        public static readonly IReadOnlyList<LayerInfo> LayerInfos = Array.AsReadOnly(new LayerInfo[]
+        {
+            new("e1", "Conv2D", new(16, 16, 8), 80),
+            new("max_pooling2d", "MaxPooling2D", new(8, 8, 8), 0),
+            new("e2", "Conv2D", new(8, 8, 16), 1168),
+            new("max_pooling2d_1", "MaxPooling2D", new(4, 4, 16), 0),
+            new("conv2d", "Conv2D", new(4, 4, 32), 4640),
+            new("up_sampling2d", "UpSampling2D", new(8, 8, 32), 0),
+            new("concatenate", "Concatenate", new(8, 8, 48), 0),
+            new("conv2d_1", "Conv2D", new(8, 8, 16), 6928),
+            new("conv2d_transpose", "Conv2DTranspose", new(16, 16, 16), 2320),
+            new("concatenate_1", "Concatenate", new(16, 16, 24), 0),
+            new("conv2d_2", "Conv2D", new(16, 16, 8), 1736),
+            new("conv2d_3", "Conv2D", new(16, 16, 3), 27),
+        });
+
+        /// <summary>The index in <see cref="LayerInfos"/> of the layer named <paramref name="name"/>.</summary>
+        public static int LayerIndex(string name) => name switch
+        {
+            "e1" => 0,
+            "max_pooling2d" => 1,
+            "e2" => 2,
+            "max_pooling2d_1" => 3,
+            "conv2d" => 4,
+            "up_sampling2d" => 5,
+            "concatenate" => 6,
+            "conv2d_1" => 7,
+            "conv2d_transpose" => 8,
+            "concatenate_1" => 9,
+            "conv2d_2" => 10,
+            "conv2d_3" => 11,
+            _ => throw NetworkGuard.UnknownLayer(name, "SegmentationNet", LayerInfos),
+        };
 
         /// <summary>
         /// e1: 16x16x1 -> 16x16x8, kernel 3x3, strides 1x1, padding 1/1/1/1 (top, bottom, left, right).
@@ -668,7 +727,7 @@ namespace NetDsl.Generated
         private SegmentationNetKernel()
             : base(
                 "SegmentationNet", inputLength: 256, outputLength: 768, ParameterLayout, ArchitectureText, segments: 1,
-                foldedLength: 2304, outputChannels: 3)
+                foldedLength: 2304, outputChannels: 3, layers: LayerInfos)
         {
         }
 
@@ -777,6 +836,130 @@ namespace NetDsl.Generated
                 in Conv2d3Geometry, a.Conv2d2(n), p.Slice(Conv2d3Kernel, 24), p.Slice(Conv2d3Bias, 3), output, default,
                 relu: false);
             ActivationKernels.Softmax(output, 3);
+        }
+
+        /// <summary>
+        /// Inference of one sample up to layer <paramref name="layer"/> (its index in <see cref="LayerInfos"/>), whose
+        /// output is written to <paramref name="output"/>: the layers before it and itself in order, unfused, each into
+        /// its training buffer (BatchNormalization with its moving statistics, Dropout the identity); the last layer as
+        /// Predict.
+        /// </summary>
+        public override void LayerOutput(
+            int layer, ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a,
+            Scratch s, Span<float> output)
+        {
+            if (layer == 11)
+            {
+                // conv2d_3, the last layer: exactly what Predict gives
+                Infer(p, f, input, a, s, output, logits: false);
+                return;
+            }
+
+            const int n = 0; // one sample: the first slot of the activations
+            // e1: Conv2D 8 3x3, strides 1x1, same, relu; 16x16x1 -> 16x16x8
+            Conv2DKernels.Forward(
+                in E1Geometry, input, p.Slice(E1Kernel, 72), p.Slice(E1Bias, 8), a.E1(n), a.E1Padded(n), relu: true);
+            if (layer == 0)
+            {
+                a.E1(n).CopyTo(output);
+                return;
+            }
+
+            // max_pooling2d: MaxPooling2D 2x2, strides 2x2, valid; 16x16x8 -> 8x8x8
+            PoolingKernels.MaxForward(in MaxPooling2dGeometry, a.E1(n), a.MaxPooling2d(n));
+            if (layer == 1)
+            {
+                a.MaxPooling2d(n).CopyTo(output);
+                return;
+            }
+
+            // e2: Conv2D 16 3x3, strides 1x1, same, relu; 8x8x8 -> 8x8x16
+            Conv2DKernels.Forward(
+                in E2Geometry, a.MaxPooling2d(n), p.Slice(E2Kernel, 1152), p.Slice(E2Bias, 16), a.E2(n), a.E2Padded(n),
+                relu: true);
+            if (layer == 2)
+            {
+                a.E2(n).CopyTo(output);
+                return;
+            }
+
+            // max_pooling2d_1: MaxPooling2D 2x2, strides 2x2, valid; 8x8x16 -> 4x4x16
+            PoolingKernels.MaxForward(in MaxPooling2d1Geometry, a.E2(n), a.MaxPooling2d1(n));
+            if (layer == 3)
+            {
+                a.MaxPooling2d1(n).CopyTo(output);
+                return;
+            }
+
+            // conv2d: Conv2D 32 3x3, strides 1x1, same, relu; 4x4x16 -> 4x4x32
+            Conv2DKernels.Forward(
+                in Conv2dGeometry, a.MaxPooling2d1(n), p.Slice(Conv2dKernel, 4608), p.Slice(Conv2dBias, 32),
+                a.Conv2d(n), a.Conv2dPadded(n), relu: true);
+            if (layer == 4)
+            {
+                a.Conv2d(n).CopyTo(output);
+                return;
+            }
+
+            // up_sampling2d: UpSampling2D 2x2, nearest; 4x4x32 -> 8x8x32
+            ResamplingKernels.UpSampleNearest(a.Conv2d(n), a.UpSampling2d(n), 4, 4, 32, 2, 2);
+            if (layer == 5)
+            {
+                a.UpSampling2d(n).CopyTo(output);
+                return;
+            }
+
+            // concatenate: Concatenate of 2 from up_sampling2d, e2; 8x8x32 -> 8x8x48
+            MergeKernels.ConcatenateChannels(a.UpSampling2d(n), a.Concatenate(n), 32, 48, 0);
+            MergeKernels.ConcatenateChannels(a.E2(n), a.Concatenate(n), 16, 48, 32);
+            if (layer == 6)
+            {
+                a.Concatenate(n).CopyTo(output);
+                return;
+            }
+
+            // conv2d_1: Conv2D 16 3x3, strides 1x1, same, relu; 8x8x48 -> 8x8x16
+            Conv2DKernels.Forward(
+                in Conv2d1Geometry, a.Concatenate(n), p.Slice(Conv2d1Kernel, 6912), p.Slice(Conv2d1Bias, 16),
+                a.Conv2d1(n), a.Conv2d1Padded(n), relu: true);
+            if (layer == 7)
+            {
+                a.Conv2d1(n).CopyTo(output);
+                return;
+            }
+
+            // conv2d_transpose: Conv2DTranspose 16 3x3, strides 2x2, same, relu; 8x8x16 -> 16x16x16
+            Conv2DKernels.InputGradient(
+                in Conv2dTransposeGeometry, s.Conv2dTransposeTransposed, a.Conv2d1(n), a.Conv2dTranspose(n),
+                s.Temporary.Slice(0, 13840));
+            VectorOps.AddBias(p.Slice(Conv2dTransposeBias, 16), a.Conv2dTranspose(n));
+            ActivationKernels.Forward(Activation.ReLU, a.Conv2dTranspose(n), a.Conv2dTranspose(n));
+            if (layer == 8)
+            {
+                a.Conv2dTranspose(n).CopyTo(output);
+                return;
+            }
+
+            // concatenate_1: Concatenate of 2 from conv2d_transpose, e1; 16x16x16 -> 16x16x24
+            MergeKernels.ConcatenateChannels(a.Conv2dTranspose(n), a.Concatenate1(n), 16, 24, 0);
+            MergeKernels.ConcatenateChannels(a.E1(n), a.Concatenate1(n), 8, 24, 16);
+            if (layer == 9)
+            {
+                a.Concatenate1(n).CopyTo(output);
+                return;
+            }
+
+            // conv2d_2: Conv2D 8 3x3, strides 1x1, same, relu; 16x16x24 -> 16x16x8
+            Conv2DKernels.Forward(
+                in Conv2d2Geometry, a.Concatenate1(n), p.Slice(Conv2d2Kernel, 1728), p.Slice(Conv2d2Bias, 8),
+                a.Conv2d2(n), a.Conv2d2Padded(n), relu: true);
+            if (layer == 10)
+            {
+                a.Conv2d2(n).CopyTo(output);
+                return;
+            }
+
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, "The network has 12 layers.");
         }
 
         public override float TrainForward(

@@ -59,6 +59,13 @@ partial class Logistic : global::NetDsl.INetwork
         global::NetDsl.Generated.LogisticKernel.ParameterLayout;
 
     /// <summary>
+    /// The layers in order, as <see cref="Summary"/> lists them (Keras's <c>model.layers</c>, without the input layer):
+    /// name, Keras class name, output shape and parameter count; <see cref="LayerOutput"/> takes their names.
+    /// </summary>
+    public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> Layers =>
+        global::NetDsl.Generated.LogisticKernel.LayerInfos;
+
+    /// <summary>
     /// The network as a PyTorch module: Python source of <c>class Logistic(nn.Module)</c>, the same forward pass as
     /// <c>Predict</c> on NCHW tensors, with this network's layer names as <c>state_dict()</c> keys, and
     /// <c>save_netdsl</c> and <c>load_netdsl</c> for NetDsl's weight files. Write it to a <c>.py</c> file, train there,
@@ -261,6 +268,19 @@ partial class Logistic : global::NetDsl.INetwork
         _netDsl.Classify(inputs, classes);
 
     /// <summary>
+    /// Runs one sample in inference mode (BatchNormalization with its moving statistics, Dropout off) up to the layer
+    /// named <paramref name="layerName"/> (one of <see cref="Layers"/>) and writes that layer's output, its activation
+    /// applied, channels-last: what the next layer receives. The last layer's output is exactly Predict's. Allocates
+    /// nothing once warm; safe to call from several threads at once.
+    /// </summary>
+    /// <exception cref="global::System.ArgumentException">No layer has that name, or a span does not have the expected length.</exception>
+    public void LayerOutput(
+        string layerName,
+        global::System.ReadOnlySpan<float> input,
+        global::System.Span<float> output) =>
+        _netDsl.LayerOutput(global::NetDsl.Generated.LogisticKernel.LayerIndex(layerName), input, output);
+
+    /// <summary>
     /// Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical
     /// cross-entropy (the outputs taken as logits): returns the mean loss and writes the mean gradient of every
     /// parameter into <paramref name="gradients"/>, in the layout of <see cref="Parameters"/>. Data-parallel on all
@@ -388,6 +408,7 @@ partial class Logistic : global::NetDsl.INetwork
     global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout =>
         ParameterLayout;
     string global::NetDsl.INetwork.Summary => Summary;
+    global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> global::NetDsl.INetwork.Layers => Layers;
     string global::NetDsl.INetwork.Architecture => Architecture;
     global::NetDsl.NetworkGate global::NetDsl.INetwork.Gate => _netDsl.Gate;
 }
@@ -416,6 +437,21 @@ namespace NetDsl.Generated
             new("dense/bias", new(10), DenseBias, 10, ParameterInitializer.Zeros),
         });
 
+        /// <summary>
+        /// The layers in order, as Summary lists them: name, Keras class name, output shape, parameters.
+        /// </summary>
+        public static readonly IReadOnlyList<LayerInfo> LayerInfos = Array.AsReadOnly(new LayerInfo[]
+        {
+            new("dense", "Dense", new(10), 7850),
+        });
+
+        /// <summary>The index in <see cref="LayerInfos"/> of the layer named <paramref name="name"/>.</summary>
+        public static int LayerIndex(string name) => name switch
+        {
+            "dense" => 0,
+            _ => throw NetworkGuard.UnknownLayer(name, "Logistic", LayerInfos),
+        };
+
         /// <summary>The architecture in NetDsl's text form, stored with saved weights.</summary>
         public const string ArchitectureText =
             "input 784\n" +
@@ -427,7 +463,7 @@ namespace NetDsl.Generated
         private LogisticKernel()
             : base(
                 "Logistic", inputLength: 784, outputLength: 10, ParameterLayout, ArchitectureText, segments: 1,
-                foldedLength: 0)
+                foldedLength: 0, layers: LayerInfos)
         {
         }
 
@@ -477,6 +513,26 @@ namespace NetDsl.Generated
         {
             // dense: Dense 10; 784 -> 10
             DenseKernels.Forward(input, p.Slice(DenseKernel, 7840), p.Slice(DenseBias, 10), output);
+        }
+
+        /// <summary>
+        /// Inference of one sample up to layer <paramref name="layer"/> (its index in <see cref="LayerInfos"/>), whose
+        /// output is written to <paramref name="output"/>: the layers before it and itself in order, unfused, each into
+        /// its training buffer (BatchNormalization with its moving statistics, Dropout the identity); the last layer as
+        /// Predict.
+        /// </summary>
+        public override void LayerOutput(
+            int layer, ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a,
+            Scratch s, Span<float> output)
+        {
+            if (layer == 0)
+            {
+                // dense, the last layer: exactly what Predict gives
+                Infer(p, f, input, a, s, output, logits: false);
+                return;
+            }
+
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, "The network has 1 layers.");
         }
 
         public override float TrainForward(
