@@ -294,6 +294,32 @@ public sealed class DiagnosticTests
                 public void {|NDSL0028:Predict|}(System.ReadOnlySpan<float> a, System.Span<float> b) { }
             }
             """),
+        Case("NDSL0028", "'Net' declares 'Layers', which NetDsl generates for every network; rename yours", """
+            [Network]
+            [Input(4)]
+            partial class Net
+            {
+                public static string[] {|NDSL0028:Layers|} => new[] { "mine" };
+            }
+            """),
+        Case("NDSL0028", "'Net' declares 'LayerOutput', which NetDsl generates for every network; rename yours", """
+            [Network]
+            [Input(4)]
+            partial class Net
+            {
+                public void {|NDSL0028:LayerOutput|}(string name, System.ReadOnlySpan<float> a, System.Span<float> b) { }
+            }
+            """),
+        Case("NDSL0032", "The network class cannot be named 'Layers': every network has a member 'Layers', and a member cannot have the name of its class; rename the class", """
+            [Network]
+            [Input(4)]
+            partial class {|NDSL0032:Layers|};
+            """),
+        Case("NDSL0032", "The network class cannot be named 'LayerOutput': every network has a member 'LayerOutput', and a member cannot have the name of its class; rename the class", """
+            [Network]
+            [Input(4)]
+            partial class {|NDSL0032:LayerOutput|};
+            """),
         Case("NDSL0029", "The network class 'Net' cannot have a primary constructor: NetDsl generates its constructors; declare a constructor that chains to this(seed) instead", """
             [Network]
             [Input(4)]
