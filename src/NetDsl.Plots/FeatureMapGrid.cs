@@ -15,6 +15,42 @@ public static class FeatureMapGrid
         Render(map, height, width, channels, options).SavePng(path);
     }
 
+    /// <summary>
+    /// Draws the output of the layer named <paramref name="layerName"/> of <paramref name="net"/> for one input
+    /// sample (<see cref="INetwork.LayerOutput"/>: inference mode, the layer's activation applied) to
+    /// <paramref name="path"/>, one tile per channel.
+    /// </summary>
+    /// <exception cref="ArgumentException">The network has no layer of that name (the message lists them), the
+    /// layer's output is not a feature map (<c>height x width x channels</c>), or <paramref name="input"/> is not
+    /// one sample.</exception>
+    public static void Save(INetwork net, string layerName, ReadOnlySpan<float> input, string path, GridOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        LayerInfo layer = Find(net, layerName);
+        TensorShape shape = layer.OutputShape;
+        if (shape.Rank != 3)
+        {
+            throw new ArgumentException($"Layer '{layer.Name}' ({layer.Kind}) outputs {shape}, not a feature map (height, width, channels).", nameof(layerName));
+        }
+
+        var map = new float[layer.OutputLength];
+        net.LayerOutput(layer.Name, input, map);
+        Render(map, shape[0], shape[1], shape[2], options).SavePng(path);
+    }
+
+    private static LayerInfo Find(INetwork net, string layerName)
+    {
+        foreach (LayerInfo layer in net.Layers)
+        {
+            if (layer.Name == layerName)
+            {
+                return layer;
+            }
+        }
+
+        throw NetworkGuard.UnknownLayer(layerName, net.GetType().Name, net.Layers);
+    }
+
     internal static PixelCanvas Render(ReadOnlySpan<float> map, int height, int width, int channels, GridOptions? options)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);

@@ -1,7 +1,11 @@
 using System;
+using System.Linq;
 using SkiaSharp;
 
 namespace NetDsl.Plots.Tests;
+
+[Network, Input(8, 8, 1), Conv2D(6, 3, Activation = Activation.ReLU), MaxPooling2D, Flatten, Dense(2, Activation = Activation.Softmax)]
+public partial class FeatureMapNet;
 
 /// <summary>FeatureMapGrid: one tile per channel of a channels-last map, in channel order by rows.</summary>
 public sealed class FeatureMapGridTests : IDisposable
@@ -68,5 +72,52 @@ public sealed class FeatureMapGridTests : IDisposable
     {
         var ex = Assert.Throws<ArgumentException>(() => FeatureMapGrid.Save(new float[10], 2, 2, 3, _temp.File("x.png")));
         Assert.Contains("2x2x3", ex.Message);
+    }
+
+    [Fact]
+    public void Network_overload_draws_one_tile_per_channel_of_the_named_layers_output()
+    {
+        var net = new FeatureMapNet(seed: 3);
+        var input = new float[FeatureMapNet.InputLength];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = (i * 7 % 11) / 10f;
+        }
+
+        // max_pooling2d: 3x3x6 -> 3 columns, 2 rows of 3x3 tiles.
+        var map = new float[FeatureMapNet.Layers[1].OutputLength];
+        net.LayerOutput("max_pooling2d", input, map);
+        string path = _temp.File("net.png");
+        FeatureMapGrid.Save(net, "max_pooling2d", input, path, new GridOptions { Scale = 1, Gap = 1 });
+
+        using SKBitmap bitmap = Png.Decode(path);
+        Assert.Equal(1 + 3 * (3 + 1), bitmap.Width);
+        Assert.Equal(1 + 2 * (3 + 1), bitmap.Height);
+        for (int c = 0; c < 6; c++)
+        {
+            // Each tile is its channel, normalised on its own: the channel's maximum is white (or mid-gray if constant).
+            float[] channel = Enumerable.Range(0, 9).Select(p => map[p * 6 + c]).ToArray();
+            int brightest = Array.IndexOf(channel, channel.Max());
+            int x = 1 + c % 3 * 4 + brightest % 3, y = 1 + c / 3 * 4 + brightest / 3;
+            Assert.Equal(channel.Max() > channel.Min() ? 255 : 128, Png.Gray(bitmap, x, y));
+        }
+
+        // And the whole image is the map's, drawn by the span overload.
+        string direct = _temp.File("direct.png");
+        FeatureMapGrid.Save(map, 3, 3, 6, direct, new GridOptions { Scale = 1, Gap = 1 });
+        using SKBitmap expected = Png.Decode(direct);
+        Assert.Equal(expected.Pixels, bitmap.Pixels);
+    }
+
+    [Fact]
+    public void Network_overload_reports_unknown_layers_and_vectors()
+    {
+        var net = new FeatureMapNet(seed: 3);
+        var input = new float[FeatureMapNet.InputLength];
+
+        var unknown = Assert.Throws<ArgumentException>(() => FeatureMapGrid.Save(net, "conv9", input, _temp.File("a.png")));
+        Assert.Contains("conv2d, max_pooling2d, flatten, dense", unknown.Message);
+        var vector = Assert.Throws<ArgumentException>(() => FeatureMapGrid.Save(net, "dense", input, _temp.File("b.png")));
+        Assert.StartsWith("Layer 'dense' (Dense) outputs (2,), not a feature map", vector.Message);
     }
 }
