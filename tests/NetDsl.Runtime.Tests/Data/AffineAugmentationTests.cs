@@ -335,6 +335,8 @@ public sealed class AffineAugmentationTests
 
         public string Summary => "recording";
 
+        public IReadOnlyList<LayerInfo> Layers { get; } = [new LayerInfo("dense", "Dense", new TensorShape(2), 1)];
+
         public Span<float> Parameters => _parameters;
 
         public string Architecture => "recording";
@@ -365,6 +367,8 @@ public sealed class AffineAugmentationTests
         public void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize) => outputs.Clear();
 
         public int Classify(ReadOnlySpan<float> input) => 0;
+
+        public void LayerOutput(string layerName, ReadOnlySpan<float> input, Span<float> output) => output.Clear();
 
         public void Backpropagate(ReadOnlySpan<float> inputs, ReadOnlySpan<float> outputGradients, Span<float> gradients, Span<float> inputGradients) =>
             throw new NotSupportedException();
