@@ -373,7 +373,7 @@ internal static class KernelEmitter
 
         var w = new SourceWriter(outer.Indentation / 4);
         var pass = new PassWriter(w, Pass.LayerOutputs, plan);
-        if (plan.Buffers.Any(b => b.Kind == BufferKind.Sample && b.Name == "Input"))
+        if (CopiesInput(plan))
         {
             pass.Comment("the input, where the layers that read it find it in training");
             w.Line("input.CopyTo(a.Input(n));");
@@ -411,6 +411,9 @@ internal static class KernelEmitter
         outer.Raw(body);
         outer.CloseBrace();
     }
+
+    /// <summary>Whether training keeps the input in a per-sample buffer (a batch-wide layer reads it).</summary>
+    private static bool CopiesInput(NetworkPlan plan) => plan.Buffers.Any(b => b.Kind == BufferKind.Sample && b.Name == "Input");
 
     private static string InferenceComment(NetworkPlan plan, List<LayerPlan> group)
     {
@@ -577,7 +580,7 @@ internal static class KernelEmitter
     private static void EmitForwardSteps(SourceWriter w, NetworkPlan plan, int segment)
     {
         var pass = new PassWriter(w, Pass.TrainingForward, plan);
-        if (segment == 0 && plan.Buffers.Any(b => b.Kind == BufferKind.Sample && b.Name == "Input"))
+        if (segment == 0 && CopiesInput(plan))
         {
             pass.Comment("the input, kept for the batch's statistics");
             w.Line("input.CopyTo(a.Input(n));");
