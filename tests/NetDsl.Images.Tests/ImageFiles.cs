@@ -136,11 +136,11 @@ internal static class ImageFiles
     /// <summary>A strip TIFF with one page per raster. A raster holds the rows of raw samples, channels-last, each
     /// row padded to a whole byte (samples under 8 bits packed from the high bit, 16-bit samples in the machine's
     /// byte order, as LibTiff.NET takes them). <paramref name="tags"/> sets more tags on every page (a colour map,
-    /// a sample format).</summary>
+    /// a sample format). <paramref name="bigEndian"/> writes a Motorola-order (<c>MM</c>) file.</summary>
     public static void WriteTiff(string path, IReadOnlyList<byte[]> pages, int height, int width, int samplesPerPixel, int bitsPerSample,
-        Photometric photometric, Compression compression = Compression.NONE, Action<Tiff>? tags = null)
+        Photometric photometric, Compression compression = Compression.NONE, Action<Tiff>? tags = null, bool bigEndian = false)
     {
-        using Tiff tiff = Tiff.Open(path, "w") ?? throw new InvalidOperationException($"LibTiff cannot create {path}.");
+        using Tiff tiff = Tiff.Open(path, bigEndian ? "wb" : "w") ?? throw new InvalidOperationException($"LibTiff cannot create {path}.");
         int rowBytes = ((width * samplesPerPixel * bitsPerSample) + 7) / 8;
         foreach (byte[] raster in pages)
         {

@@ -76,8 +76,10 @@ public sealed class TiffTests : IDisposable
         AssertExact(Luma(rgb), ImageInput.Load(path, new TensorShape(H, W, 1)));
     }
 
-    [Fact]
-    public void Sixteen_bit_gray_tiff_is_scaled_by_255_over_65535()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Sixteen_bit_gray_tiff_is_scaled_by_255_over_65535(bool bigEndian)
     {
         ushort[] samples = new ushort[H * W];
         byte[] whole = ImageFiles.RandomBytes(H * W, 6);
@@ -89,7 +91,8 @@ public sealed class TiffTests : IDisposable
 
         samples[1] = 65535;
         string path = _temp.File("g16.tif");
-        ImageFiles.WriteTiff(path, [ImageFiles.Samples16(samples)], H, W, 1, 16, Photometric.MINISBLACK, Compression.DEFLATE);
+        ImageFiles.WriteTiff(path, [ImageFiles.Samples16(samples)], H, W, 1, 16, Photometric.MINISBLACK, Compression.DEFLATE, bigEndian: bigEndian);
+        Assert.Equal(bigEndian ? (byte)'M' : (byte)'I', File.ReadAllBytes(path)[0]);
         float[] gray = ImageInput.Load(path, new TensorShape(H, W, 1));
         for (int i = 0; i < samples.Length; i++)
         {
@@ -249,6 +252,31 @@ public sealed class TiffTests : IDisposable
         AssertExact(a, images.Data.GetInput(0).ToArray());
         AssertExact(b, images.Data.GetInput(1).ToArray());
         AssertExact(c, images.Data.GetInput(2).ToArray());
+    }
+
+    [Fact]
+    public void Many_tiffs_decode_exactly_on_every_core_at_once()
+    {
+        // One library-wide libtiff error handler, a decoder per thread: a folder of TIFFs loads in parallel.
+        var expected = new byte[64][];
+        for (int i = 0; i < expected.Length; i++)
+        {
+            expected[i] = ImageFiles.RandomBytes(32 * 32, 100 + i);
+            ImageFiles.WriteTiff(_temp.File($"c{i % 4}", $"{i:D2}.tif"), [expected[i]], 32, 32, 1, 8, Photometric.MINISBLACK, Compression.LZW);
+        }
+
+        File.WriteAllBytes(_temp.File("c0", "zz-bad.tif"), [(byte)'I', (byte)'I', 42, 0, 99, 0, 0, 0]);
+        var options = new ImageDatasetOptions { Shuffle = false, SkipInvalidFiles = true, MaxDegreeOfParallelism = 4 };
+
+        ImageDataset images = ImageDataset.FromDirectory(_temp.Path, 32, 32, ColorMode.Grayscale, options);
+
+        Assert.Equal(expected.Length, images.Count);
+        Assert.Equal("zz-bad.tif", Path.GetFileName(Assert.Single(images.SkippedFiles).FilePath));
+        for (int i = 0; i < images.Count; i++)
+        {
+            int file = int.Parse(Path.GetFileNameWithoutExtension(images.FilePaths[i]), System.Globalization.CultureInfo.InvariantCulture);
+            AssertExact(expected[file], images.Data.GetInput(i).ToArray());
+        }
     }
 
     private static byte[] Luma(byte[] rgb) =>
