@@ -43,17 +43,26 @@ if (options.WritePngDirectory is string pngDirectory)
 // 1. Data: IDX files, or with --images folders of PNG files; pixels scaled to [0, 1], channels-last 28x28x1.
 Dataset train, test;
 string source;
-if (options.ImageDirectory is string imageDirectory)
+try
 {
-    var loading = Stopwatch.StartNew();
-    (ImageDataset trainImages, ImageDataset testImages) = PngDigits.Read(imageDirectory, options.Seed);
-    (train, test) = (trainImages, testImages);
-    source = $"the image folders {Path.GetFullPath(imageDirectory)}/train and test (decoded in {loading.Elapsed.TotalSeconds:F1} s)";
+    if (options.ImageDirectory is string imageDirectory)
+    {
+        var loading = Stopwatch.StartNew();
+        (ImageDataset trainImages, ImageDataset testImages) = PngDigits.Read(imageDirectory, options.Seed);
+        (train, test) = (trainImages, testImages);
+        source = $"the image folders {Path.GetFullPath(imageDirectory)}/train and test (decoded in {loading.Elapsed.TotalSeconds:F1} s)";
+    }
+    else
+    {
+        (train, test) = Dataset.LoadMnist(options.DataDirectory);
+        source = Path.GetFullPath(options.DataDirectory);
+    }
 }
-else
+catch (Exception e) when (e is IOException or InvalidDataException)
 {
-    (train, test) = Dataset.LoadMnist(options.DataDirectory);
-    source = Path.GetFullPath(options.DataDirectory);
+    // A missing folder or file, an image that cannot be decoded (InvalidImageException names it), a malformed IDX file.
+    Console.Error.WriteLine(e.Message);
+    return 1;
 }
 
 if (options.TrainLimit is int limit && limit < train.Count)
