@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using NetDsl;
 using NetDsl.Data;
+using NetDsl.Images;
 using NetDsl.Samples.Mnist;
 using NetDsl.Training;
 using Spectre.Console;
@@ -28,14 +29,48 @@ if (options.ShowHelp)
 
 AnsiConsole.Write(new Rule("[bold]NetDsl[/]: the Keras MNIST CNN, compiled at build time").LeftJustified());
 
-// 1. Data: IDX files, pixels scaled to [0, 1], channels-last 28x28x1.
-(Dataset train, Dataset test) = Dataset.LoadMnist(options.DataDirectory);
+// The setup step of --images: the IDX digits written as PNG class folders.
+if (options.WritePngDirectory is string pngDirectory)
+{
+    (Dataset digits, Dataset heldOut) = Dataset.LoadMnist(options.DataDirectory);
+    var writing = Stopwatch.StartNew();
+    PngDigits.Write(digits, heldOut, pngDirectory);
+    Console.WriteLine($"Wrote {digits.Count:N0} training and {heldOut.Count:N0} test digits as PNG files to {Path.GetFullPath(pngDirectory)}/train/0..9 and test/0..9 in {writing.Elapsed.TotalSeconds:F1} s.");
+    Console.WriteLine($"Train from them with: dotnet run --project samples/Mnist -c Release -- --images {pngDirectory}");
+    return 0;
+}
+
+// 1. Data: IDX files, or with --images folders of PNG files; pixels scaled to [0, 1], channels-last 28x28x1.
+Dataset train, test;
+string source;
+try
+{
+    if (options.ImageDirectory is string imageDirectory)
+    {
+        var loading = Stopwatch.StartNew();
+        (ImageDataset trainImages, ImageDataset testImages) = PngDigits.Read(imageDirectory, options.Seed);
+        (train, test) = (trainImages, testImages);
+        source = $"the image folders {Path.GetFullPath(imageDirectory)}/train and test (decoded in {loading.Elapsed.TotalSeconds:F1} s)";
+    }
+    else
+    {
+        (train, test) = Dataset.LoadMnist(options.DataDirectory);
+        source = Path.GetFullPath(options.DataDirectory);
+    }
+}
+catch (Exception e) when (e is IOException or InvalidDataException)
+{
+    // A missing folder or file, an image that cannot be decoded (InvalidImageException names it), a malformed IDX file.
+    Console.Error.WriteLine(e.Message);
+    return 1;
+}
+
 if (options.TrainLimit is int limit && limit < train.Count)
 {
     train = train.Slice(0, limit);
 }
 
-Console.WriteLine($"Data: {train.Count:N0} training and {test.Count:N0} test images of {train.SampleShape} from {Path.GetFullPath(options.DataDirectory)}");
+Console.WriteLine($"Data: {train.Count:N0} training and {test.Count:N0} test images of {train.SampleShape} from {source}");
 
 // 2. The model: its summary was computed by the generator at build time.
 var net = new MnistNet(options.Seed);

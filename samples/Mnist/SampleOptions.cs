@@ -27,6 +27,12 @@ internal sealed class SampleOptions
 
     public string WeightsPath { get; private set; } = "mnist-cnn.safetensors";
 
+    /// <summary>Where --write-png writes the digits as PNG class folders (then the sample stops).</summary>
+    public string? WritePngDirectory { get; private set; }
+
+    /// <summary>A folder with train/ and test/ PNG class folders to train from instead of the IDX files.</summary>
+    public string? ImageDirectory { get; private set; }
+
     public bool ShowHelp { get; private set; }
 
     public const string Usage = """
@@ -47,6 +53,10 @@ internal sealed class SampleOptions
           --threads N         threads for training and evaluation (default: all cores)
           --train-limit N     use only the first N training samples
           --weights FILE      where to save the trained weights (default mnist-cnn.safetensors)
+          --write-png DIR     write the IDX digits as PNG files in class folders, DIR/train/0..9 and DIR/test/0..9,
+                              and stop (the setup step for --images)
+          --images DIR        train from DIR/train and test on DIR/test, folders of images in class subfolders
+                              (NetDsl.Images, as Keras's image_dataset_from_directory) instead of IDX files
           --help              show this text
         """;
 
@@ -88,12 +98,23 @@ internal sealed class SampleOptions
                 case "--weights":
                     options.WeightsPath = Value();
                     break;
+                case "--write-png":
+                    options.WritePngDirectory = Value();
+                    break;
+                case "--images":
+                    options.ImageDirectory = Value();
+                    break;
                 case "--help" or "-h":
                     options.ShowHelp = true;
                     break;
                 default:
                     throw new ArgumentException($"Unknown option '{args[i]}'.");
             }
+        }
+
+        if (options.WritePngDirectory is not null && options.ImageDirectory is not null)
+        {
+            throw new ArgumentException("--write-png and --images are two steps: write the folder first, then train from it.");
         }
 
         return options;

@@ -14,8 +14,7 @@ namespace NetDsl.Images;
 public sealed class ImageDirectory
 {
     /// <summary>The file extensions listed (compared case-insensitively): Keras's <c>.bmp .gif .jpeg .jpg .png</c>,
-    /// plus <c>.webp</c>, the netpbm <c>.pbm .pgm .ppm .pnm</c>, and <c>.tif .tiff</c> (listed so that they fail
-    /// with <see cref="UnsupportedImageFormatException"/> naming the file rather than being silently ignored).</summary>
+    /// plus <c>.webp</c>, the netpbm <c>.pbm .pgm .ppm .pnm</c>, and TIFF's <c>.tif .tiff</c>.</summary>
     public static IReadOnlyList<string> Extensions { get; } = [".bmp", ".gif", ".jpeg", ".jpg", ".png", ".webp", ".pbm", ".pgm", ".ppm", ".pnm", ".tif", ".tiff"];
 
     private ImageDirectory(string path, string[] classNames, string[] files, int[] labels)

@@ -24,18 +24,29 @@ public class InvalidImageException : IOException
     public string Reason { get; }
 }
 
-/// <summary>An image in a format NetDsl.Images does not decode (TIFF: SkiaSharp has no TIFF codec).</summary>
+/// <summary>An image in a format, or a kind of a format, that NetDsl.Images does not decode (for example a TIFF
+/// with floating-point samples, which libtiff does not convert to 8-bit RGBA).</summary>
 public sealed class UnsupportedImageFormatException : InvalidImageException
 {
     /// <summary>Creates the exception for <paramref name="filePath"/> in <paramref name="format"/>.</summary>
     public UnsupportedImageFormatException(string filePath, string format)
-        : base(filePath, $"{format} images are not supported (supported: PNG, JPEG, BMP, GIF, WebP, PBM/PGM/PPM); convert the file, for example to PNG.")
+        : base(filePath, $"{format} images are not supported (supported: {SupportedFormats}); convert the file, for example to PNG.")
+    {
+        Format = format;
+    }
+
+    /// <summary>Creates the exception for a file in <paramref name="format"/> that is of a kind not decoded;
+    /// <paramref name="detail"/> says which (for example <c>32-bit floating-point samples</c>).</summary>
+    public UnsupportedImageFormatException(string filePath, string format, string detail)
+        : base(filePath, $"this kind of {format} is not supported ({detail}); convert the file, for example to PNG.")
     {
         Format = format;
     }
 
     /// <summary>The format found, for example <c>TIFF</c>.</summary>
     public string Format { get; }
+
+    private const string SupportedFormats = "PNG, JPEG, BMP, GIF, WebP, TIFF, PBM/PGM/PPM";
 }
 
 /// <summary>A file left out of a dataset because it could not be read (<see cref="ImageDatasetOptions.SkipInvalidFiles"/>).</summary>

@@ -2,12 +2,13 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using BitMiracle.LibTiff.Classic;
 using SkiaSharp;
 
 namespace NetDsl.Images.Tests;
 
 /// <summary>Writes image files for the tests: PNG, JPEG and WebP with SkiaSharp (the formats it encodes), BMP
-/// and GIF by hand (Skia does not encode them), netpbm by hand. Pixels are channels-last bytes.</summary>
+/// and GIF by hand (Skia does not encode them), TIFF with LibTiff.NET, netpbm by hand. Pixels are channels-last bytes.</summary>
 internal static class ImageFiles
 {
     public static void WritePng(string path, byte[] pixels, int height, int width, int channels) => WriteSkia(path, pixels, height, width, channels, SKEncodedImageFormat.Png, 100);
@@ -130,6 +131,103 @@ internal static class ImageFiles
 
         stream.WriteByte(0x3B);
         File.WriteAllBytes(path, stream.ToArray());
+    }
+
+    /// <summary>A strip TIFF with one page per raster. A raster holds the rows of raw samples, channels-last, each
+    /// row padded to a whole byte (samples under 8 bits packed from the high bit, 16-bit samples in the machine's
+    /// byte order, as LibTiff.NET takes them). <paramref name="tags"/> sets more tags on every page (a colour map,
+    /// a sample format). <paramref name="bigEndian"/> writes a Motorola-order (<c>MM</c>) file.</summary>
+    public static void WriteTiff(string path, IReadOnlyList<byte[]> pages, int height, int width, int samplesPerPixel, int bitsPerSample,
+        Photometric photometric, Compression compression = Compression.NONE, Action<Tiff>? tags = null, bool bigEndian = false)
+    {
+        using Tiff tiff = Tiff.Open(path, bigEndian ? "wb" : "w") ?? throw new InvalidOperationException($"LibTiff cannot create {path}.");
+        int rowBytes = ((width * samplesPerPixel * bitsPerSample) + 7) / 8;
+        foreach (byte[] raster in pages)
+        {
+            SetPageTags(tiff, height, width, samplesPerPixel, bitsPerSample, photometric, compression);
+            tiff.SetField(TiffTag.PLANARCONFIG, PlanarConfig.CONTIG);
+            tiff.SetField(TiffTag.ROWSPERSTRIP, 2);
+            tags?.Invoke(tiff);
+            for (int y = 0; y < height; y++)
+            {
+                tiff.WriteScanline(raster, y * rowBytes, y, 0);
+            }
+
+            tiff.WriteDirectory();
+        }
+    }
+
+    /// <summary>An 8-bit RGB TIFF with its samples in three planes (PlanarConfiguration 2).</summary>
+    public static void WritePlanarTiff(string path, byte[] rgb, int height, int width)
+    {
+        using Tiff tiff = Tiff.Open(path, "w") ?? throw new InvalidOperationException($"LibTiff cannot create {path}.");
+        SetPageTags(tiff, height, width, 3, 8, Photometric.RGB, Compression.NONE);
+        tiff.SetField(TiffTag.PLANARCONFIG, PlanarConfig.SEPARATE);
+        tiff.SetField(TiffTag.ROWSPERSTRIP, height);
+        var plane = new byte[width];
+        for (short c = 0; c < 3; c++)
+        {
+            for (int y = 0; y < height; y++)
+            {
+                for (int x = 0; x < width; x++)
+                {
+                    plane[x] = rgb[(((y * width) + x) * 3) + c];
+                }
+
+                tiff.WriteScanline(plane, 0, y, c);
+            }
+        }
+
+        tiff.WriteDirectory();
+    }
+
+    /// <summary>An 8-bit RGB TIFF in 16 x 16 tiles (edge tiles padded).</summary>
+    public static void WriteTiledTiff(string path, byte[] rgb, int height, int width)
+    {
+        const int Tile = 16;
+        using Tiff tiff = Tiff.Open(path, "w") ?? throw new InvalidOperationException($"LibTiff cannot create {path}.");
+        SetPageTags(tiff, height, width, 3, 8, Photometric.RGB, Compression.NONE);
+        tiff.SetField(TiffTag.PLANARCONFIG, PlanarConfig.CONTIG);
+        tiff.SetField(TiffTag.TILEWIDTH, Tile);
+        tiff.SetField(TiffTag.TILELENGTH, Tile);
+        var tile = new byte[Tile * Tile * 3];
+        for (int ty = 0; ty < height; ty += Tile)
+        {
+            for (int tx = 0; tx < width; tx += Tile)
+            {
+                Array.Clear(tile);
+                for (int y = ty; y < Math.Min(ty + Tile, height); y++)
+                {
+                    Array.Copy(rgb, ((y * width) + tx) * 3, tile, (y - ty) * Tile * 3, (Math.Min(tx + Tile, width) - tx) * 3);
+                }
+
+                tiff.WriteTile(tile, tx, ty, 0, 0);
+            }
+        }
+
+        tiff.WriteDirectory();
+    }
+
+    /// <summary>16-bit samples as bytes in the machine's order.</summary>
+    public static byte[] Samples16(ushort[] samples)
+    {
+        var bytes = new byte[samples.Length * 2];
+        Buffer.BlockCopy(samples, 0, bytes, 0, bytes.Length);
+        return bytes;
+    }
+
+    private static void SetPageTags(Tiff tiff, int height, int width, int samplesPerPixel, int bitsPerSample, Photometric photometric, Compression compression)
+    {
+        tiff.SetField(TiffTag.IMAGEWIDTH, width);
+        tiff.SetField(TiffTag.IMAGELENGTH, height);
+        tiff.SetField(TiffTag.SAMPLESPERPIXEL, samplesPerPixel);
+        tiff.SetField(TiffTag.BITSPERSAMPLE, bitsPerSample);
+        tiff.SetField(TiffTag.PHOTOMETRIC, photometric);
+        tiff.SetField(TiffTag.COMPRESSION, compression);
+        if (photometric == Photometric.RGB && samplesPerPixel == 4)
+        {
+            tiff.SetField(TiffTag.EXTRASAMPLES, 1, new short[] { (short)ExtraSample.UNASSALPHA });
+        }
     }
 
     public static void WriteNetpbm(string path, string header, byte[] raster)

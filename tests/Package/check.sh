@@ -3,7 +3,8 @@
 # from a local folder feed, declares the seed model (attributes and a .netdsl file), builds and runs it;
 # then checks that a shape mistake fails the build with one NDSL error on the right line; then ships the trained
 # weights inside the assembly ([Network(Weights = ...)]): the app predicts with them after the file is deleted,
-# also as one NativeAOT executable, and a wrong-shaped weights file fails the build with one located error.
+# also as one NativeAOT executable, and a wrong-shaped weights file fails the build with one located error;
+# last, the companion packages NetDsl.Images and NetDsl.Plots from the same feed (check-companions.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$(mktemp -d)
@@ -152,5 +153,7 @@ count=$(grep -c . <<<"$errors")
 [ "$count" -eq 1 ] || { echo "FAIL: expected exactly one error, got $count"; exit 1; }
 grep -q "Program.cs($weights_line,[0-9]*): error NDSL0045: .*'conv2d/kernel' is \[3, 3, 1, 16\] in the file but \[3, 3, 1, 32\] in the network" <<<"$errors" \
   || { echo "FAIL: expected NDSL0045 naming conv2d/kernel and both shapes on line $weights_line"; exit 1; }
+
+bash "$root/tests/Package/check-companions.sh" "$work/feed" "$version" "$work"
 
 echo "package check: OK"

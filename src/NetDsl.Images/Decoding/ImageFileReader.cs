@@ -4,8 +4,8 @@ using System.IO;
 namespace NetDsl.Images.Decoding;
 
 /// <summary>
-/// Reads one image file and decodes it by its content (not its extension): netpbm by its own reader, TIFF
-/// refused as unsupported, everything else by Skia. Keeps its buffers between calls: one per thread.
+/// Reads one image file and decodes it by its content (not its extension): netpbm by its own reader, TIFF by
+/// LibTiff.NET, everything else by Skia. Keeps its buffers between calls: one per thread.
 /// </summary>
 internal sealed class ImageFileReader
 {
@@ -31,16 +31,13 @@ internal sealed class ImageFileReader
             return NetpbmReader.Decode(path, data, channels, maxPixels, ref pixels);
         }
 
-        if (IsTiff(data))
+        if (TiffImageDecoder.IsTiff(data))
         {
-            throw new UnsupportedImageFormatException(path, "TIFF");
+            return TiffImageDecoder.Decode(path, _file, length, channels, maxPixels, ref pixels);
         }
 
         return _skia.Decode(path, _file, length, channels, maxPixels, ref pixels);
     }
-
-    private static bool IsTiff(ReadOnlySpan<byte> data) =>
-        data.Length >= 4 && ((data[0] == 'I' && data[1] == 'I' && data[2] == 42 && data[3] == 0) || (data[0] == 'M' && data[1] == 'M' && data[2] == 0 && data[3] == 42));
 
     private int ReadFile(string path)
     {
