@@ -233,6 +233,33 @@ public sealed class FixedKernelTests
         Assert.NotEqual(dense, FixedEdgeDigitNet.ParameterLayout.Single(t => t.Name == "dense/kernel").Slice(net.Parameters).ToArray());
     }
 
+    [Fact]
+    public void AFixedLayerSavesAndLoadsLikeAnyOther()
+    {
+        // Saved weights hold the fixed tensors too (Keras saves non-trainable weights); loading them wins over the
+        // constant, as loading any weights wins over the initialiser.
+        var net = new FixedEdgeDigitNet(seed: 3);
+        ParameterTensor kernel = FixedEdgeDigitNet.ParameterLayout.Single(t => t.Name == "conv2d/kernel");
+        kernel.Slice(net.Parameters).Fill(0.5f);
+        string path = Path.Combine(Path.GetTempPath(), $"netdsl-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            net.Save(path);
+            var fresh = new FixedEdgeDigitNet(seed: 4);
+            Assert.Equal(kernel.ConstantValues.ToArray(), kernel.Slice(fresh.Parameters).ToArray());
+
+            fresh.Load(path);
+
+            Assert.Equal(net.Parameters.ToArray(), fresh.Parameters.ToArray());
+            Assert.Equal("input 28x28x1\nconv2d 2 3x3 fixed sobel_x sobel_y\nconv2d 16 3x3 relu\nmaxpool 2x2\nflatten\ndense 10 softmax",
+                Serialization.Safetensors.Read(path).Metadata["architecture"]);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private static float[] Transpose3x3(float[] k) => new[] { k[0], k[3], k[6], k[1], k[4], k[7], k[2], k[5], k[8] };
 
     private static double[,] Flip(double[,] k)
