@@ -38,6 +38,7 @@ public enum FixedKernel
     /// DSL <c>sharpen</c>.</summary>
     Sharpen = 7,
 
-    /// <summary><c>[-2 -1 0; -1 1 1; 0 1 2]</c>: relief lit from the top left. 3x3 only. DSL <c>emboss</c>.</summary>
+    /// <summary><c>[-2 -1 0; -1 1 1; 0 1 2]</c>: a relief along the diagonal, light where brightness rises towards
+    /// the bottom right and dark where it falls. 3x3 only. DSL <c>emboss</c>.</summary>
     Emboss = 8,
 }
