@@ -96,20 +96,34 @@ public static class FixedKernels
         _ => Emboss,
     };
 
-    /// <summary>Row <paramref name="n"/> - 1 of Pascal's triangle divided by its sum <c>2^(n-1)</c>.</summary>
+    /// <summary>Row <paramref name="n"/> - 1 of Pascal's triangle divided by its sum <c>2^(n-1)</c>: exact up to
+    /// the sizes doubles hold the coefficients of, through logarithms beyond (where the edges underflow to 0).</summary>
     private static double[] Binomial(int n)
     {
+        const int ExactUpTo = 1000;
         var row = new double[n];
-        row[0] = 1;
-        for (int k = 1; k < n; k++)
+        if (n <= ExactUpTo)
         {
-            row[k] = row[k - 1] * (n - k) / k;
+            row[0] = 1;
+            for (int k = 1; k < n; k++)
+            {
+                row[k] = row[k - 1] * (n - k) / k;
+            }
+
+            double sum = Math.Pow(2, n - 1);
+            for (int k = 0; k < n; k++)
+            {
+                row[k] /= sum;
+            }
+
+            return row;
         }
 
-        double sum = Math.Pow(2, n - 1);
+        double log = -(n - 1) * Math.Log(2);
         for (int k = 0; k < n; k++)
         {
-            row[k] /= sum;
+            log += k == 0 ? 0 : Math.Log(n - k) - Math.Log(k);
+            row[k] = Math.Exp(log);
         }
 
         return row;
