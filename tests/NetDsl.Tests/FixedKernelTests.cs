@@ -179,21 +179,28 @@ public sealed class FixedKernelTests
         Assert.Contains("Non-trainable params: 0\n", TrainableEdgeDigitNet.Summary, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void AFixedLayerGetsNoGradientAndTheOthersTheSame()
+    [Theory]
+    [InlineData(typeof(FixedEdgeDigitNet), typeof(TrainableEdgeDigitNet))]
+    [InlineData(typeof(FrozenInTheMiddle), typeof(TrainableInTheMiddle))]
+    public void AFixedLayerGetsNoGradientAndTheOthersTheSame(Type frozenType, Type trainableType)
     {
-        // The fixed and the trainable twin start from the same parameters (the Sobel pair is a constant, and the
-        // other tensors draw the same numbers); the later layers' gradients agree bit for bit, and the fixed
-        // layer's are zero where the twin's are not.
-        var fixedNet = new FixedEdgeDigitNet(seed: 4) { MaxDegreeOfParallelism = 1 };
-        var trainable = new TrainableEdgeDigitNet(seed: 4) { MaxDegreeOfParallelism = 1 };
-        Assert.Equal(fixedNet.Parameters.ToArray(), trainable.Parameters.ToArray());
+        // The frozen and the trainable twin start from the same parameters (a constant kernel draws no random
+        // numbers, and freezing changes no draw); the trainable tensors' gradients agree bit for bit, and the
+        // frozen ones are zero where the twin's are not. FrozenInTheMiddle freezes a dilated Conv2D, a
+        // DepthwiseConv2D and a Dense between trainable layers.
+        INetwork frozen = TestData.Create(frozenType, seed: 4);
+        INetwork trainable = TestData.Create(trainableType, seed: 4);
+        frozen.MaxDegreeOfParallelism = trainable.MaxDegreeOfParallelism = 1;
+        Assert.Equal(frozen.Parameters.ToArray(), trainable.Parameters.ToArray());
+        Assert.Contains(frozen.ParameterLayout, t => !t.Trainable);
 
-        Dataset batch = Digits.Value.Train.Slice(0, 16);
-        var g1 = new float[FixedEdgeDigitNet.ParameterCount];
-        var g2 = new float[FixedEdgeDigitNet.ParameterCount];
-        Assert.Equal(trainable.ComputeGradients(batch.Inputs, batch.Labels, g2), fixedNet.ComputeGradients(batch.Inputs, batch.Labels, g1));
-        foreach (ParameterTensor tensor in FixedEdgeDigitNet.ParameterLayout)
+        const int Batch = 8;
+        float[] inputs = frozenType == typeof(FixedEdgeDigitNet) ? Digits.Value.Train.Slice(0, Batch).Inputs.ToArray() : TestData.Uniform(Batch * frozen.InputLength, seed: 9);
+        int[] labels = Enumerable.Range(0, Batch).Select(n => n % frozen.OutputLength).ToArray();
+        var g1 = new float[frozen.ParameterCount];
+        var g2 = new float[frozen.ParameterCount];
+        Assert.Equal(trainable.ComputeGradients(inputs, labels, g2), frozen.ComputeGradients(inputs, labels, g1));
+        foreach (ParameterTensor tensor in frozen.ParameterLayout)
         {
             float[] a = tensor.Slice(g1.AsSpan()).ToArray(), b = tensor.Slice(g2.AsSpan()).ToArray();
             if (tensor.Trainable)

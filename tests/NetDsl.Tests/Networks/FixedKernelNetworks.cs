@@ -54,3 +54,27 @@ public partial class TrainableEdgeDigitNet;
 [Network, Input(28, 28, 1)]
 [Conv2D(1, 3, KernelValues = new[] { 1f, 2f, 0f, 0f, -1f, 3f, -2f, 0f, 0.5f }, Trainable = false, UseBias = false)]
 public partial class AsymmetricKernel;
+
+/// <summary>Frozen layers in the middle: a dilated fixed Sobel pair, a fixed depthwise convolution and a fixed Dense.</summary>
+[Network("""
+    input 12x12x2
+    conv2d 4 3x3 relu
+    conv2d 2 3x3 dilation 2 fixed sobel_x sobel_y
+    depthwiseconv2d 3x3 fixed
+    flatten
+    dense 5 tanh fixed
+    dense 3 softmax
+    """)]
+public partial class FrozenInTheMiddle;
+
+/// <summary><see cref="FrozenInTheMiddle"/> with every layer trainable, from the same initial values.</summary>
+[Network("""
+    input 12x12x2
+    conv2d 4 3x3 relu
+    conv2d 2 3x3 dilation 2 kernel sobel_x sobel_y
+    depthwiseconv2d 3x3
+    flatten
+    dense 5 tanh
+    dense 3 softmax
+    """)]
+public partial class TrainableInTheMiddle;
