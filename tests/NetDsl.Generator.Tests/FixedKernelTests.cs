@@ -7,11 +7,12 @@ namespace NetDsl.Generator.Tests;
 
 /// <summary>
 /// Conv2D's constant kernels (named <see cref="FixedKernel"/>s, explicit values) and <c>Trainable = false</c>: the
-/// generated source, the text form both ways, and each mistake as one NDSL0047 (or, in text, NDSL0021) where it
-/// is written.
+/// generated source, the text form both ways; each mistake as one NDSL0047 (or, in text, NDSL0021) where it is
+/// written (<see cref="AttributeCases"/> and <see cref="TextCases"/>, run by <see cref="DiagnosticTests"/>).
 /// </summary>
 public sealed class FixedKernelTests
 {
+    /// <summary>Each mistake and its one diagnostic, run by <see cref="DiagnosticTests"/>'s table-driven test.</summary>
     public static IEnumerable<object[]> AttributeCases() => new[]
     {
         Case("NDSL0047", "The constant kernel of Conv2D 'conv2d' does not fit it: SobelX (sobel_x) is a 3x3 kernel, and the layer's is 5x5; BoxBlur and GaussianBlur take any size, and KernelValues any values", """
@@ -45,39 +46,29 @@ public sealed class FixedKernelTests
     {
         Case("NDSL0047", "The constant kernel of Conv2D 'conv2d' does not fit it: Laplacian (laplacian) is a 3x3 kernel, and the layer's is 5x5; BoxBlur and GaussianBlur take any size, and KernelValues any values", """
             [Network("input 8x8x1\nconv2d 1 5x5 fixed {|NDSL0047:laplacian|}")]
+            partial class Net;
             """),
         Case("NDSL0047", "The constant kernel of Conv2D 'conv2d' does not fit it: Kernels names 3 kernels for 2 filters; give one per filter, or one Kernel for every filter", """
             [Network("input 8x8x1\nconv2d 2 3x3 fixed {|NDSL0047:sobel_x sobel_y laplacian|} nobias")]
+            partial class Net;
             """),
         Case("NDSL0047", "The constant kernel of Conv2D 'conv2d' does not fit it: KernelValues has 3 values; a 3x3 kernel takes 9", """
             [Network("input 8x8x1\nconv2d 1 3x3 kernel_values {|NDSL0047:1 0 -1|} relu")]
+            partial class Net;
             """),
         Case("NDSL0021", "'sobel_z' is not a kernel name; expected sobel_x, sobel_y, prewitt_x, prewitt_y, laplacian, box_blur, gaussian_blur, sharpen, emboss", """
             [Network("input 8x8x1\nconv2d 2 3x3 fixed sobel_x {|NDSL0021:sobel_z|}")]
+            partial class Net;
             """),
         Case("NDSL0021", "kernel needs kernel names, e.g. 'kernel sobel_x'", """
             [Network("input 8x8x1\nconv2d 2 3x3 {|NDSL0021:kernel|} relu")]
+            partial class Net;
             """),
         Case("NDSL0021", "'1,0' is not a number; write numbers like 0.25 or 1e-3", """
             [Network("input 8x8x1\nconv2d 1 3x3 kernel_values {|NDSL0021:1,0|}")]
+            partial class Net;
             """),
     };
-
-    [Theory]
-    [MemberData(nameof(AttributeCases))]
-    [MemberData(nameof(TextCases))]
-    public void EachConstantKernelMistakeIsOneDiagnosticAtItsLocation(string id, string message, string markup)
-    {
-        var parsed = Markup.Parse("using NetDsl;\n\n" + markup + (markup.Contains("partial class", System.StringComparison.Ordinal) ? string.Empty : "partial class Net;\n"));
-        GeneratorResult result = GeneratorHarness.Run(parsed.Source);
-
-        (string expectedId, Microsoft.CodeAnalysis.Text.TextSpan expectedSpan) = Assert.Single(parsed.Expected);
-        Diagnostic diagnostic = Assert.Single(result.AllDiagnostics);
-        Assert.Equal(id, expectedId);
-        Assert.Equal(id, diagnostic.Id);
-        Assert.Equal(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
-        Assert.Equal(expectedSpan, diagnostic.Location.SourceSpan);
-    }
 
     [Fact]
     public void SobelPairBlurAndExplicitKernelSnapshot()
