@@ -175,6 +175,21 @@ public sealed class FixedKernelTests
     }
 
     [Fact]
+    public void AFixedDenseComputesOnlyItsInputGradient()
+    {
+        GeneratorResult result = GeneratorHarness.Run("""
+            using NetDsl;
+            [Network("input 8\ndense 6 relu\ndense 5 tanh fixed\ndense 3 softmax")]
+            partial class Net;
+            """);
+        Assert.Empty(result.AllDiagnostics);
+        string source = System.Text.RegularExpressions.Regex.Replace(result.SingleSource, @"\(\s+", "(");
+        Assert.Contains("DenseKernels.InputGradient(s.Dense1Transposed, s.GradB(5), s.GradA(6));", source, System.StringComparison.Ordinal);
+        Assert.DoesNotContain("g.Slice(Dense1Kernel", source, System.StringComparison.Ordinal);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(source, @"DenseKernels\.Backward\(").Count);
+    }
+
+    [Fact]
     public void PyTorchModuleFreezesAFixedLayerAndCopiesItsKernel()
     {
         GeneratorResult result = GeneratorHarness.Run("""

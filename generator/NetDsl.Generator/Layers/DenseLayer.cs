@@ -105,6 +105,13 @@ internal sealed partial class DenseLayer : LayerDefinition
         LayerModel l = layer.Layer;
         string dy = w.Ref(layer.GradientIn);
         Activations.EmitOutputActivationBackward(w, layer, layer.TrainLinear is null ? "default" : w.Ref(layer.TrainLinear), w.Ref(layer.TrainOutput), dy);
+        if (CommonSettings.IsFrozen(l))
+        {
+            // Fixed: no kernel or bias gradient, only the input's.
+            w.Statement("DenseKernels.InputGradient(s." + layer.Pascal + "Transposed, " + dy + ", " + w.Ref(layer.GradientOut) + ");");
+            return;
+        }
+
         w.Statement("DenseKernels.Backward(" + w.Ref(layer.TrainInput) + ", s." + layer.Pascal + "Transposed, " + dy + ", " + PassWriter.Gradient(l, "kernel") + ", "
             + (((DenseDetails)l.Details).UseBias ? PassWriter.Gradient(l, "bias") : "default") + ", " + w.Ref(layer.GradientOut) + ");");
     }
