@@ -56,8 +56,12 @@ public sealed class FixedKernelTests
             [Network("input 8x8x1\nconv2d 1 3x3 kernel_values {|NDSL0047:1 0 -1|} relu")]
             partial class Net;
             """),
-        Case("NDSL0021", "'sobel_z' is not a kernel name; expected sobel_x, sobel_y, prewitt_x, prewitt_y, laplacian, box_blur, gaussian_blur, sharpen, emboss", """
+        Case("NDSL0021", "'sobel_z' is not a kernel name (did you mean 'sobel_x'?); expected sobel_x, sobel_y, prewitt_x, prewitt_y, laplacian, box_blur, gaussian_blur, sharpen, emboss", """
             [Network("input 8x8x1\nconv2d 2 3x3 fixed sobel_x {|NDSL0021:sobel_z|}")]
+            partial class Net;
+            """),
+        Case("NDSL0021", "'edges' is not a kernel name; expected sobel_x, sobel_y, prewitt_x, prewitt_y, laplacian, box_blur, gaussian_blur, sharpen, emboss", """
+            [Network("input 8x8x1\nconv2d 1 3x3 kernel {|NDSL0021:edges|}")]
             partial class Net;
             """),
         Case("NDSL0021", "kernel needs kernel names, e.g. 'kernel sobel_x'", """

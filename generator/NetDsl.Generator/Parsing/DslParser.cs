@@ -460,7 +460,8 @@ internal static class DslParser
                 {
                     if (!ConstantKernels.TryParse(value.Text, out FixedKernel named))
                     {
-                        return Fail(value, $"'{value.Text}' is not a kernel name; expected {ConstantKernels.WordList}");
+                        string? closest = Shapes.ShapeChecker.Closest(value.Text, ConstantKernels.AllKinds.Select(FixedKernels.Word));
+                        return Fail(value, $"'{value.Text}' is not a kernel name{(closest is null ? string.Empty : $" (did you mean '{closest}'?)")}; expected {ConstantKernels.WordList}");
                     }
 
                     values.Add((int)named);

@@ -169,7 +169,7 @@ internal static class ShapeChecker
 
     /// <summary>The name nearest to <paramref name="name"/> by edit distance (case differences cost little), when
     /// it is near enough to be a likely typo.</summary>
-    private static string? Closest(string name, IEnumerable<string> candidates)
+    internal static string? Closest(string name, IEnumerable<string> candidates)
     {
         string? best = null;
         int bestDistance = int.MaxValue;
