@@ -38,6 +38,9 @@ public static class NetworkInitializer
                     }
 
                     break;
+                case ParameterInitializer.Constant:
+                    tensor.ConstantValues.Span.CopyTo(values);
+                    break;
                 default:
                     throw new ArgumentException($"Unknown initializer {tensor.Initializer} for '{tensor.Name}'.", nameof(layout));
             }

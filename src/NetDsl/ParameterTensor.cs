@@ -14,6 +14,10 @@ public enum ParameterInitializer
     /// <summary>Uniform in <c>[-limit, limit]</c>, <c>limit = sqrt(6 / (fanIn + fanOut))</c>
     /// (Keras's default for kernels).</summary>
     GlorotUniform = 2,
+
+    /// <summary>Values given with the tensor (<see cref="ParameterTensor.ConstantValues"/>; Keras's
+    /// <c>Constant</c> initializer): a Conv2D's named or explicit kernel. Draws no random numbers.</summary>
+    Constant = 3,
 }
 
 /// <summary>
@@ -37,8 +41,27 @@ public sealed class ParameterTensor
         Shape = shape;
         Offset = offset;
         Length = length;
+        if (initializer == ParameterInitializer.Constant)
+        {
+            throw new ArgumentException($"Tensor '{name}': a constant tensor is created with its values.", nameof(initializer));
+        }
+
         Initializer = initializer;
         Trainable = trainable;
+    }
+
+    /// <summary>Describes a tensor that a network's constructors fill with <paramref name="constant"/>
+    /// (<see cref="ParameterInitializer.Constant"/>), in the tensor's layout.</summary>
+    public ParameterTensor(string name, TensorShape shape, int offset, int length, ReadOnlyMemory<float> constant, bool trainable = true)
+        : this(name, shape, offset, length, ParameterInitializer.Zeros, trainable)
+    {
+        if (constant.Length != length)
+        {
+            throw new ArgumentException($"Tensor '{name}' has {length} values but its constant has {constant.Length}.", nameof(constant));
+        }
+
+        Initializer = ParameterInitializer.Constant;
+        ConstantValues = constant;
     }
 
     /// <summary>Keras weight name: <c>layer/kernel</c> or <c>layer/bias</c>.</summary>
@@ -56,7 +79,11 @@ public sealed class ParameterTensor
     /// <summary>How the network's constructors fill it.</summary>
     public ParameterInitializer Initializer { get; }
 
-    /// <summary>False for tensors that training never changes.</summary>
+    /// <summary>The values of a <see cref="ParameterInitializer.Constant"/> tensor; empty for the others.</summary>
+    public ReadOnlyMemory<float> ConstantValues { get; }
+
+    /// <summary>False for tensors that training never changes (BatchNormalization's moving statistics, the
+    /// tensors of a layer with <c>Trainable = false</c>).</summary>
     public bool Trainable { get; }
 
     /// <summary>The tensor's values inside a network's parameter buffer.</summary>

@@ -183,6 +183,8 @@ public sealed class DiagnosticTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    [MemberData(nameof(FixedKernelTests.AttributeCases), MemberType = typeof(FixedKernelTests))]
+    [MemberData(nameof(FixedKernelTests.TextCases), MemberType = typeof(FixedKernelTests))]
     public void ReportsOneDiagnosticAtItsLocation(string id, string message, string markup)
     {
         var parsed = Markup.Parse("using NetDsl;\n\n" + markup + Usage);

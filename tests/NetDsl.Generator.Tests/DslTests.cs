@@ -123,7 +123,7 @@ public sealed class DslTests
         Case("NDSL0021", "'3y3' is not a kernel size; write 3x3 or 3", """
             [Network("input 28x28x1\nconv2d 32 {|NDSL0021:3y3|} relu")]
             """),
-        Case("NDSL0021", "unknown setting 'padd' for conv2d; expected stride N or stride HxW, dilation N or dilation HxW, valid or same, an activation (relu, sigmoid, tanh, softmax, leakyrelu, elu, selu, gelu, swish, relu6, softplus, softsign, hardsigmoid or linear), nobias", """
+        Case("NDSL0021", "unknown setting 'padd' for conv2d; expected stride N or stride HxW, dilation N or dilation HxW, valid or same, an activation (relu, sigmoid, tanh, softmax, leakyrelu, elu, selu, gelu, swish, relu6, softplus, softsign, hardsigmoid or linear), nobias, fixed [sobel_x ...], kernel sobel_x or kernel_values 0 1 0 1 -4 1 0 1 0", """
             [Network(@"input 28x28x1
             conv2d 32 3x3 {|NDSL0021:padd|}")]
             """),

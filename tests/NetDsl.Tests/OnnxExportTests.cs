@@ -20,7 +20,7 @@ public sealed class OnnxExportTests
         typeof(Normalized.TwoInARow), typeof(Normalized.BareBatchNorm), typeof(Normalized.Everything), typeof(NormalizedDigitNet),
         typeof(Dropped.VectorDropout), typeof(Dropped.ChannelDropout), typeof(Dropped.ConvDropout), typeof(Dropped.SpatialThenSwish),
         typeof(Dropped.InputDropout), typeof(NormalizedGraphs.ResidualBlock), typeof(NormalizedGraphs.InputNormalizedAndSkipped),
-        typeof(NormalizedGraphs.DilatedAndSeparable),
+        typeof(NormalizedGraphs.DilatedAndSeparable), typeof(FixedEdgeDigitNet), typeof(RectangularBlurs), typeof(AsymmetricKernel), typeof(FrozenInTheMiddle),
     }.Select(t => new object[] { t }));
 
     [Theory]

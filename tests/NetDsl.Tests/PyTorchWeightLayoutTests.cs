@@ -23,7 +23,7 @@ public sealed class PyTorchWeightLayoutTests : IDisposable
     public static IEnumerable<object[]> Networks() => new[]
     {
         typeof(MnistNet), typeof(Convolutions.Depthwise), typeof(Convolutions.Separable), typeof(Convolutions.Transposed), typeof(Normalized.BatchNormEverywhere),
-        typeof(Normalized.DenseBatchNorm), typeof(NormalizedGraphs.DilatedAndSeparable),
+        typeof(Normalized.DenseBatchNorm), typeof(NormalizedGraphs.DilatedAndSeparable), typeof(FixedEdgeDigitNet),
     }.Select(t => new object[] { t });
 
     [Theory]

@@ -235,6 +235,11 @@ internal static class DiagnosticDescriptors
         "ONNX model cannot be compiled",
         "The ONNX model '{0}' cannot be compiled: {1}");
 
+    public static readonly DiagnosticDescriptor ConstantKernelMismatch = Error(
+        "NDSL0047",
+        "Constant kernel does not fit the layer",
+        "The constant kernel of {0} does not fit it: {1}");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

@@ -187,13 +187,22 @@ internal static class KernelEmitter
             w.Line();
         }
 
+        foreach ((LayerModel layer, ParameterModel p) in tensors)
+        {
+            if (p.Constant is not null)
+            {
+                EmitConstant(w, layer, p);
+            }
+        }
+
         NetworkEmitter.Doc(w, "The parameter tensors: Keras names and layouts, in Keras's order.");
         w.Line("public static readonly IReadOnlyList<ParameterTensor> ParameterLayout = Array.AsReadOnly(new ParameterTensor[]");
         w.OpenBrace();
         foreach ((LayerModel layer, ParameterModel p) in tensors)
         {
             w.Statement("new(\"" + layer.Name + "/" + p.Role + "\", new(" + string.Join(", ", p.Shape.Select(d => Int(d))) + "), "
-                + PassWriter.OffsetName(layer, p) + ", " + Int(p.Length) + ", ParameterInitializer." + p.Initializer + (p.Trainable ? string.Empty : ", trainable: false") + "),");
+                + PassWriter.OffsetName(layer, p) + ", " + Int(p.Length) + ", " + (p.Constant is null ? "ParameterInitializer." + p.Initializer : ConstantName(layer, p))
+                + (p.Trainable ? string.Empty : ", trainable: false") + "),");
         }
 
         w.CloseBrace(");");
@@ -223,6 +232,31 @@ internal static class KernelEmitter
         }
 
         w.Line("_ => throw NetworkGuard.UnknownLayer(name, " + Literal(plan.Model.Target.Name) + ", LayerInfos),");
+        w.CloseBrace(";");
+        w.Line();
+    }
+
+    /// <summary>The name of a constant tensor's values: <c>Conv2dKernelValues</c>.</summary>
+    private static string ConstantName(LayerModel layer, ParameterModel parameter) => PassWriter.OffsetName(layer, parameter) + "Values";
+
+    /// <summary>A constant tensor's values (a Conv2D's named or explicit kernel) as static data, one kernel row
+    /// (<c>kw * in * filters</c> values) a line where that fits.</summary>
+    private static void EmitConstant(SourceWriter w, LayerModel layer, ParameterModel parameter)
+    {
+        const int MaxPerLine = 12;
+        EquatableArray<int> shape = parameter.Shape;
+        int perLine = shape.Count == 4 && shape[1] * shape[2] * shape[3] <= MaxPerLine ? shape[1] * shape[2] * shape[3]
+            : shape.Count == 4 && shape[2] * shape[3] <= MaxPerLine ? shape[2] * shape[3]
+            : MaxPerLine;
+        w.Line("// " + layer.Name + "/" + parameter.Role + ": " + parameter.Constant!.Note + "; [" + string.Join(", ", shape.Select(d => Int(d))) + "] in Keras's layout.");
+        w.Line("private static readonly float[] " + ConstantName(layer, parameter) + " =");
+        w.OpenBrace();
+        EquatableArray<float> values = parameter.Constant.Values;
+        for (int i = 0; i < values.Count; i += perLine)
+        {
+            w.Line(string.Join(", ", Enumerable.Range(i, Math.Min(perLine, values.Count - i)).Select(k => Float(values[k]))) + ",");
+        }
+
         w.CloseBrace(";");
         w.Line();
     }

@@ -89,7 +89,8 @@ internal static class PyTorchWriter
             if (form.Module is not null)
             {
                 modules.Add(new PyTorchSubmodule(layer.Name + ": " + definitionOf(layer).Title(layer) + "; " + Inputs(model, layer) + " -> " + layer.Output,
-                    reference, form.Module, form.Setup?.Invoke(reference).ToList() ?? new List<string>()));
+                    reference, form.Module, (form.Setup?.Invoke(reference) ?? Array.Empty<string>())
+                        .Concat(CommonSettings.IsFrozen(layer) ? new[] { reference + ".requires_grad_(False)  # fixed: training leaves it as it is" } : Array.Empty<string>()).ToList()));
             }
 
             initialization.AddRange(form.Initialization?.Invoke(reference) ?? Array.Empty<string>());

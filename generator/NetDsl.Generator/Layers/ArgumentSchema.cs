@@ -14,6 +14,15 @@ internal enum ArgumentType
     Padding,
     Activation,
     Interpolation,
+
+    /// <summary>A <c>FixedKernel</c> member.</summary>
+    FixedKernel,
+
+    /// <summary>A list of <c>FixedKernel</c> members (<see cref="Model.ArgumentValue.List"/>).</summary>
+    FixedKernelList,
+
+    /// <summary>A list of finite reals (<see cref="Model.ArgumentValue.List"/>).</summary>
+    RealList,
 }
 
 /// <summary>What values a setting accepts beyond its type.</summary>
@@ -48,9 +57,33 @@ internal enum ArgumentRule
 /// <param name="Rule">What values it accepts.</param>
 internal sealed record Argument(string Name, string Display, ArgumentType Type, ArgumentRule Rule = ArgumentRule.None)
 {
+    /// <summary>Whether <paramref name="value"/> satisfies <see cref="Rule"/> (and, for enums, names a member; for
+    /// lists, every element does), or the first element that does not as <paramref name="rejected"/>.</summary>
+    public bool Accepts(Model.ArgumentValue value, out double rejected)
+    {
+        rejected = value.Number;
+        if (Type is not (ArgumentType.FixedKernelList or ArgumentType.RealList))
+        {
+            return Accepts(value.Number);
+        }
+
+        foreach (double element in value.List)
+        {
+            if (!Accepts(element))
+            {
+                rejected = element;
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>Whether <paramref name="value"/> satisfies <see cref="Rule"/> (and, for enums, names a member).</summary>
     public bool Accepts(double value) => Type switch
     {
+        ArgumentType.FixedKernel or ArgumentType.FixedKernelList => Enum.IsDefined(typeof(FixedKernel), (int)value) && value == Math.Floor(value),
+        ArgumentType.RealList => !double.IsNaN(value) && !double.IsInfinity(value) && Math.Abs(value) <= float.MaxValue,
         ArgumentType.Padding => Enum.IsDefined(typeof(Padding), (int)value) && value == Math.Floor(value),
         ArgumentType.Activation => Enum.IsDefined(typeof(Activation), (int)value) && value == Math.Floor(value),
         ArgumentType.Interpolation => Enum.IsDefined(typeof(Interpolation), (int)value) && value == Math.Floor(value),
@@ -75,10 +108,10 @@ internal sealed record Argument(string Name, string Display, ArgumentType Type, 
         ArgumentRule.Fraction => "in [0, 1]",
         ArgumentRule.PositiveReal => "a finite number greater than 0",
         ArgumentRule.NonNegativeReal => "a finite number of at least 0",
-        _ => "a number",
+        _ => Type == ArgumentType.RealList ? "a finite float" : "a number",
     };
 
-    public string Format(double value) => Type is ArgumentType.Real
+    public string Format(double value) => Type is ArgumentType.Real or ArgumentType.RealList
         ? value.ToString("R", CultureInfo.InvariantCulture)
         : ((long)value).ToString(CultureInfo.InvariantCulture);
 }
@@ -109,6 +142,13 @@ internal enum TextKind
 
     /// <summary>The input's shape: <c>28x28x1</c> (three targets) or <c>784</c> (the fourth).</summary>
     Shape,
+
+    /// <summary>One or more kernel names (<c>sobel_x sobel_y</c>): one sets the first target, several the second
+    /// (a list).</summary>
+    KernelNames,
+
+    /// <summary>One or more reals (<c>0 1 0 1 -4 1 0 1 0</c>), a list.</summary>
+    Reals,
 }
 
 /// <summary>A value given by position after the layer word.</summary>
@@ -128,7 +168,9 @@ internal sealed record TextPositional(TextKind Kind, string[] Targets, bool Opti
 /// <param name="Value">How its value is written, or null for a word alone.</param>
 /// <param name="Fixed">The value a word alone sets.</param>
 /// <param name="Group">Options of one group exclude each other (<c>same</c> and <c>valid</c>).</param>
-internal sealed record TextOption(string[] Words, string[] Targets, TextKind? Value, double Fixed, string Group);
+/// <param name="Continues">For a word alone: another option (by its first word) whose values may follow the word
+/// directly (<c>fixed sobel_x</c> is <c>fixed kernel sobel_x</c>).</param>
+internal sealed record TextOption(string[] Words, string[] Targets, TextKind? Value, double Fixed, string Group, string? Continues = null);
 
 /// <summary>
 /// Everything about a layer's settings: their types and rules, how attributes and text write them. The front
@@ -175,7 +217,7 @@ internal sealed class ArgumentSchema
                 continue;
             }
 
-            parts.Add("[" + string.Join("|", group.Select(o => o.Value is null ? o.Words[0] : o.Words[0] + " " + ValueExample(o.Value.Value))) + "]");
+            parts.Add("[" + string.Join("|", group.Select(o => o.Value is null ? o.Words[0] + (o.Continues is null ? string.Empty : " [NAME...]") : o.Words[0] + " " + ValueExample(o.Value.Value))) + "]");
         }
 
         return string.Join(" ", parts);
@@ -185,6 +227,8 @@ internal sealed class ArgumentSchema
     {
         TextKind.Size => "N|HxW",
         TextKind.Real => "R",
+        TextKind.KernelNames => "NAME...",
+        TextKind.Reals => "R...",
         _ => "N",
     };
 }

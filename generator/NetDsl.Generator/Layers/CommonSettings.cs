@@ -3,7 +3,7 @@ using System.Linq;
 
 namespace NetDsl.Generator.Layers;
 
-/// <summary>Settings several layer kinds share, written once: strides, padding, activation, bias.</summary>
+/// <summary>Settings several layer kinds share, written once: strides, padding, activation, bias, trainable.</summary>
 internal static class CommonSettings
 {
     public const string StrideHeight = "stride_height";
@@ -14,6 +14,23 @@ internal static class CommonSettings
     public const string DilationHeight = "dilation_height";
     public const string DilationWidth = "dilation_width";
     public const string DepthMultiplier = "depth_multiplier";
+    public const string Trainable = "trainable";
+
+    /// <summary>Keras's <c>trainable</c>: false freezes every tensor of the layer (<see cref="LayerContext.AddParameter"/>
+    /// reads it).</summary>
+    public static readonly Argument TrainableArgument = new(Trainable, "trainable", ArgumentType.Boolean);
+
+    public static readonly AttributeMember TrainableMember = new(nameof(Conv2DAttribute.Trainable), new[] { Trainable });
+
+    /// <summary><c>fixed</c>: not trainable.</summary>
+    public static readonly TextOption FixedOption = new(new[] { "fixed" }, new[] { Trainable }, null, 0, "trainable");
+
+    /// <summary>A layer's text ends in <c> fixed</c> when its tensors are frozen.</summary>
+    public static string FixedSuffix(LayerModel layer) => IsFrozen(layer) ? " fixed" : string.Empty;
+
+    /// <summary>Whether the layer was written with <c>Trainable = false</c> (it has tensors, none trainable).</summary>
+    public static bool IsFrozen(LayerModel layer) =>
+        layer.Definition.Schema.Find(Trainable) is not null && layer.Parameters.Count > 0 && layer.Parameters.All(p => !p.Trainable);
 
     public static readonly Argument[] StrideArguments =
     {

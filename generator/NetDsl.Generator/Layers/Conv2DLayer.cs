@@ -9,16 +9,19 @@ using static NetDsl.Generator.Model.Identifiers;
 
 namespace NetDsl.Generator.Layers;
 
-/// <summary>A Conv2D's filters, window (padding resolved; a dilated kernel's covered size) and bias, and its
-/// kernel's size and dilation.</summary>
-internal sealed record ConvolutionDetails(int Filters, Window Window, Padding Padding, bool UseBias, int KernelHeight, int KernelWidth, int DilationHeight, int DilationWidth) : LayerDetails
+/// <summary>A Conv2D's filters, window (padding resolved; a dilated kernel's covered size) and bias, its
+/// kernel's size and dilation, and its constant kernel as written: named kernels (one for every filter, or one
+/// each) or explicit values.</summary>
+internal sealed record ConvolutionDetails(int Filters, Window Window, Padding Padding, bool UseBias, int KernelHeight, int KernelWidth, int DilationHeight, int DilationWidth,
+    EquatableArray<int> NamedKernels = default, EquatableArray<double> KernelValues = default) : LayerDetails
 {
     public bool IsDilated => DilationHeight > 1 || DilationWidth > 1;
 }
 
 /// <summary>
-/// 2-D convolution (Keras <c>Conv2D</c>): kernel <c>[kh, kw, in, filters]</c> and bias <c>[filters]</c>, Glorot-uniform
-/// and zeros. All three passes run the runtime's register-blocked tiles (<c>Conv2DKernels</c>); inference can also
+/// 2-D convolution (Keras <c>Conv2D</c>, a cross-correlation: the kernel is not flipped): kernel
+/// <c>[kh, kw, in, filters]</c> and bias <c>[filters]</c>, Glorot-uniform (or a constant kernel, <see cref="FixedKernel"/>
+/// or explicit values) and zeros; <c>fixed</c> freezes both. All three passes run the runtime's register-blocked tiles (<c>Conv2DKernels</c>); inference can also
 /// do a following ReLU and 2x2 max pooling in the same kernel, and use a folded BatchNormalization's kernel.
 /// </summary>
 internal sealed partial class Conv2DLayer : LayerDefinition
@@ -26,6 +29,12 @@ internal sealed partial class Conv2DLayer : LayerDefinition
     public const string Filters = "filters";
     public const string KernelHeight = "kernel_height";
     public const string KernelWidth = "kernel_width";
+    public const string NamedKernel = "kernel";
+    public const string NamedKernels = "kernels";
+    public const string KernelValues = "kernel_values";
+
+    /// <summary><c>kernel sobel_x</c>, <c>kernel sobel_x sobel_y</c>: named kernels, one for every filter or one each.</summary>
+    private static readonly TextOption KernelOption = new(new[] { "kernel" }, new[] { NamedKernel, NamedKernels }, TextKind.KernelNames, 0, "kernel");
 
     public override string ClassName => "Conv2D";
 
@@ -45,7 +54,13 @@ internal sealed partial class Conv2DLayer : LayerDefinition
             },
             CommonSettings.StrideArguments,
             CommonSettings.DilationArguments,
-            new[] { CommonSettings.PaddingArgument, CommonSettings.ActivationArgument, CommonSettings.UseBiasArgument })),
+            new[]
+            {
+                CommonSettings.PaddingArgument, CommonSettings.ActivationArgument, CommonSettings.UseBiasArgument, CommonSettings.TrainableArgument,
+                new Argument(NamedKernel, "kernel", ArgumentType.FixedKernel),
+                new Argument(NamedKernels, "kernels", ArgumentType.FixedKernelList),
+                new Argument(KernelValues, "kernel values", ArgumentType.RealList),
+            })),
         new List<AttributeMember>(CommonSettings.Concat(
             new[]
             {
@@ -59,7 +74,13 @@ internal sealed partial class Conv2DLayer : LayerDefinition
             },
             CommonSettings.StrideMembers,
             CommonSettings.DilationMembers,
-            new[] { CommonSettings.PaddingMember, CommonSettings.ActivationMember, CommonSettings.UseBiasMember })),
+            new[]
+            {
+                CommonSettings.PaddingMember, CommonSettings.ActivationMember, CommonSettings.UseBiasMember, CommonSettings.TrainableMember,
+                new AttributeMember(nameof(Conv2DAttribute.Kernel), new[] { NamedKernel }),
+                new AttributeMember(nameof(Conv2DAttribute.Kernels), new[] { NamedKernels }),
+                new AttributeMember(nameof(Conv2DAttribute.KernelValues), new[] { KernelValues }),
+            })),
         new[]
         {
             new TextPositional(TextKind.Integer, new[] { Filters }, Optional: false, "FILTERS"),
@@ -69,7 +90,13 @@ internal sealed partial class Conv2DLayer : LayerDefinition
             new[] { CommonSettings.StrideOption, CommonSettings.DilationOption },
             CommonSettings.PaddingOptions,
             CommonSettings.ActivationOptions,
-            new[] { CommonSettings.NoBiasOption })));
+            new[]
+            {
+                CommonSettings.NoBiasOption,
+                CommonSettings.FixedOption with { Continues = "kernel" },
+                KernelOption,
+                new TextOption(new[] { "kernel_values" }, new[] { KernelValues }, TextKind.Reals, 0, "kernel"),
+            })));
 
     public override LayerModel? Check(LayerContext context)
     {
@@ -84,13 +111,15 @@ internal sealed partial class Conv2DLayer : LayerDefinition
         Padding padding = context.Padding(CommonSettings.Padding);
         bool useBias = context.Boolean(CommonSettings.UseBias, true);
         if (!TryDilatedWindow(context, kh, kw, sh, sw, padding, out int dh, out int dw, out Window window, out int oh, out int ow)
-            || !context.AddParameter("kernel", new[] { kh, kw, context.Input.Channels, filters }, "GlorotUniform")
+            || !ConstantKernels.TryRead(context, kh, kw, filters, out ConstantKernels? constant)
+            || !context.AddParameter("kernel", new[] { kh, kw, context.Input.Channels, filters }, "GlorotUniform", constant: constant?.Tensor(context.Input.Channels))
             || (useBias && !context.AddParameter("bias", new[] { filters }, "Zeros")))
         {
             return null;
         }
 
-        return context.Build(Shape.Map(oh, ow, filters), new ConvolutionDetails(filters, window, padding, useBias, kh, kw, dh, dw), context.Activation(CommonSettings.Activation));
+        return context.Build(Shape.Map(oh, ow, filters), new ConvolutionDetails(filters, window, padding, useBias, kh, kw, dh, dw,
+            constant?.Names ?? default, constant?.Values ?? default), context.Activation(CommonSettings.Activation));
     }
 
     /// <summary>The window a kernel of <paramref name="kh"/> x <paramref name="kw"/> covers with the layer's
@@ -135,6 +164,7 @@ internal sealed partial class Conv2DLayer : LayerDefinition
 
         return text + (d.Padding == Padding.Same ? " same" : string.Empty)
             + (layer.Activation == Activation.None ? string.Empty : " " + Activations.Word(layer.Activation))
+            + CommonSettings.FixedSuffix(layer) + ConstantKernels.Describe(d.NamedKernels, d.KernelValues, CommonSettings.IsFrozen(layer))
             + (d.UseBias ? string.Empty : " nobias");
     }
 
@@ -145,7 +175,9 @@ internal sealed partial class Conv2DLayer : LayerDefinition
             + (d.IsDilated ? ", dilation " + d.DilationHeight + "x" + d.DilationWidth : string.Empty)
             + ", " + (d.Padding == Padding.Same ? "same" : "valid")
             + (layer.Activation == Activation.None ? string.Empty : ", " + Activations.Word(layer.Activation))
-            + (d.UseBias ? string.Empty : ", no bias");
+            + (d.UseBias ? string.Empty : ", no bias")
+            + ConstantKernels.Title(d.NamedKernels, d.KernelValues)
+            + (CommonSettings.IsFrozen(layer) ? ", fixed" : string.Empty);
     }
 
     public override bool HasPostActivation => true;
@@ -258,23 +290,44 @@ internal sealed partial class Conv2DLayer : LayerDefinition
     {
         LayerModel l = layer.Layer;
         var d = (ConvolutionDetails)l.Details;
-        string dy = w.Ref(layer.GradientIn);
-        Activations.EmitOutputActivationBackward(w, layer, layer.TrainLinear is null ? "default" : w.Ref(layer.TrainLinear), w.Ref(layer.TrainOutput), dy);
-        if (d.IsDilated)
+        bool frozen = CommonSettings.IsFrozen(l);
+        if (frozen && layer.IsFirst)
         {
-            w.Statement("DirectConvolutionKernels.AccumulateParameterGradients(in " + Geometry(l) + ", " + w.Ref(layer.TrainInput) + ", " + dy + ", "
-                + PassWriter.Gradient(l, "kernel") + ", " + (d.UseBias ? PassWriter.Gradient(l, "bias") : "default") + ");");
-            string direct = "DirectConvolutionKernels.InputGradient(in " + Geometry(l) + ", " + PassWriter.Parameter(l, "kernel") + ", " + dy + ", " + w.Ref(layer.GradientOut) + ");";
-            w.Statement(layer.IsFirst ? "if (!inputGradient.IsEmpty) " + direct : direct);
+            // A fixed first layer has no parameter gradients: its backward only serves an input gradient.
+            w.Comment(l.Name + " is fixed: nothing to do unless the input's gradient is asked for.");
+            w.Writer.Block("if (!inputGradient.IsEmpty)", () => EmitBackwardSteps(w, layer, l, d, frozen));
             return;
         }
 
-        string padded = PaddedLength(l) > 0 ? "a." + layer.Pascal + "Padded(n)" : "default";
-        w.Statement("Conv2DKernels.AccumulateParameterGradients(in " + Geometry(l) + ", " + w.Ref(layer.TrainInput) + ", " + padded + ", " + dy + ", "
-            + PassWriter.Gradient(l, "kernel") + ", " + (d.UseBias ? PassWriter.Gradient(l, "bias") : "default") + ");");
-        string inputGradient = "Conv2DKernels.InputGradient(in " + Geometry(l) + ", s." + layer.Pascal + "Transposed, " + dy + ", "
-            + w.Ref(layer.GradientOut) + ", s.Temporary.Slice(0, " + Int(TemporaryLength(l)) + "));";
-        w.Statement(layer.IsFirst ? "if (!inputGradient.IsEmpty) " + inputGradient : inputGradient);
+        EmitBackwardSteps(w, layer, l, d, frozen);
+    }
+
+    private void EmitBackwardSteps(PassWriter w, LayerPlan layer, LayerModel l, ConvolutionDetails d, bool frozen)
+    {
+        string dy = w.Ref(layer.GradientIn);
+        Activations.EmitOutputActivationBackward(w, layer, layer.TrainLinear is null ? "default" : w.Ref(layer.TrainLinear), w.Ref(layer.TrainOutput), dy);
+        string ifInputGradient = layer.IsFirst && !frozen ? "if (!inputGradient.IsEmpty) " : string.Empty;
+        if (d.IsDilated)
+        {
+            if (!frozen)
+            {
+                w.Statement("DirectConvolutionKernels.AccumulateParameterGradients(in " + Geometry(l) + ", " + w.Ref(layer.TrainInput) + ", " + dy + ", "
+                    + PassWriter.Gradient(l, "kernel") + ", " + (d.UseBias ? PassWriter.Gradient(l, "bias") : "default") + ");");
+            }
+
+            w.Statement(ifInputGradient + "DirectConvolutionKernels.InputGradient(in " + Geometry(l) + ", " + PassWriter.Parameter(l, "kernel") + ", " + dy + ", " + w.Ref(layer.GradientOut) + ");");
+            return;
+        }
+
+        if (!frozen)
+        {
+            string padded = PaddedLength(l) > 0 ? "a." + layer.Pascal + "Padded(n)" : "default";
+            w.Statement("Conv2DKernels.AccumulateParameterGradients(in " + Geometry(l) + ", " + w.Ref(layer.TrainInput) + ", " + padded + ", " + dy + ", "
+                + PassWriter.Gradient(l, "kernel") + ", " + (d.UseBias ? PassWriter.Gradient(l, "bias") : "default") + ");");
+        }
+
+        w.Statement(ifInputGradient + "Conv2DKernels.InputGradient(in " + Geometry(l) + ", s." + layer.Pascal + "Transposed, " + dy + ", "
+            + w.Ref(layer.GradientOut) + ", s.Temporary.Slice(0, " + Int(TemporaryLength(l)) + "));");
     }
 
     public static string Geometry(LayerModel layer) => layer.Pascal + "Geometry";

@@ -12,7 +12,7 @@ internal sealed record DenseDetails(int Units, bool UseBias) : LayerDetails;
 
 /// <summary>
 /// Fully connected (Keras <c>Dense</c>): kernel <c>[in, units]</c> and bias <c>[units]</c>, Glorot-uniform and zeros;
-/// its input must be a vector. The input gradient runs through the kernel transposed once per batch.
+/// its input must be a vector; <c>fixed</c> freezes both. The input gradient runs through the kernel transposed once per batch.
 /// </summary>
 internal sealed partial class DenseLayer : LayerDefinition
 {
@@ -27,16 +27,17 @@ internal sealed partial class DenseLayer : LayerDefinition
     public override string Word => "dense";
 
     public override ArgumentSchema Schema { get; } = new(
-        new[] { new Argument(Units, "units", ArgumentType.Integer, ArgumentRule.Positive), CommonSettings.ActivationArgument, CommonSettings.UseBiasArgument },
+        new[] { new Argument(Units, "units", ArgumentType.Integer, ArgumentRule.Positive), CommonSettings.ActivationArgument, CommonSettings.UseBiasArgument, CommonSettings.TrainableArgument },
         new[]
         {
             new AttributeMember("units", new[] { Units }),
             new AttributeMember(nameof(DenseAttribute.Units), new[] { Units }),
             CommonSettings.ActivationMember,
             CommonSettings.UseBiasMember,
+            CommonSettings.TrainableMember,
         },
         new[] { new TextPositional(TextKind.Integer, new[] { Units }, Optional: false, "UNITS") },
-        new List<TextOption>(CommonSettings.Concat(CommonSettings.ActivationOptions, new[] { CommonSettings.NoBiasOption })));
+        new List<TextOption>(CommonSettings.Concat(CommonSettings.ActivationOptions, new[] { CommonSettings.NoBiasOption, CommonSettings.FixedOption })));
 
     public override LayerModel? Check(LayerContext context)
     {
@@ -61,14 +62,14 @@ internal sealed partial class DenseLayer : LayerDefinition
     {
         var d = (DenseDetails)layer.Details;
         return "dense " + Int(d.Units) + (layer.Activation == Activation.None ? string.Empty : " " + Activations.Word(layer.Activation))
-            + (d.UseBias ? string.Empty : " nobias");
+            + CommonSettings.FixedSuffix(layer) + (d.UseBias ? string.Empty : " nobias");
     }
 
     public override string Title(LayerModel layer)
     {
         var d = (DenseDetails)layer.Details;
         return "Dense " + Int(d.Units) + (layer.Activation == Activation.None ? string.Empty : ", " + Activations.Word(layer.Activation))
-            + (d.UseBias ? string.Empty : ", no bias");
+            + (d.UseBias ? string.Empty : ", no bias") + (CommonSettings.IsFrozen(layer) ? ", fixed" : string.Empty);
     }
 
     public override bool HasPostActivation => true;
@@ -104,6 +105,13 @@ internal sealed partial class DenseLayer : LayerDefinition
         LayerModel l = layer.Layer;
         string dy = w.Ref(layer.GradientIn);
         Activations.EmitOutputActivationBackward(w, layer, layer.TrainLinear is null ? "default" : w.Ref(layer.TrainLinear), w.Ref(layer.TrainOutput), dy);
+        if (CommonSettings.IsFrozen(l))
+        {
+            // Fixed: no kernel or bias gradient, only the input's.
+            w.Statement("DenseKernels.InputGradient(s." + layer.Pascal + "Transposed, " + dy + ", " + w.Ref(layer.GradientOut) + ");");
+            return;
+        }
+
         w.Statement("DenseKernels.Backward(" + w.Ref(layer.TrainInput) + ", s." + layer.Pascal + "Transposed, " + dy + ", " + PassWriter.Gradient(l, "kernel") + ", "
             + (((DenseDetails)l.Details).UseBias ? PassWriter.Gradient(l, "bias") : "default") + ", " + w.Ref(layer.GradientOut) + ");");
     }

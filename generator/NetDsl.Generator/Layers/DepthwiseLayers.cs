@@ -58,6 +58,7 @@ internal abstract partial class DepthwiseLayerBase : LayerDefinition
             CommonSettings.PaddingArgument,
             CommonSettings.ActivationArgument,
             CommonSettings.UseBiasArgument,
+            CommonSettings.TrainableArgument,
         };
         arguments.AddRange(CommonSettings.StrideArguments);
         arguments.AddRange(CommonSettings.DilationArguments);
@@ -72,6 +73,7 @@ internal abstract partial class DepthwiseLayerBase : LayerDefinition
             CommonSettings.PaddingMember,
             CommonSettings.ActivationMember,
             CommonSettings.UseBiasMember,
+            CommonSettings.TrainableMember,
         };
         members.AddRange(CommonSettings.StrideMembers);
         members.AddRange(CommonSettings.DilationMembers);
@@ -89,6 +91,7 @@ internal abstract partial class DepthwiseLayerBase : LayerDefinition
         options.AddRange(CommonSettings.PaddingOptions);
         options.AddRange(CommonSettings.ActivationOptions);
         options.Add(CommonSettings.NoBiasOption);
+        options.Add(CommonSettings.FixedOption);
         return new ArgumentSchema(arguments, members, positionals, options);
     }
 
@@ -147,7 +150,7 @@ internal abstract partial class DepthwiseLayerBase : LayerDefinition
         return text + (d.Multiplier != 1 ? " multiplier " + Int(d.Multiplier) : string.Empty)
             + (d.Padding == Padding.Same ? " same" : string.Empty)
             + (layer.Activation == Activation.None ? string.Empty : " " + Activations.Word(layer.Activation))
-            + (d.UseBias ? string.Empty : " nobias");
+            + CommonSettings.FixedSuffix(layer) + (d.UseBias ? string.Empty : " nobias");
     }
 
     public override string Title(LayerModel layer)
@@ -159,7 +162,7 @@ internal abstract partial class DepthwiseLayerBase : LayerDefinition
             + (d.Multiplier != 1 ? ", multiplier " + d.Multiplier : string.Empty)
             + ", " + (d.Padding == Padding.Same ? "same" : "valid")
             + (layer.Activation == Activation.None ? string.Empty : ", " + Activations.Word(layer.Activation))
-            + (d.UseBias ? string.Empty : ", no bias");
+            + (d.UseBias ? string.Empty : ", no bias") + (CommonSettings.IsFrozen(layer) ? ", fixed" : string.Empty);
     }
 
     public override bool HasPostActivation => true;
@@ -272,7 +275,7 @@ internal abstract partial class DepthwiseLayerBase : LayerDefinition
     }
 }
 
-/// <summary>Keras <c>DepthwiseConv2D</c>; DSL <c>depthwiseconv2d 3x3 [multiplier M] [stride S] [dilation D] [same] [relu] [nobias]</c>.</summary>
+/// <summary>Keras <c>DepthwiseConv2D</c>; DSL <c>depthwiseconv2d 3x3 [multiplier M] [stride S] [dilation D] [same] [relu] [fixed] [nobias]</c>.</summary>
 internal sealed partial class DepthwiseConv2DLayer : DepthwiseLayerBase
 {
     public override string ClassName => "DepthwiseConv2D";
@@ -288,7 +291,7 @@ internal sealed partial class DepthwiseConv2DLayer : DepthwiseLayerBase
     protected override bool Separable => false;
 }
 
-/// <summary>Keras <c>SeparableConv2D</c>; DSL <c>separableconv2d 32 3x3 [multiplier M] [stride S] [dilation D] [same] [relu] [nobias]</c>.</summary>
+/// <summary>Keras <c>SeparableConv2D</c>; DSL <c>separableconv2d 32 3x3 [multiplier M] [stride S] [dilation D] [same] [relu] [fixed] [nobias]</c>.</summary>
 internal sealed partial class SeparableConv2DLayer : DepthwiseLayerBase
 {
     public override string ClassName => "SeparableConv2D";
@@ -313,7 +316,7 @@ internal sealed record TransposeDetails(int Filters, Window Window, Padding Padd
 /// of a Conv2D from its output shape to its input shape with the same kernel, so all three passes run Conv2D's
 /// tiles: forward is that convolution's input gradient, backward its forward pass and its kernel gradient.
 /// Inference reads a transposed copy of the kernel kept with the folded parameters.
-/// DSL <c>conv2dtranspose 16 3x3 [stride 2] [same] [relu] [nobias]</c>.
+/// DSL <c>conv2dtranspose 16 3x3 [stride 2] [same] [relu] [fixed] [nobias]</c>.
 /// </summary>
 internal sealed partial class Conv2DTransposeLayer : LayerDefinition
 {
@@ -340,7 +343,7 @@ internal sealed partial class Conv2DTransposeLayer : LayerDefinition
                 new Argument(KernelWidth, "kernel width", ArgumentType.Integer, ArgumentRule.Positive),
             },
             CommonSettings.StrideArguments,
-            new[] { CommonSettings.PaddingArgument, CommonSettings.ActivationArgument, CommonSettings.UseBiasArgument })),
+            new[] { CommonSettings.PaddingArgument, CommonSettings.ActivationArgument, CommonSettings.UseBiasArgument, CommonSettings.TrainableArgument })),
         new List<AttributeMember>(CommonSettings.Concat(
             new[]
             {
@@ -353,7 +356,7 @@ internal sealed partial class Conv2DTransposeLayer : LayerDefinition
                 new AttributeMember(nameof(Conv2DTransposeAttribute.KernelWidth), new[] { KernelWidth }),
             },
             CommonSettings.StrideMembers,
-            new[] { CommonSettings.PaddingMember, CommonSettings.ActivationMember, CommonSettings.UseBiasMember })),
+            new[] { CommonSettings.PaddingMember, CommonSettings.ActivationMember, CommonSettings.UseBiasMember, CommonSettings.TrainableMember })),
         new[]
         {
             new TextPositional(TextKind.Integer, new[] { Filters }, Optional: false, "FILTERS"),
@@ -363,7 +366,7 @@ internal sealed partial class Conv2DTransposeLayer : LayerDefinition
             new[] { CommonSettings.StrideOption },
             CommonSettings.PaddingOptions,
             CommonSettings.ActivationOptions,
-            new[] { CommonSettings.NoBiasOption })));
+            new[] { CommonSettings.NoBiasOption, CommonSettings.FixedOption })));
 
     public override LayerModel? Check(LayerContext context)
     {
@@ -412,7 +415,7 @@ internal sealed partial class Conv2DTransposeLayer : LayerDefinition
 
         return text + (d.Padding == Padding.Same ? " same" : string.Empty)
             + (layer.Activation == Activation.None ? string.Empty : " " + Activations.Word(layer.Activation))
-            + (d.UseBias ? string.Empty : " nobias");
+            + CommonSettings.FixedSuffix(layer) + (d.UseBias ? string.Empty : " nobias");
     }
 
     public override string Title(LayerModel layer)
@@ -421,7 +424,7 @@ internal sealed partial class Conv2DTransposeLayer : LayerDefinition
         return ClassName + " " + Int(d.Filters) + " " + d.Window + ", strides " + d.Window.StrideHeight + "x" + d.Window.StrideWidth
             + ", " + (d.Padding == Padding.Same ? "same" : "valid")
             + (layer.Activation == Activation.None ? string.Empty : ", " + Activations.Word(layer.Activation))
-            + (d.UseBias ? string.Empty : ", no bias");
+            + (d.UseBias ? string.Empty : ", no bias") + (CommonSettings.IsFrozen(layer) ? ", fixed" : string.Empty);
     }
 
     public override bool HasPostActivation => true;

@@ -85,9 +85,12 @@ internal sealed class LayerContext
     }
 
     /// <summary>Adds a parameter tensor after the ones before it; false (with NDSL0013) when the network's
-    /// parameters would not fit one buffer.</summary>
-    public bool AddParameter(string role, int[] shape, string initializer, bool trainable = true)
+    /// parameters would not fit one buffer. The layer's <c>trainable</c> setting (Keras's, where its schema has
+    /// it) freezes every tensor it adds; <paramref name="constant"/> (with a note naming it for the generated
+    /// code) replaces <paramref name="initializer"/>.</summary>
+    public bool AddParameter(string role, int[] shape, string initializer, bool trainable = true, ConstantTensor? constant = null)
     {
+        trainable &= Boolean(CommonSettings.Trainable, true);
         long length = 1;
         foreach (int d in shape)
         {
@@ -104,7 +107,7 @@ internal sealed class LayerContext
             return false;
         }
 
-        _parameters.Add(new ParameterModel(role, shape.ToEquatableArray(), (int)_offset, (int)length, initializer, trainable));
+        _parameters.Add(new ParameterModel(role, shape.ToEquatableArray(), (int)_offset, (int)length, constant is null ? initializer : "Constant", trainable, constant));
         _offset += length;
         return true;
     }

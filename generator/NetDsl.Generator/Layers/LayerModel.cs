@@ -75,9 +75,14 @@ internal sealed record LayerModel(
 /// <param name="Shape">Keras's layout.</param>
 /// <param name="Offset">Index of its first value in the network's parameter buffer.</param>
 /// <param name="Length">Number of values.</param>
-/// <param name="Initializer">A <c>ParameterInitializer</c> member name.</param>
-/// <param name="Trainable">False for tensors training never changes (moving statistics).</param>
-internal sealed record ParameterModel(string Role, EquatableArray<int> Shape, int Offset, int Length, string Initializer, bool Trainable);
+/// <param name="Initializer">A <c>ParameterInitializer</c> member name (<c>Constant</c> with <paramref name="Constant"/>).</param>
+/// <param name="Trainable">False for tensors training never changes (moving statistics, a fixed layer's tensors).</param>
+/// <param name="Constant">The values a constant tensor starts with, or null.</param>
+internal sealed record ParameterModel(string Role, EquatableArray<int> Shape, int Offset, int Length, string Initializer, bool Trainable, ConstantTensor? Constant = null);
+
+/// <summary>A constant tensor's values in its layout, and what they are for the generated code's comment
+/// (<c>Sobel x, Sobel y</c>).</summary>
+internal sealed record ConstantTensor(EquatableArray<float> Values, string Note);
 
 /// <summary>Definition-specific facts about a checked layer (an equatable record per definition).</summary>
 internal abstract record LayerDetails;

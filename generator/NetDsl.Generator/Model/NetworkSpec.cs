@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
 
@@ -71,16 +72,21 @@ internal sealed record NameRef(string Text, LocationInfo? Location);
 /// <param name="Name">The layer definition's name for it (<c>filters</c>).</param>
 internal sealed record LayerArgument(string Name, ArgumentValue Value, LocationInfo? Location);
 
-/// <summary>A setting's value: a number (integers, booleans and enum values included) or a text.</summary>
-internal readonly record struct ArgumentValue(double Number, string? Text = null)
+/// <summary>A setting's value: a number (integers, booleans and enum values included), a text, or a list of
+/// numbers (<see cref="List"/>: an array given to an attribute, several values in text).</summary>
+internal readonly record struct ArgumentValue(double Number, string? Text = null, EquatableArray<double> List = default)
 {
     public static ArgumentValue Of(bool value) => new(value ? 1 : 0);
+
+    public static ArgumentValue Of(IEnumerable<double> list) => new(0, null, list.ToEquatableArray());
 
     public int Integer => (int)Number;
 
     public bool Boolean => Number != 0;
 
-    public override string ToString() => Text ?? Number.ToString("R", CultureInfo.InvariantCulture);
+    public override string ToString() => Text ?? (List.Count > 0
+        ? string.Join(" ", System.Linq.Enumerable.Select(List, v => v.ToString("R", CultureInfo.InvariantCulture)))
+        : Number.ToString("R", CultureInfo.InvariantCulture));
 }
 
 /// <summary>Where generated code goes: namespace, containing types and class name.</summary>

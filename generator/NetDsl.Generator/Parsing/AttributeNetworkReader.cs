@@ -542,6 +542,11 @@ internal static class AttributeNetworkReader
                 return false;
             }
 
+            if (constant.Kind == TypedConstantKind.Array && constant.IsNull)
+            {
+                return true; // Kernels = null: as if not written
+            }
+
             if (!TryGetValue(constant, out ArgumentValue value))
             {
                 return false;
@@ -576,6 +581,25 @@ internal static class AttributeNetworkReader
 
     private static bool TryGetValue(TypedConstant constant, out ArgumentValue value)
     {
+        if (constant.Kind == TypedConstantKind.Array)
+        {
+            // An array of numbers or enum members (Kernels, KernelValues): a list.
+            var list = new List<double>(constant.Values.Length);
+            foreach (TypedConstant element in constant.Values)
+            {
+                if (!TryGetValue(element, out ArgumentValue item) || item.Text is not null || item.List.Count > 0)
+                {
+                    value = default;
+                    return false;
+                }
+
+                list.Add(item.Number);
+            }
+
+            value = ArgumentValue.Of(list);
+            return true;
+        }
+
         switch (constant.Value)
         {
             case int i:

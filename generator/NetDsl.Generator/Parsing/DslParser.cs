@@ -378,7 +378,7 @@ internal static class DslParser
             for (int i = next; i < tokens.Count; i++)
             {
                 Token token = tokens[i];
-                TextOption? option = schema.Options.FirstOrDefault(o => o.Words.Any(w => string.Equals(w, token.Text, StringComparison.OrdinalIgnoreCase)));
+                TextOption? option = FindOption(schema, token.Text);
                 if (option is null)
                 {
                     if (schema.Options.Count == 0)
@@ -401,6 +401,29 @@ internal static class DslParser
                         arguments.Add(new LayerArgument(target, new ArgumentValue(option.Fixed), Locate(token)));
                     }
 
+                    // "fixed sobel_x": values of the option the word continues into may follow it directly.
+                    if (option.Continues is not null && i + 1 < tokens.Count && FindOption(schema, tokens[i + 1].Text) is null
+                        && FindOption(schema, option.Continues) is { Value: TextKind continued } continues && seen.Add(continues.Group)
+                        && !TryList(schema, continued, tokens, ref i, continues.Targets, arguments))
+                    {
+                        return false;
+                    }
+
+                    continue;
+                }
+
+                if (kind is TextKind.KernelNames or TextKind.Reals)
+                {
+                    if (i + 1 >= tokens.Count || FindOption(schema, tokens[i + 1].Text) is not null)
+                    {
+                        return Fail(token, $"{token.Text.ToLowerInvariant()} needs {(kind == TextKind.Reals ? "numbers" : "kernel names")}, e.g. '{token.Text.ToLowerInvariant()} {Example(kind)}'");
+                    }
+
+                    if (!TryList(schema, kind, tokens, ref i, option.Targets, arguments))
+                    {
+                        return false;
+                    }
+
                     continue;
                 }
 
@@ -419,6 +442,48 @@ internal static class DslParser
             return true;
         }
 
+        private static TextOption? FindOption(ArgumentSchema schema, string word) =>
+            schema.Options.FirstOrDefault(o => o.Words.Any(w => string.Equals(w, word, StringComparison.OrdinalIgnoreCase)));
+
+        /// <summary>The values after <c>tokens[i]</c> up to the next option word (kernel names) or the next token
+        /// that is not a number (reals), at least one; <paramref name="i"/> ends on the last. Kernel names: one
+        /// sets the first target, several the second as a list.</summary>
+        private bool TryList(ArgumentSchema schema, TextKind kind, List<Token> tokens, ref int i, string[] targets, List<LayerArgument> arguments)
+        {
+            var values = new List<double>();
+            int first = i + 1;
+            while (i + 1 < tokens.Count && FindOption(schema, tokens[i + 1].Text) is null
+                && (kind == TextKind.KernelNames || values.Count == 0 || LooksLike(TextKind.Real, tokens[i + 1].Text)))
+            {
+                Token value = tokens[++i];
+                if (kind == TextKind.KernelNames)
+                {
+                    if (!ConstantKernels.TryParse(value.Text, out FixedKernel named))
+                    {
+                        string? closest = Shapes.ShapeChecker.Closest(value.Text, ConstantKernels.AllKinds.Select(FixedKernels.Word));
+                        return Fail(value, $"'{value.Text}' is not a kernel name{(closest is null ? string.Empty : $" (did you mean '{closest}'?)")}; expected {ConstantKernels.WordList}");
+                    }
+
+                    values.Add((int)named);
+                }
+                else
+                {
+                    if (!TryReal(value.Text, out double real, out string? problem))
+                    {
+                        return Fail(value, problem!);
+                    }
+
+                    values.Add(real);
+                }
+            }
+
+            LocationInfo? where = Locate(tokens[first].Start, tokens[i].Start + tokens[i].Length - tokens[first].Start);
+            arguments.Add(kind == TextKind.KernelNames && values.Count == 1
+                ? new LayerArgument(targets[0], new ArgumentValue(values[0]), where)
+                : new LayerArgument(targets[targets.Length - 1], ArgumentValue.Of(values), where));
+            return true;
+        }
+
         private static string Describe(TextPositional positional) => positional.Kind switch
         {
             TextKind.Integer => "a whole number (" + positional.Example.ToLowerInvariant() + ")",
@@ -430,6 +495,8 @@ internal static class DslParser
 
         private static string Example(TextKind kind) => kind switch
         {
+            TextKind.KernelNames => "sobel_x",
+            TextKind.Reals => "0 1 0 1 -4 1 0 1 0",
             TextKind.Size => "2 or 2x1",
             TextKind.Real => "0.9",
             TextKind.Activation => "relu",
@@ -441,7 +508,7 @@ internal static class DslParser
                 ? "an activation (" + Activations.List + ")"
                 : string.Join(" or ", g.Select(o => o.Value switch
                 {
-                    null => o.Words[0],
+                    null => o.Words[0] + (o.Continues is null ? string.Empty : " [" + Example(TextKind.KernelNames) + " ...]"),
                     TextKind.Size => o.Words[0] + " N or " + o.Words[0] + " HxW",
                     TextKind kind => o.Words[0] + " " + Example(kind),
                 }))));

@@ -169,7 +169,7 @@ internal static class ShapeChecker
 
     /// <summary>The name nearest to <paramref name="name"/> by edit distance (case differences cost little), when
     /// it is near enough to be a likely typo.</summary>
-    private static string? Closest(string name, IEnumerable<string> candidates)
+    internal static string? Closest(string name, IEnumerable<string> candidates)
     {
         string? best = null;
         int bestDistance = int.MaxValue;
@@ -347,7 +347,7 @@ internal static class ShapeChecker
                 continue;
             }
 
-            if (schema.Accepts(argument.Value.Number))
+            if (schema.Accepts(argument.Value, out double rejected))
             {
                 continue;
             }
@@ -358,13 +358,16 @@ internal static class ShapeChecker
                 case ArgumentType.Padding:
                 case ArgumentType.Activation:
                 case ArgumentType.Interpolation:
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, where, argument.Value.Integer, schema.Type.ToString(), description));
+                case ArgumentType.FixedKernel:
+                case ArgumentType.FixedKernelList:
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidEnumValue, where, (int)rejected,
+                        schema.Type == ArgumentType.FixedKernelList ? nameof(FixedKernel) : schema.Type.ToString(), description));
                     break;
                 case ArgumentType.Integer when schema.Rule == ArgumentRule.Positive:
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NonPositiveValue, where, schema.Display, description, argument.Value.Integer));
                     break;
                 default:
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, where, schema.Display, description, schema.Expectation, schema.Format(argument.Value.Number)));
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ValueOutOfRange, where, schema.Display, description, schema.Expectation, schema.Format(rejected)));
                     break;
             }
         }

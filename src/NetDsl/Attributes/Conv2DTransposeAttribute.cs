@@ -51,4 +51,7 @@ public sealed class Conv2DTransposeAttribute : LayerAttribute
 
     /// <summary>Whether the layer adds a bias per filter (default true).</summary>
     public bool UseBias { get; set; } = true;
+
+    /// <summary>Whether training changes the layer's tensors (Keras <c>trainable</c>, default true). DSL: <c>fixed</c>.</summary>
+    public bool Trainable { get; set; } = true;
 }

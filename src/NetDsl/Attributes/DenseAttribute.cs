@@ -22,4 +22,8 @@ public sealed class DenseAttribute : LayerAttribute
 
     /// <summary>Whether the layer adds a bias per unit (default true).</summary>
     public bool UseBias { get; set; } = true;
+
+    /// <summary>Whether training changes the layer's kernel and bias (Keras <c>trainable</c>, default true). With
+    /// false <c>Summary</c> counts them as non-trainable and optimizers leave them as they are. DSL: <c>fixed</c>.</summary>
+    public bool Trainable { get; set; } = true;
 }

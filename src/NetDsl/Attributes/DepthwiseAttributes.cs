@@ -50,6 +50,9 @@ public sealed class DepthwiseConv2DAttribute : LayerAttribute
     /// <summary>Whether the layer adds a bias per output channel (default true).</summary>
     public bool UseBias { get; set; } = true;
 
+    /// <summary>Whether training changes the layer's tensors (Keras <c>trainable</c>, default true). DSL: <c>fixed</c>.</summary>
+    public bool Trainable { get; set; } = true;
+
     /// <summary>Spacing of the kernel's taps (default 1); strides must then be 1.</summary>
     public int DilationRate { get; set; } = 1;
 
@@ -112,6 +115,9 @@ public sealed class SeparableConv2DAttribute : LayerAttribute
 
     /// <summary>Whether the layer adds a bias per filter (default true).</summary>
     public bool UseBias { get; set; } = true;
+
+    /// <summary>Whether training changes the layer's tensors (Keras <c>trainable</c>, default true). DSL: <c>fixed</c>.</summary>
+    public bool Trainable { get; set; } = true;
 
     /// <summary>Spacing of the depthwise kernel's taps (default 1); strides must then be 1.</summary>
     public int DilationRate { get; set; } = 1;

@@ -601,6 +601,13 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
             {
                 Kernels.VectorOps.Scale(gradients, scale);
             }
+
+            // A frozen layer's kernel may compute gradients alongside its input gradient (Dense, DepthwiseConv2D):
+            // a tensor training never changes has none.
+            foreach (ParameterTensor tensor in Kernel.NonTrainable)
+            {
+                tensor.Slice(gradients).Clear();
+            }
         }
 
         void IParallelWork.Execute(int part) => ExecutePart(part);

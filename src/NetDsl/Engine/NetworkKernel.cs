@@ -40,13 +40,23 @@ public abstract class NetworkKernel<TActivations, TScratch>
         OutputChannels = outputChannels > 0 ? outputChannels : outputLength;
         Layers = layers ?? Array.Empty<LayerInfo>();
         int count = 0;
+        var nonTrainable = new List<ParameterTensor>();
         foreach (ParameterTensor tensor in layout)
         {
             count = Math.Max(count, tensor.Offset + tensor.Length);
+            if (!tensor.Trainable)
+            {
+                nonTrainable.Add(tensor);
+            }
         }
 
         ParameterCount = count;
+        NonTrainable = nonTrainable.ToArray();
     }
+
+    /// <summary>The tensors training never changes (moving statistics, the tensors of a fixed layer): their
+    /// gradients are reported as zeros.</summary>
+    internal ParameterTensor[] NonTrainable { get; }
 
     /// <summary>The network's class name, for messages and weight files.</summary>
     public string NetworkName { get; }

@@ -38,9 +38,16 @@ public static class DenseKernels
         }
 
         VectorOps.AccumulateOuterProduct(input, outputGradient, kernelGradient);
+        InputGradient(transposedKernel, outputGradient, inputGradient);
+    }
+
+    /// <summary>Writes the input gradient through the transposed kernel <c>[out, in]</c> unless
+    /// <paramref name="inputGradient"/> is empty: all a fixed (non-trainable) Dense computes backward.</summary>
+    public static void InputGradient(ReadOnlySpan<float> transposedKernel, ReadOnlySpan<float> outputGradient, Span<float> inputGradient)
+    {
         if (!inputGradient.IsEmpty)
         {
-            Check(transposedKernel.Length, kernelGradient.Length, nameof(transposedKernel));
+            Check(transposedKernel.Length, outputGradient.Length * inputGradient.Length, nameof(transposedKernel));
             inputGradient.Clear();
             VectorOps.MultiplyAccumulate(outputGradient, transposedKernel, inputGradient);
         }

@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using NetDsl.Generator.Shapes;
 using static NetDsl.Generator.Layers.PyTorchSyntax;
 
@@ -19,7 +22,7 @@ internal sealed partial class Conv2DLayer
                 + (d.UseBias ? string.Empty : ", bias=False") + ")",
             Forward = (x, m) => m + "(" + PadUnevenly(x[0], w) + ")",
             Note = IsSymmetric(w) ? null : UnevenPaddingNote(layer, w),
-            Initialization = m => KernelAndBiasInitialization(m, d.UseBias),
+            Initialization = m => layer.Find("kernel")!.Constant is { } constant ? ConstantInitialization(m, layer, constant, d.UseBias) : KernelAndBiasInitialization(m, d.UseBias),
             Tensors = d.UseBias
                 ? new[] { new PyTorchTensor("kernel", "weight", PyTorchLayouts.Convolution), new PyTorchTensor("bias", "bias", PyTorchLayouts.Same) }
                 : new[] { new PyTorchTensor("kernel", "weight", PyTorchLayouts.Convolution) },
@@ -30,6 +33,19 @@ internal sealed partial class Conv2DLayer
     public static string[] KernelAndBiasInitialization(string module, bool useBias) => useBias
         ? new[] { "nn.init.xavier_uniform_(" + module + ".weight)", "nn.init.zeros_(" + module + ".bias)" }
         : new[] { "nn.init.xavier_uniform_(" + module + ".weight)" };
+
+    /// <summary>A constant kernel (Keras's layout in the source, permuted to PyTorch's) and a zero bias.</summary>
+    private static IEnumerable<string> ConstantInitialization(string module, LayerModel layer, ConstantTensor constant, bool useBias)
+    {
+        var shape = layer.Find("kernel")!.Shape;
+        yield return "with torch.no_grad():  # " + constant.Note;
+        yield return "    " + module + ".weight.copy_(torch.tensor([" + string.Join(", ", constant.Values.Select(v => v.ToString("R", CultureInfo.InvariantCulture)))
+            + "], dtype=torch.float32).reshape(" + string.Join(", ", shape.Select(n => Int(n))) + ").permute(3, 2, 0, 1))";
+        if (useBias)
+        {
+            yield return "nn.init.zeros_(" + module + ".bias)";
+        }
+    }
 
     /// <summary>Why a step pads before its module: <c>conv2d: Keras's 'same' pads 0/1/0/1 (top/bottom/left/right)</c>.</summary>
     public static string UnevenPaddingNote(LayerModel layer, Window w) =>
