@@ -114,12 +114,12 @@ FilterGrid.Save(net, "conv2d", Picture("05-conv2d-filters.png", "the 32 learned 
 int n = 6;
 foreach (LayerInfo layer in MnistNet.Layers.Where(l => l.Kind == "Conv2D"))
 {
-    TensorShape shape = layer.OutputShape;
-    var map = new float[shape.Length];
+    (int height, int width, int channels) = (layer.OutputShape[0], layer.OutputShape[1], layer.OutputShape[2]);
+    var map = new float[layer.OutputLength];
     net.LayerOutput(layer.Name, digit, map);
-    FeatureMapGrid.Save(map, shape.Height, shape.Width, shape.Channels,
-        Picture($"{n++:D2}-feature-maps-{layer.Name}.png", $"the {shape.Channels} feature maps of {layer.Name} ({shape.Height}x{shape.Width}) for the digit {label}"),
-        new GridOptions { Title = $"{layer.Name}: {shape.Channels} feature maps, {shape.Height}x{shape.Width}", Columns = 8 });
+    FeatureMapGrid.Save(map, height, width, channels,
+        Picture($"{n++:D2}-feature-maps-{layer.Name}.png", $"the {channels} feature maps of {layer.Name} ({height}x{width}) for the digit {label}"),
+        new GridOptions { Title = $"{layer.Name}: {channels} feature maps, {height}x{width}", Columns = 8 });
 }
 
 // 7. Where the model still errs.
