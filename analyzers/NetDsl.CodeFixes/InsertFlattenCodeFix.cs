@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -5,13 +6,15 @@ using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
 
 namespace NetDsl.CodeFixes;
 
-/// <summary>NDSL0010: inserts <c>[Flatten]</c> before a <c>Dense</c> layer that is fed a feature map.</summary>
+/// <summary>
+/// NDSL0010: inserts <c>[Flatten]</c> before a <c>Dense</c> layer that is fed a feature map (a <c>flatten</c>
+/// line in network text). Every fix is one insertion, so Fix All applies them all to a document at once.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(InsertFlattenCodeFix))]
 [Shared]
 public sealed class InsertFlattenCodeFix : CodeFixProvider
@@ -20,7 +23,7 @@ public sealed class InsertFlattenCodeFix : CodeFixProvider
     public override ImmutableArray<string> FixableDiagnosticIds => ImmutableArray.Create("NDSL0010");
 
     /// <inheritdoc/>
-    public override FixAllProvider? GetFixAllProvider() => null;
+    public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(FixAllInDocumentAsync);
 
     /// <inheritdoc/>
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -31,53 +34,68 @@ public sealed class InsertFlattenCodeFix : CodeFixProvider
             return;
         }
 
-        if (NetworkText.TryGetLiteral(root, context.Span, out SyntaxToken literal))
-        {
-            // Network text: a "flatten" line above the dense statement.
-            SourceText text = await context.Document.GetTextAsync(context.CancellationToken).ConfigureAwait(false);
-            if (NetworkText.LineAbove(text, literal, context.Span, "flatten") is { } insertion)
-            {
-                NetworkText.RegisterFix(context, text, "Insert flatten before the dense layer", new TextChange(new TextSpan(context.Span.Start, 0), insertion), nameof(InsertFlattenCodeFix));
-            }
-
-            return;
-        }
-
-        if (root.FindNode(context.Span) is not { } node || NetworkText.IsInNetworkAttribute(node) || node.FirstAncestorOrSelf<AttributeSyntax>() is not { Parent: AttributeListSyntax list } dense)
+        SourceText text = await context.Document.GetTextAsync(context.CancellationToken).ConfigureAwait(false);
+        if (Insertion(root, text, context.Span) is not { } insertion)
         {
             return;
         }
 
-        context.RegisterCodeFix(
-            CodeAction.Create(
-                "Insert [Flatten] before the Dense layer",
-                _ => Task.FromResult(context.Document.WithSyntaxRoot(InsertFlatten(root, list, dense))),
-                nameof(InsertFlattenCodeFix)),
-            context.Diagnostics);
+        string title = NetworkText.TryGetLiteral(root, context.Span, out _) ? "Insert flatten before the dense layer" : "Insert [Flatten] before the Dense layer";
+        NetworkText.RegisterFix(context, text, title, insertion, nameof(InsertFlattenCodeFix));
     }
 
-    private static SyntaxNode InsertFlatten(SyntaxNode root, AttributeListSyntax list, AttributeSyntax dense)
+    private static async Task<Document?> FixAllInDocumentAsync(FixAllContext context, Document document, ImmutableArray<Diagnostic> diagnostics)
     {
-        AttributeSyntax flatten = SyntaxFactory.Attribute(SyntaxFactory.IdentifierName("Flatten"));
+        SyntaxNode? root = await document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+        if (root is null)
+        {
+            return document;
+        }
+
+        SourceText text = await document.GetTextAsync(context.CancellationToken).ConfigureAwait(false);
+        var changes = new List<TextChange>();
+        foreach (Diagnostic diagnostic in diagnostics)
+        {
+            if (Insertion(root, text, diagnostic.Location.SourceSpan) is { } change && !changes.Any(c => c.Span.Start == change.Span.Start))
+            {
+                changes.Add(change);
+            }
+        }
+
+        return changes.Count == 0 ? document : document.WithText(text.WithChanges(changes.OrderBy(c => c.Span.Start)));
+    }
+
+    /// <summary>The text that puts a Flatten before the Dense layer at <paramref name="span"/>, or null where none
+    /// can go (text the fix cannot edit).</summary>
+    private static TextChange? Insertion(SyntaxNode root, SourceText text, TextSpan span)
+    {
+        if (NetworkText.TryGetLiteral(root, span, out SyntaxToken literal))
+        {
+            // Network text: a "flatten" line above the dense statement.
+            return NetworkText.LineAbove(text, literal, span, "flatten") is { } above ? new TextChange(new TextSpan(span.Start, 0), above) : null;
+        }
+
+        if (root.FindNode(span) is not { } node || NetworkText.IsInNetworkAttribute(node) || node.FirstAncestorOrSelf<AttributeSyntax>() is not { Parent: AttributeListSyntax list } dense)
+        {
+            return null;
+        }
+
         if (list.Attributes.Count > 1)
         {
             // [Conv2D(8, 3), Dense(10)] -> [Conv2D(8, 3), Flatten, Dense(10)]
-            int index = list.Attributes.IndexOf(dense);
-            return root.ReplaceNode(list, list.WithAttributes(list.Attributes.Insert(index, flatten)));
+            return new TextChange(new TextSpan(dense.SpanStart, 0), "Flatten, ");
         }
 
-        // [Dense(10)] alone on its line: a new [Flatten] line above it, with the same indentation.
-        SyntaxTriviaList indentation = list.GetLeadingTrivia();
-        SyntaxTrivia lineBreak = list.GetTrailingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-        AttributeListSyntax flattenList = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(flatten))
-            .WithLeadingTrivia(indentation)
-            .WithTrailingTrivia(lineBreak.IsKind(SyntaxKind.EndOfLineTrivia) ? lineBreak : SyntaxFactory.ElasticLineFeed);
-        SyntaxNode parent = list.Parent!;
-        SyntaxNode updated = parent switch
+        // [Dense(10)] alone on its line: a new [Flatten] line above it, with the same indentation; after other
+        // attributes on its line: [Flatten] just before it.
+        TextLine line = text.Lines.GetLineFromPosition(list.SpanStart);
+        string before = text.ToString(TextSpan.FromBounds(line.Start, list.SpanStart));
+        if (!before.All(c => c == ' ' || c == '\t'))
         {
-            MemberDeclarationSyntax member => member.WithAttributeLists(member.AttributeLists.Insert(member.AttributeLists.IndexOf(list), flattenList)),
-            _ => parent,
-        };
-        return root.ReplaceNode(parent, updated);
+            return new TextChange(new TextSpan(list.SpanStart, 0), "[Flatten] ");
+        }
+
+        string lineBreak = line.EndIncludingLineBreak > line.End ? text.ToString(TextSpan.FromBounds(line.End, line.EndIncludingLineBreak)) : "\n";
+        return new TextChange(new TextSpan(list.SpanStart, 0), "[Flatten]" + lineBreak + before);
     }
 }

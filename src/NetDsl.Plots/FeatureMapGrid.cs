@@ -75,6 +75,7 @@ public static class FeatureMapGrid
             canvas.PaintGray(levels, height, width, x, y, layout.Scale);
         }
 
+        canvas.Annotate(layout, options);
         return canvas;
     }
 }

@@ -112,6 +112,7 @@ public static class FilterGrid
             }
         }
 
+        canvas.Annotate(layout, options);
         return canvas;
     }
 }

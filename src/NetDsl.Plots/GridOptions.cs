@@ -13,6 +13,16 @@ public sealed record GridOptions
     /// <summary>Tiles per row; 0 chooses <c>ceil(sqrt(count))</c>.</summary>
     public int Columns { get; init; }
 
+    /// <summary>A title drawn above the grid, or null for none.</summary>
+    public string? Title { get; init; }
+
+    /// <summary>One caption per tile, drawn under it (e.g. <c>"Sobel x"</c>), or null for none. When given there
+    /// must be exactly one per tile, and tiles are made at least <see cref="LabeledTileWidth"/> pixels wide.</summary>
+    public System.Collections.Generic.IReadOnlyList<string>? Labels { get; init; }
+
+    /// <summary>The narrowest tile a grid with <see cref="Labels"/> gets, in pixels, so that short captions fit.</summary>
+    public const int LabeledTileWidth = 84;
+
     /// <summary>The tile size that <see cref="Scale"/> = 0 aims for, in pixels.</summary>
     public const int AutoScaleTarget = 48;
 

@@ -76,6 +76,7 @@ public static class ImageGrid
             }
         }
 
+        canvas.Annotate(layout, options);
         return canvas;
     }
 }

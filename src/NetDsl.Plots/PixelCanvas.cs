@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using SkiaSharp;
 
@@ -11,6 +12,7 @@ internal sealed class PixelCanvas
     public static readonly SKColor GapColor = new(40, 60, 110);
 
     private readonly SKColor[] _pixels;
+    private readonly List<(string Text, float X, float Y, float Size)> _captions = new();
 
     public PixelCanvas(int width, int height)
     {
@@ -59,12 +61,47 @@ internal sealed class PixelCanvas
         }
     }
 
+    /// <summary>Adds the grid's title (centred in its band) and each tile's caption (centred under the tile), as
+    /// <paramref name="options"/> give them; the layout has made room for both.</summary>
+    public void Annotate(GridLayout layout, GridOptions? options)
+    {
+        if (options is null)
+        {
+            return;
+        }
+
+        if (layout.TitleHeight > 0)
+        {
+            _captions.Add((options.Title!, Width / 2f, layout.TitleHeight - 7, 16));
+        }
+
+        if (options.Labels is { } labels)
+        {
+            for (int i = 0; i < labels.Count; i++)
+            {
+                (int x, int y) = layout.TileOrigin(i);
+                _captions.Add((labels[i] ?? string.Empty, x + layout.CellWidth / 2f, y + layout.CellHeight + layout.LabelHeight - 5, 12));
+            }
+        }
+    }
+
     /// <summary>Writes the image as a PNG file, creating its folder if needed.</summary>
     public void SavePng(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var bitmap = new SKBitmap(new SKImageInfo(Width, Height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         bitmap.Pixels = _pixels;
+        if (_captions.Count > 0)
+        {
+            using var canvas = new SKCanvas(bitmap);
+            using var paint = new SKPaint { Color = SKColors.White, IsAntialias = true };
+            foreach ((string text, float x, float y, float size) in _captions)
+            {
+                using var font = new SKFont(SKTypeface.Default, size);
+                canvas.DrawText(text, x, y, SKTextAlign.Center, font, paint);
+            }
+        }
+
         PngFile.Write(bitmap, path);
     }
 }

@@ -89,6 +89,50 @@ public sealed class CodeFixTests
             """);
 
     [Fact]
+    public Task FixAllInsertsEveryFlattenInTheDocument() =>
+        CodeFixVerifier<NetworkDiagnosticsAnalyzer, InsertFlattenCodeFix>.VerifyAsync(
+            """"
+            using NetDsl;
+
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D(8, 3)]
+            [{|NDSL0010:Dense(10)|}]
+            partial class First;
+
+            [Network, Input(8, 8, 1), Conv2D(4, 3), {|NDSL0010:Dense(2)|}]
+            partial class Second;
+
+            [Network("""
+                input 8x8x1
+                conv2d 4 3x3
+                {|NDSL0010:dense 2|}
+                """)]
+            partial class Third;
+            """",
+            """"
+            using NetDsl;
+
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D(8, 3)]
+            [Flatten]
+            [Dense(10)]
+            partial class First;
+
+            [Network, Input(8, 8, 1), Conv2D(4, 3), Flatten, Dense(2)]
+            partial class Second;
+
+            [Network("""
+                input 8x8x1
+                conv2d 4 3x3
+                flatten
+                dense 2
+                """)]
+            partial class Third;
+            """");
+
+    [Fact]
     public Task UsesTheClosestNameInAMerge() =>
         CodeFixVerifier<NetworkDiagnosticsAnalyzer, UseClosestNameCodeFix>.VerifyAsync(
             """
@@ -199,7 +243,7 @@ public sealed class CodeFixTests
             [Network({|NDSL0010:"input 8x8x1\n" + "dense 10"|})]
             partial class Net;
             """;
-        return CodeFixVerifier<NetworkDiagnosticsAnalyzer, InsertFlattenCodeFix>.VerifyAsync(Source, Source);
+        return CodeFixVerifier<NetworkDiagnosticsAnalyzer, InsertFlattenCodeFix>.VerifyAsync(Source, Source, iterations: 0);
     }
 
     [Fact]

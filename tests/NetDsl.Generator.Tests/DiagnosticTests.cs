@@ -227,6 +227,95 @@ public sealed class DiagnosticTests
         Assert.Equal(8, span.EndLinePosition.Line);
     }
 
+    public static IEnumerable<object[]> IndependentMistakes() => new[]
+    {
+        // A window that does not fit, and a Dense fed a feature map four layers later.
+        new object[] { """
+            [Network]
+            [Input(5, 5, 1)]
+            [{|NDSL0009:Conv2D(8, 7)|}]
+            [Conv2D(8, 3, Padding = Padding.Same)]
+            [MaxPooling2D(2, Padding = Padding.Same)]
+            [{|NDSL0010:Dense(10)|}]
+            partial class Net;
+            """ },
+
+        // A Dense fed a feature map (its output is known: 64 units), then a Conv2D fed that vector.
+        new object[] { """
+            [Network]
+            [Input(28, 28, 1)]
+            [Conv2D(8, 3)]
+            [{|NDSL0010:Dense(64)|}]
+            [{|NDSL0011:Conv2D(4, 3)|}]
+            [Flatten]
+            [Dense(10)]
+            partial class Net;
+            """ },
+
+        // After a Dense fed a map, sizes are exact again: a wrong window further on is reported with its sizes.
+        new object[] { """
+            [Network]
+            [Input(28, 28, 1)]
+            [{|NDSL0010:Dense(16)|}]
+            [Reshape(4, 4, 1)]
+            [{|NDSL0009:MaxPooling2D(5)|}]
+            [Flatten]
+            [Dense(2)]
+            partial class Net;
+            """ },
+
+        // Two branches of a graph, each with its own mistake.
+        new object[] { """
+            [Network]
+            [Input(8, 8, 3)]
+            [Conv2D(4, 3, Padding = Padding.Same, Name = "stem")]
+            [{|NDSL0009:Conv2D(4, 9, Name = "a")|}]
+            [{|NDSL0009:MaxPooling2D(9, From = "stem", Name = "b")|}]
+            [Concatenate("a", "b")]
+            [GlobalAveragePooling2D]
+            [Dense(2)]
+            partial class Net;
+            """ },
+    };
+
+    /// <summary>Independent mistakes in one network each get their error, and no follow-on error is invented
+    /// for layers whose sizes are unknown below a failed one.</summary>
+    [Theory]
+    [MemberData(nameof(IndependentMistakes))]
+    public void IndependentMistakesEachGetTheirError(string markup)
+    {
+        var parsed = Markup.Parse("using NetDsl;\n\n" + markup + Usage);
+        GeneratorResult result = GeneratorHarness.Run(parsed.Source);
+
+        Assert.Equal(
+            parsed.Expected.Select(e => (e.Id, e.Span)).OrderBy(e => e.Span.Start),
+            result.AllDiagnostics.Select(d => (d.Id, d.Location.SourceSpan)).OrderBy(e => e.SourceSpan.Start));
+    }
+
+    [Fact]
+    public void NoFollowOnErrorBelowALayerWhoseSizeIsUnknown()
+    {
+        // The pool and the 5x5 kernel below the failed layer might not fit either, but that is not known.
+        var parsed = Markup.Parse("""
+            using NetDsl;
+
+            [Network]
+            [Input(5, 5, 1)]
+            [{|NDSL0009:Conv2D(8, 7)|}]
+            [MaxPooling2D(4)]
+            [Conv2D(8, 5)]
+            [Add("conv2d_1", "max_pooling2d")]
+            [Flatten]
+            [Dense(10)]
+            partial class Net;
+            """ + Usage);
+        GeneratorResult result = GeneratorHarness.Run(parsed.Source);
+
+        Diagnostic diagnostic = Assert.Single(result.AllDiagnostics);
+        Assert.Equal("NDSL0009", diagnostic.Id);
+        Assert.Equal(parsed.Expected.Single().Span, diagnostic.Location.SourceSpan);
+    }
+
     public static IEnumerable<object[]> DeclarationCases() => new[]
     {
         Case("NDSL0001", "The network class 'Net' must be declared partial so NetDsl can generate its members", """

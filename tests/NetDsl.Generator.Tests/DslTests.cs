@@ -136,7 +136,7 @@ public sealed class DslTests
         Case("NDSL0021", "'network' lines belong in .netdsl files; in [Network(\"...\")] the class is the network", """
             [Network("{|NDSL0021:network|} Other\ninput 784")]
             """),
-        Case("NDSL0009", "Conv2D 'conv2d_2': the kernel window 7x7 does not fit its 5x5x64 input with Padding.Valid; use a window of at most 5x5, or Padding.Same", """"
+        Case("NDSL0009", "Conv2D 'conv2d_2': the kernel window 7x7 does not fit its 5x5x64 input with valid padding; use a window of at most 5x5, or 'same'", """"
             [Network("""
                 input 28x28x1
                 conv2d 32 3x3 relu
@@ -151,11 +151,14 @@ public sealed class DslTests
         Case("NDSL0008", "The filters of Conv2D 'conv2d' must be at least 1, but is 0", """
             [Network("input 8x8x1\nconv2d {|NDSL0008:0|} 3x3")]
             """),
-        Case("NDSL0010", "Dense 'dense' is fed the 3-D feature map 8x8x1; add [Flatten] (or a global pooling layer) before it", """
+        Case("NDSL0010", "Dense 'dense' is fed the 3-D feature map 8x8x1; add 'flatten' (or 'globalavgpool') before it", """
             [Network("input 8x8x1\n\t{|NDSL0010:dense 10|}   # missing flatten")]
             """),
-        Case("NDSL0005", "The network 'Net' has no Input layer; start it with [Input(height, width, channels)]", """
+        Case("NDSL0005", "The network 'Net' has no Input layer; start it with 'input HEIGHTxWIDTHxCHANNELS' (for example 'input 28x28x1')", """
             [{|NDSL0005:Network("# nothing yet")|}]
+            """),
+        Case("NDSL0011", "Conv2D 'conv2d' needs a height x width x channels feature map but is fed the vector 784; move it before 'flatten'", """
+            [Network("input 784\n{|NDSL0011:conv2d 8 3x3|}")]
             """),
         Case("NDSL0021", "'４' has digits other than 0-9; write numbers with ASCII digits", """
             [Network("input {|NDSL0021:４|}")]

@@ -123,7 +123,7 @@ public sealed class GraphTests
         Case("NDSL0041", "Cropping2D 'cropping2d' removes 4 rows and 2 columns of its 4x4x2 input; at most 3 rows and 3 columns can go", """
             [Network("input 4x4x2\n{|NDSL0041:cropping2d 2x1|}")]
             """),
-        Case("NDSL0011", "UpSampling2D 'up_sampling2d' needs a height x width x channels feature map but is fed the vector 8; move it before [Flatten]", """
+        Case("NDSL0011", "UpSampling2D 'up_sampling2d' needs a height x width x channels feature map but is fed the vector 8; move it before 'flatten'", """
             [Network("input 8\n{|NDSL0011:upsampling2d|}")]
             """),
         Case("NDSL0033", "Add 'add' takes the output of 'stme', but no layer before it has that name; did you mean 'stem'?", """

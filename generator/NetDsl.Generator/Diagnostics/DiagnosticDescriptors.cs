@@ -33,7 +33,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor MissingInput = Error(
         "NDSL0005",
         "Network has no Input layer",
-        "The network '{0}' has no Input layer; start it with [Input(height, width, channels)]");
+        "The network '{0}' has no Input layer; start it with {1}");
 
     public static readonly DiagnosticDescriptor DuplicateInput = Error(
         "NDSL0006",
@@ -53,17 +53,17 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor WindowLargerThanInput = Error(
         "NDSL0009",
         "Window does not fit the input",
-        "{0}: the {1} window {2} does not fit its {3} input with Padding.Valid; use a window of at most {4}, or Padding.Same");
+        "{0}: the {1} window {2} does not fit its {3} input with {5}; use a window of at most {4}, or {6}");
 
     public static readonly DiagnosticDescriptor DenseNeedsVector = Error(
         "NDSL0010",
         "Dense needs a vector input",
-        "{0} is fed the 3-D feature map {1}; add [Flatten] (or a global pooling layer) before it");
+        "{0} is fed the 3-D feature map {1}; add {2} before it");
 
     public static readonly DiagnosticDescriptor SpatialLayerNeedsFeatureMap = Error(
         "NDSL0011",
         "Spatial layer after Flatten",
-        "{0} needs a height x width x channels feature map but is fed the vector {1}; move it before [Flatten]");
+        "{0} needs a height x width x channels feature map but is fed the vector {1}; move it before {2}");
 
     public static readonly DiagnosticDescriptor InvalidEnumValue = Error(
         "NDSL0012",

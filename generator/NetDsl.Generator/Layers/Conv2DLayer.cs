@@ -147,6 +147,8 @@ internal sealed partial class Conv2DLayer : LayerDefinition
         return Pooling2DLayer.TryWindow(context, "kernel", (int)eh, (int)ew, sh, sw, padding, out window, out oh, out ow);
     }
 
+    public override Recovery? Recover(LayerContext context) => Recovery.Map(context.Integer(Filters, 1));
+
     public override string Describe(LayerModel layer)
     {
         var d = (ConvolutionDetails)layer.Details;

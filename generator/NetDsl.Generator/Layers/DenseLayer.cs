@@ -43,7 +43,8 @@ internal sealed partial class DenseLayer : LayerDefinition
     {
         if (context.Input.IsMap)
         {
-            context.Report(DiagnosticDescriptors.DenseNeedsVector, context.Location, context.Description, context.Input.ToString());
+            context.Report(DiagnosticDescriptors.DenseNeedsVector, context.Location, context.Description, context.Input.ToString(),
+                context.InText("[Flatten] (or a global pooling layer)", "flatten") + (context.Spec.Text ? " (or 'globalavgpool')" : string.Empty));
             return null;
         }
 
@@ -57,6 +58,9 @@ internal sealed partial class DenseLayer : LayerDefinition
 
         return context.Build(Shape.Vector(units), new DenseDetails(units, useBias), context.Activation(CommonSettings.Activation));
     }
+
+    /// <summary>A Dense layer outputs its units whatever its input.</summary>
+    public override Recovery? Recover(LayerContext context) => new Recovery(Shape.Vector(context.Integer(Units, 1)), Exact: true);
 
     public override string Describe(LayerModel layer)
     {

@@ -95,6 +95,8 @@ internal abstract partial class DepthwiseLayerBase : LayerDefinition
         return new ArgumentSchema(arguments, members, positionals, options);
     }
 
+    public override Recovery? Recover(LayerContext context) => Recovery.Map(context.Input.IsMap ? context.Input.Channels : 1);
+
     public override LayerModel? Check(LayerContext context)
     {
         if (!context.RequireFeatureMap())
@@ -367,6 +369,8 @@ internal sealed partial class Conv2DTransposeLayer : LayerDefinition
             CommonSettings.PaddingOptions,
             CommonSettings.ActivationOptions,
             new[] { CommonSettings.NoBiasOption, CommonSettings.FixedOption })));
+
+    public override Recovery? Recover(LayerContext context) => Recovery.Map(context.Input.IsMap ? context.Input.Channels : 1);
 
     public override LayerModel? Check(LayerContext context)
     {

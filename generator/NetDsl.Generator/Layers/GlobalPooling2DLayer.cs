@@ -21,6 +21,8 @@ internal abstract partial class GlobalPooling2DLayer : LayerDefinition
     public override LayerModel? Check(LayerContext context) =>
         context.RequireFeatureMap() ? context.Build(Shape.Vector(context.Input.Channels), NoDetails.Instance) : null;
 
+    public override Recovery? Recover(LayerContext context) => new Recovery(Shape.Vector(context.Input.Length), Exact: false);
+
     public override string Describe(LayerModel layer) => Word;
 
     public override string Title(LayerModel layer) => ClassName;

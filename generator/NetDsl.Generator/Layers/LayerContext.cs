@@ -53,6 +53,10 @@ internal sealed class LayerContext
 
     public LocationInfo? Location => Spec.Location;
 
+    /// <summary>How a message names a setting or layer to write: the DSL word in network text, the C# otherwise
+    /// (<c>InText("Padding.Same", "same")</c>).</summary>
+    public string InText(string csharp, string word) => Spec.Text ? "'" + word + "'" : csharp;
+
     public bool Has(string argument) => Spec.Find(argument) is not null;
 
     public int Integer(string argument, int defaultValue) => Spec.Find(argument) is { } a ? a.Value.Integer : defaultValue;
@@ -80,7 +84,7 @@ internal sealed class LayerContext
             return true;
         }
 
-        Report(DiagnosticDescriptors.SpatialLayerNeedsFeatureMap, Location, Description, Input.ToString());
+        Report(DiagnosticDescriptors.SpatialLayerNeedsFeatureMap, Location, Description, Input.ToString(), InText("[Flatten]", "flatten"));
         return false;
     }
 

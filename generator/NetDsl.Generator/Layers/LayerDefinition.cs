@@ -48,6 +48,11 @@ internal abstract partial class LayerDefinition
     /// setting has already been checked against its rule.</summary>
     public abstract LayerModel? Check(LayerContext context);
 
+    /// <summary>After <see cref="Check"/> failed: the output later layers are checked against, so that
+    /// independent mistakes further on get their own errors. <see cref="Recovery.Exact"/> when the output does
+    /// not depend on what went wrong (a Dense layer's units); null stops checking at this layer.</summary>
+    public virtual Recovery? Recover(LayerContext context) => null;
+
     /// <summary>The layer in NetDsl's text form, as <c>Architecture</c> prints it: <c>conv2d 32 3x3 relu</c>.</summary>
     public abstract string Describe(LayerModel layer);
 
@@ -159,4 +164,12 @@ internal abstract partial class LayerDefinition
     public virtual void EmitSynchronizeBackward(SourceWriter w, LayerPlan layer)
     {
     }
+}
+
+/// <summary>What a failed layer is taken to output: its shape, and whether the shape is exact or only a guess with
+/// the right rank (a feature map or a vector).</summary>
+internal readonly record struct Recovery(Shapes.Shape Shape, bool Exact)
+{
+    /// <summary>A feature map of <paramref name="channels"/> channels whose size is unknown.</summary>
+    public static Recovery Map(int channels) => new(Shapes.Shape.Map(1, 1, System.Math.Max(1, channels)), Exact: false);
 }

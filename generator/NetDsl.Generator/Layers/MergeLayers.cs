@@ -49,6 +49,8 @@ internal abstract partial class MergeLayer : LayerDefinition
         return context.Build(OutputShape(inputs), new MergeDetails(inputs.Select(i => i.Shape.Channels).ToEquatableArray()));
     }
 
+    public override Recovery? Recover(LayerContext context) => new Recovery(context.Inputs[0].Shape, Exact: false);
+
     /// <summary>Why two input shapes cannot be merged, or null.</summary>
     protected virtual string? Mismatch(Shape first, Shape other) =>
         first == other ? null : ClassName + " needs inputs of one shape";

@@ -67,6 +67,8 @@ internal abstract partial class Pooling2DLayer : LayerDefinition
         return context.Build(Shape.Map(oh, ow, context.Input.Channels), new PoolingDetails(window, padding));
     }
 
+    public override Recovery? Recover(LayerContext context) => Recovery.Map(context.Input.IsMap ? context.Input.Channels : 1);
+
     /// <summary>Resolves a window over the layer's input; reports NDSL0009 (valid) or NDSL0013 (same) when it
     /// cannot be built.</summary>
     public static bool TryWindow(LayerContext context, string windowName, int kh, int kw, int sh, int sw, Padding padding, out Window window, out int outHeight, out int outWidth)
@@ -79,7 +81,8 @@ internal abstract partial class Pooling2DLayer : LayerDefinition
         if (padding == Padding.Valid)
         {
             string fits = Math.Min(kh, context.Input.Height) + "x" + Math.Min(kw, context.Input.Width);
-            context.Report(DiagnosticDescriptors.WindowLargerThanInput, context.Location, context.Description, windowName, kh + "x" + kw, context.Input.ToString(), fits);
+            context.Report(DiagnosticDescriptors.WindowLargerThanInput, context.Location, context.Description, windowName, kh + "x" + kw, context.Input.ToString(), fits,
+                context.Spec.Text ? "valid padding" : "Padding.Valid", context.InText("Padding.Same", "same"));
         }
         else
         {

@@ -56,6 +56,8 @@ internal sealed partial class UpSampling2DLayer : LayerDefinition
             new(new[] { "bilinear" }, new[] { InterpolationSetting }, null, (int)Interpolation.Bilinear, "interpolation"),
         });
 
+    public override Recovery? Recover(LayerContext context) => Recovery.Map(context.Input.IsMap ? context.Input.Channels : 1);
+
     public override LayerModel? Check(LayerContext context)
     {
         if (!context.RequireFeatureMap())
@@ -160,6 +162,8 @@ internal abstract partial class BorderLayer : LayerDefinition
             new(new[] { "left" }, new[] { Left }, TextKind.Integer, 0, "left"),
             new(new[] { "right" }, new[] { Right }, TextKind.Integer, 0, "right"),
         });
+
+    public override Recovery? Recover(LayerContext context) => Recovery.Map(context.Input.IsMap ? context.Input.Channels : 1);
 
     public override LayerModel? Check(LayerContext context)
     {

@@ -240,7 +240,7 @@ internal static class AttributeNetworkReader
         }
 
         DslDocument document = DslParser.Parse(text, Locate, allowHeader: false);
-        return new NetworkSpec(target, networkLocation, document.Layers, document.Diagnostics, document.HasErrors ? SpecStatus.Unreadable : SpecStatus.Readable);
+        return new NetworkSpec(target, networkLocation, document.Layers, document.Diagnostics, document.HasErrors ? SpecStatus.Unreadable : SpecStatus.Readable, IsText: true);
     }
 
     private static IEnumerable<(AttributeSyntax Syntax, string Name)> LayerAttributesElsewhere(INamedTypeSymbol type, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)

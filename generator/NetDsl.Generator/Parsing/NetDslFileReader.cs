@@ -58,7 +58,7 @@ internal static class NetDslFileReader
             diagnostics = diagnostics.Append(DiagnosticInfo.Create(DiagnosticDescriptors.OnnxUnsupported, weights.Location, weights.Path, "the layers come from the model; remove the file's layer lines")).ToEquatableArray();
         }
 
-        return new NetworkSpec(target, document.NetworkLocation, document.Layers, diagnostics, diagnostics.Count > 0 ? SpecStatus.Unreadable : SpecStatus.Readable, weights);
+        return new NetworkSpec(target, document.NetworkLocation, document.Layers, diagnostics, diagnostics.Count > 0 ? SpecStatus.Unreadable : SpecStatus.Readable, weights, IsText: true);
     }
 
     /// <summary>Two files defining the same class: the second (by path) gets NDSL0024 and is not generated.</summary>

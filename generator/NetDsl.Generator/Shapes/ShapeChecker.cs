@@ -11,8 +11,10 @@ namespace NetDsl.Generator.Shapes;
 /// <summary>
 /// Applies Keras's defaults and shape rules to a <see cref="NetworkSpec"/>, through each layer's definition:
 /// every layer's output shape and parameter tensors, or the diagnostics that say why it cannot be built. Settings
-/// are checked first, all of them (they are independent: each wrong one gets its error); shapes then stop at the
-/// first error (later shapes are unknown).
+/// are checked first, all of them (they are independent: each wrong one gets its error). Shapes go on past a
+/// layer that fails when its definition can say what it would output (<see cref="LayerDefinition.Recover"/>):
+/// below it sizes are guesses, so only the errors a guess cannot cause are kept (a Dense fed a feature map, a
+/// spatial layer fed a vector). Independent mistakes each get their error; follow-on errors are not invented.
 /// </summary>
 internal static class ShapeChecker
 {
@@ -52,27 +54,55 @@ internal static class ShapeChecker
 
         // Spec index i (Input at 0) is layer i - 1; a source of 0 is the network's input (-1).
         var layers = new List<LayerModel>();
+        var outputs = new Shape[spec.Layers.Count];
+        var guessed = new bool[spec.Layers.Count];
+        outputs[0] = input;
         long offset = 0;
+        bool failed = false;
         for (int i = 1; i < spec.Layers.Count; i++)
         {
             LayerSpec layer = spec.Layers[i];
             LayerDefinition definition = LayerRegistry.ByClassName(layer.Kind)!;
             var inputs = new List<LayerInput>();
+            bool fromGuess = false;
             for (int k = 0; k < sources[i].Length; k++)
             {
                 int j = sources[i][k];
-                inputs.Add(new LayerInput(j - 1, names[j], j == 0 ? input : layers[j - 1].Output, layer.Inputs.Count > k ? layer.Inputs[k].Location : null));
+                inputs.Add(new LayerInput(j - 1, names[j], outputs[j], layer.Inputs.Count > k ? layer.Inputs[k].Location : null));
+                fromGuess |= guessed[j];
             }
 
-            var context = new LayerContext(definition, layer, layers.Count, names[i], inputs, offset, diagnostics);
+            // Below a layer that failed, shapes are guesses: keep only the errors a guess cannot cause.
+            List<DiagnosticInfo> sink = fromGuess ? new List<DiagnosticInfo>() : diagnostics;
+            var context = new LayerContext(definition, layer, i - 1, names[i], inputs, offset, sink);
             LayerModel? checkedLayer = definition.Check(context);
+            if (fromGuess)
+            {
+                diagnostics.AddRange(sink.Where(d => DependsOnRankOnly(d.Descriptor.Id)));
+            }
+
             if (checkedLayer is null)
             {
-                return SurfaceOnly(spec, input, diagnostics);
+                failed = true;
+                if (definition.Recover(context) is not { } recovered)
+                {
+                    return SurfaceOnly(spec, input, diagnostics);
+                }
+
+                outputs[i] = recovered.Shape;
+                guessed[i] = fromGuess || !recovered.Exact;
+                continue;
             }
 
+            outputs[i] = checkedLayer.Output;
+            guessed[i] = fromGuess;
             layers.Add(checkedLayer);
             offset = context.Offset;
+        }
+
+        if (failed)
+        {
+            return SurfaceOnly(spec, input, diagnostics);
         }
 
         if (!CheckAllUsed(layers, diagnostics))
@@ -82,6 +112,11 @@ internal static class ShapeChecker
 
         return new NetworkModel(spec.Target, input, layers.ToEquatableArray(), (int)offset, ModelStatus.Valid, diagnostics.ToEquatableArray(), InputName: names[0]);
     }
+
+    /// <summary>Errors that only depend on whether a shape is a feature map or a vector, which a guessed shape
+    /// below a failed layer gets right (its sizes it does not).</summary>
+    private static bool DependsOnRankOnly(string id) =>
+        id == DiagnosticDescriptors.DenseNeedsVector.Id || id == DiagnosticDescriptors.SpatialLayerNeedsFeatureMap.Id;
 
     /// <summary>Which earlier layers (spec indices) each layer reads: the one before it, or the names it gives.
     /// Null after reporting unknown names, forward references and merges without enough inputs.</summary>
@@ -319,7 +354,9 @@ internal static class ShapeChecker
 
         if (inputLayer is null)
         {
-            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, spec.Location, spec.Target.Name));
+            bool text = spec.IsText;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, spec.Location, spec.Target.Name,
+                text ? "'input HEIGHTxWIDTHxCHANNELS' (for example 'input 28x28x1')" : "[Input(height, width, channels)]"));
             ok = false;
         }
         else if (inputLayer.Inputs.Count > 0)
