@@ -81,6 +81,14 @@ namespace Samples
             global::NetDsl.Generated.EdgeNetKernel.ParameterLayout;
 
         /// <summary>
+        /// The layers in order, as <see cref="Summary"/> lists them (Keras's <c>model.layers</c>, without the input
+        /// layer): name, Keras class name, output shape and parameter count; <see cref="LayerOutput"/> takes their
+        /// names.
+        /// </summary>
+        public static global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> Layers =>
+            global::NetDsl.Generated.EdgeNetKernel.LayerInfos;
+
+        /// <summary>
         /// The network as a PyTorch module: Python source of <c>class EdgeNet(nn.Module)</c>, the same forward pass as
         /// <c>Predict</c> on NCHW tensors, with this network's layer names as <c>state_dict()</c> keys, and
         /// <c>save_netdsl</c> and <c>load_netdsl</c> for NetDsl's weight files. Write it to a <c>.py</c> file, train
@@ -320,6 +328,19 @@ namespace Samples
             _netDsl.Classify(inputs, classes);
 
         /// <summary>
+        /// Runs one sample in inference mode (BatchNormalization with its moving statistics, Dropout off) up to the
+        /// layer named <paramref name="layerName"/> (one of <see cref="Layers"/>) and writes that layer's output, its
+        /// activation applied, channels-last: what the next layer receives. The last layer's output is exactly
+        /// Predict's. Allocates nothing once warm; safe to call from several threads at once.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">No layer has that name, or a span does not have the expected length.</exception>
+        public void LayerOutput(
+            string layerName,
+            global::System.ReadOnlySpan<float> input,
+            global::System.Span<float> output) =>
+            _netDsl.LayerOutput(global::NetDsl.Generated.EdgeNetKernel.LayerIndex(layerName), input, output);
+
+        /// <summary>
         /// Training-mode forward and backward pass of a batch of <c>labels.Length</c> samples with sparse categorical
         /// cross-entropy (the final softmax fused with the loss, from logits): returns the mean loss and writes the
         /// mean gradient of every parameter into <paramref name="gradients"/>, in the layout of
@@ -448,6 +469,7 @@ namespace Samples
         global::System.Collections.Generic.IReadOnlyList<global::NetDsl.ParameterTensor> global::NetDsl.INetwork.ParameterLayout =>
             ParameterLayout;
         string global::NetDsl.INetwork.Summary => Summary;
+        global::System.Collections.Generic.IReadOnlyList<global::NetDsl.LayerInfo> global::NetDsl.INetwork.Layers => Layers;
         string global::NetDsl.INetwork.Architecture => Architecture;
         global::NetDsl.NetworkGate global::NetDsl.INetwork.Gate => _netDsl.Gate;
     }
@@ -514,6 +536,29 @@ namespace NetDsl.Generated
         });
 
         /// <summary>
+        /// The layers in order, as Summary lists them: name, Keras class name, output shape, parameters.
+        /// </summary>
+        public static readonly IReadOnlyList<LayerInfo> LayerInfos = Array.AsReadOnly(new LayerInfo[]
+        {
+            new("conv2d", "Conv2D", new(6, 6, 2), 18),
+            new("conv2d_1", "Conv2D", new(6, 6, 1), 51),
+            new("conv2d_2", "Conv2D", new(4, 4, 2), 20),
+            new("flatten", "Flatten", new(32), 0),
+            new("dense", "Dense", new(3), 99),
+        });
+
+        /// <summary>The index in <see cref="LayerInfos"/> of the layer named <paramref name="name"/>.</summary>
+        public static int LayerIndex(string name) => name switch
+        {
+            "conv2d" => 0,
+            "conv2d_1" => 1,
+            "conv2d_2" => 2,
+            "flatten" => 3,
+            "dense" => 4,
+            _ => throw NetworkGuard.UnknownLayer(name, "EdgeNet", LayerInfos),
+        };
+
+        /// <summary>
         /// conv2d: 8x8x1 -> 6x6x2, kernel 3x3, strides 1x1, padding 0/0/0/0 (top, bottom, left, right).
         /// </summary>
         private static readonly Conv2DGeometry Conv2dGeometry = new(
@@ -552,7 +597,7 @@ namespace NetDsl.Generated
         private EdgeNetKernel()
             : base(
                 "EdgeNet", inputLength: 64, outputLength: 3, ParameterLayout, ArchitectureText, segments: 1,
-                foldedLength: 0)
+                foldedLength: 0, layers: LayerInfos)
         {
         }
 
@@ -618,6 +663,63 @@ namespace NetDsl.Generated
             // dense: Dense 3, softmax; 32 -> 3
             DenseKernels.Forward(a.Conv2d2(n), p.Slice(DenseKernel, 96), p.Slice(DenseBias, 3), output);
             if (!logits) ActivationKernels.Softmax(output, 3);
+        }
+
+        /// <summary>
+        /// Inference of one sample up to layer <paramref name="layer"/> (its index in <see cref="LayerInfos"/>), whose
+        /// output is written to <paramref name="output"/>: the layers before it and itself in order, unfused, each into
+        /// its training buffer (BatchNormalization with its moving statistics, Dropout the identity); the last layer as
+        /// Predict.
+        /// </summary>
+        public override void LayerOutput(
+            int layer, ReadOnlySpan<float> p, ReadOnlySpan<float> f, ReadOnlySpan<float> input, Activations a,
+            Scratch s, Span<float> output)
+        {
+            if (layer == 4)
+            {
+                // dense, the last layer: exactly what Predict gives
+                Infer(p, f, input, a, s, output, logits: false);
+                return;
+            }
+
+            const int n = 0; // one sample: the first slot of the activations
+            // conv2d: Conv2D 2 3x3, strides 1x1, valid, no bias, kernel sobel_x sobel_y, fixed; 8x8x1 -> 6x6x2
+            Conv2DKernels.Forward(
+                in Conv2dGeometry, input, p.Slice(Conv2dKernel, 18), default, a.Conv2d(n), default, relu: false);
+            if (layer == 0)
+            {
+                a.Conv2d(n).CopyTo(output);
+                return;
+            }
+
+            // conv2d_1: Conv2D 1 5x5, strides 1x1, same, kernel gaussian_blur; 6x6x2 -> 6x6x1
+            Conv2DKernels.Forward(
+                in Conv2d1Geometry, a.Conv2d(n), p.Slice(Conv2d1Kernel, 50), p.Slice(Conv2d1Bias, 1), a.Conv2d1(n),
+                a.Conv2d1Padded(n), relu: false);
+            if (layer == 1)
+            {
+                a.Conv2d1(n).CopyTo(output);
+                return;
+            }
+
+            // conv2d_2: Conv2D 2 3x3, strides 1x1, valid, kernel values, fixed; 6x6x1 -> 4x4x2
+            Conv2DKernels.Forward(
+                in Conv2d2Geometry, a.Conv2d1(n), p.Slice(Conv2d2Kernel, 18), p.Slice(Conv2d2Bias, 2), a.Conv2d2(n),
+                default, relu: false);
+            if (layer == 2)
+            {
+                a.Conv2d2(n).CopyTo(output);
+                return;
+            }
+
+            // flatten: Flatten, a view; 4x4x2 -> 32
+            if (layer == 3)
+            {
+                a.Conv2d2(n).CopyTo(output);
+                return;
+            }
+
+            throw new ArgumentOutOfRangeException(nameof(layer), layer, "The network has 5 layers.");
         }
 
         public override float TrainForward(
