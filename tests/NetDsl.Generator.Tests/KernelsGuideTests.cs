@@ -1,8 +1,5 @@
-using System;
 using System.Collections.Generic;
-using System.IO;
 using System.Linq;
-using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using NetDsl.Generator.Tests.Infrastructure;
 
@@ -10,7 +7,7 @@ namespace NetDsl.Generator.Tests;
 
 /// <summary>Every C# snippet of docs/kernels.md compiles with the generator, without a diagnostic, and the
 /// attribute and text forms of its example network give the same generated code.</summary>
-public sealed partial class KernelsGuideTests
+public sealed class KernelsGuideTests
 {
     public static IEnumerable<object[]> Snippets() => Guide().Select((snippet, i) => new object[] { i });
 
@@ -30,12 +27,5 @@ public sealed partial class KernelsGuideTests
     public void TheAttributeAndTextFormsAreOneNetwork() =>
         Assert.Equal(GeneratorHarness.Run(Guide()[0]).SingleSource, GeneratorHarness.Run(Guide()[1]).SingleSource);
 
-    private static List<string> Guide()
-    {
-        string text = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "docs", "kernels.md"));
-        return CSharpBlock().Matches(text).Select(m => m.Groups[1].Value.Replace("\r\n", "\n", StringComparison.Ordinal)).ToList();
-    }
-
-    [GeneratedRegex("```csharp\\n(.*?)```", RegexOptions.Singleline)]
-    private static partial Regex CSharpBlock();
+    private static List<string> Guide() => MarkdownSnippets.CSharpBlocks("docs", "kernels.md");
 }

@@ -44,7 +44,7 @@ internal sealed partial class DenseLayer : LayerDefinition
         if (context.Input.IsMap)
         {
             context.Report(DiagnosticDescriptors.DenseNeedsVector, context.Location, context.Description, context.Input.ToString(),
-                context.InText("[Flatten] (or a global pooling layer)", "flatten") + (context.Spec.Text ? " (or 'globalavgpool')" : string.Empty));
+                context.InText("[Flatten] (or a global pooling layer)", "flatten") + (context.IsText ? " (or 'globalavgpool')" : string.Empty));
             return null;
         }
 

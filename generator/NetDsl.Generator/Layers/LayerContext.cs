@@ -18,7 +18,7 @@ internal sealed class LayerContext
     private readonly List<ParameterModel> _parameters = new();
     private long _offset;
 
-    public LayerContext(LayerDefinition definition, LayerSpec spec, int index, string name, IReadOnlyList<LayerInput> inputs, long offset, List<DiagnosticInfo> diagnostics)
+    public LayerContext(LayerDefinition definition, LayerSpec spec, int index, string name, IReadOnlyList<LayerInput> inputs, long offset, List<DiagnosticInfo> diagnostics, bool isText)
     {
         Definition = definition;
         Spec = spec;
@@ -28,6 +28,7 @@ internal sealed class LayerContext
         Input = inputs[0].Shape;
         _offset = offset;
         _diagnostics = diagnostics;
+        IsText = isText;
     }
 
     public LayerDefinition Definition { get; }
@@ -53,9 +54,12 @@ internal sealed class LayerContext
 
     public LocationInfo? Location => Spec.Location;
 
+    /// <summary>The network is written as text (inline or a .netdsl file).</summary>
+    public bool IsText { get; }
+
     /// <summary>How a message names a setting or layer to write: the DSL word in network text, the C# otherwise
     /// (<c>InText("Padding.Same", "same")</c>).</summary>
-    public string InText(string csharp, string word) => Spec.Text ? "'" + word + "'" : csharp;
+    public string InText(string csharp, string word) => IsText ? "'" + word + "'" : csharp;
 
     public bool Has(string argument) => Spec.Find(argument) is not null;
 

@@ -82,7 +82,7 @@ internal abstract partial class Pooling2DLayer : LayerDefinition
         {
             string fits = Math.Min(kh, context.Input.Height) + "x" + Math.Min(kw, context.Input.Width);
             context.Report(DiagnosticDescriptors.WindowLargerThanInput, context.Location, context.Description, windowName, kh + "x" + kw, context.Input.ToString(), fits,
-                context.Spec.Text ? "valid padding" : "Padding.Valid", context.InText("Padding.Same", "same"));
+                context.IsText ? "valid padding" : "Padding.Valid", context.InText("Padding.Same", "same"));
         }
         else
         {

@@ -18,7 +18,8 @@ namespace NetDsl.Generator.Model;
 /// <param name="Weights">The weights file (or ONNX model) the network names, or null.</param>
 /// <param name="WeightsFile">That file's bytes, once found among the AdditionalFiles.</param>
 /// <param name="Imported">The tensors an importer converted (ONNX), in the layers' (Keras's) layouts.</param>
-/// <param name="IsText">Written as network text (inline or a .netdsl file), even with no layer yet.</param>
+/// <param name="IsText">Written as network text (inline or a .netdsl file), even with no layer yet: messages
+/// suggest DSL words (<c>same</c>, <c>flatten</c>) rather than C# (<c>Padding.Same</c>, <c>[Flatten]</c>).</param>
 internal sealed record NetworkSpec(
     TypeTarget Target,
     LocationInfo? Location,
@@ -51,9 +52,7 @@ internal enum SpecStatus
 /// <param name="Name">The name the user gave it, or null for Keras's automatic name.</param>
 /// <param name="Inputs">The earlier layers it reads, by name: a merge's inputs, or another layer's <c>From</c>;
 /// empty for the layer written before it.</param>
-/// <param name="Text">Written as network text (inline or a .netdsl file): messages suggest DSL words
-/// (<c>same</c>, <c>flatten</c>) rather than C# (<c>Padding.Same</c>, <c>[Flatten]</c>).</param>
-internal sealed record LayerSpec(string Kind, LocationInfo? Location, EquatableArray<LayerArgument> Arguments, NameRef? Name = null, EquatableArray<NameRef> Inputs = default, bool Text = false)
+internal sealed record LayerSpec(string Kind, LocationInfo? Location, EquatableArray<LayerArgument> Arguments, NameRef? Name = null, EquatableArray<NameRef> Inputs = default)
 {
     public LayerArgument? Find(string name)
     {

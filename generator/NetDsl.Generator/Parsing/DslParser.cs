@@ -219,7 +219,7 @@ internal static class DslParser
                     inputs.Add(new NameRef(tokens[i].Text, Locate(tokens[i])));
                 }
 
-                Layers.Add(new LayerSpec(definition.ClassName, location, EquatableArray<LayerArgument>.Empty, name, inputs.ToEquatableArray(), Text: true));
+                Layers.Add(new LayerSpec(definition.ClassName, location, EquatableArray<LayerArgument>.Empty, name, inputs.ToEquatableArray()));
                 return;
             }
 
@@ -251,7 +251,7 @@ internal static class DslParser
             var arguments = new List<LayerArgument>();
             if (ParseArguments(definition, tokens, arguments))
             {
-                Layers.Add(new LayerSpec(definition.ClassName, location, arguments.ToEquatableArray(), name, inputs.ToEquatableArray(), Text: true));
+                Layers.Add(new LayerSpec(definition.ClassName, location, arguments.ToEquatableArray(), name, inputs.ToEquatableArray()));
             }
         }
 

@@ -74,7 +74,7 @@ internal static class ShapeChecker
 
             // Below a layer that failed, shapes are guesses: keep only the errors a guess cannot cause.
             List<DiagnosticInfo> sink = fromGuess ? new List<DiagnosticInfo>() : diagnostics;
-            var context = new LayerContext(definition, layer, i - 1, names[i], inputs, offset, sink);
+            var context = new LayerContext(definition, layer, i - 1, names[i], inputs, offset, sink, spec.IsText);
             LayerModel? checkedLayer = definition.Check(context);
             if (fromGuess)
             {
@@ -354,9 +354,8 @@ internal static class ShapeChecker
 
         if (inputLayer is null)
         {
-            bool text = spec.IsText;
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MissingInput, spec.Location, spec.Target.Name,
-                text ? "'input HEIGHTxWIDTHxCHANNELS' (for example 'input 28x28x1')" : "[Input(height, width, channels)]"));
+                spec.IsText ? "'input HEIGHTxWIDTHxCHANNELS' (for example 'input 28x28x1')" : "[Input(height, width, channels)]"));
             ok = false;
         }
         else if (inputLayer.Inputs.Count > 0)

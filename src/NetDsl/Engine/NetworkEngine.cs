@@ -602,8 +602,8 @@ public sealed unsafe class NetworkEngine<TActivations, TScratch> : NetworkRuntim
                 Kernels.VectorOps.Scale(gradients, scale);
             }
 
-            // A frozen layer's kernel may compute gradients alongside its input gradient (Dense, DepthwiseConv2D):
-            // a tensor training never changes has none.
+            // A frozen DepthwiseConv2D, SeparableConv2D or Conv2DTranspose computes its parameter gradients with its
+            // input gradient (a frozen Conv2D or Dense skips them): a tensor training never changes has none.
             foreach (ParameterTensor tensor in Kernel.NonTrainable)
             {
                 tensor.Slice(gradients).Clear();
